@@ -1,0 +1,162 @@
+"""Chapter 4: the diffusion transformer that denoises the spacetime token sequence."""
+from course.content import Chapter, Choice, Quiz, Reference, Section
+
+CHAPTER = Chapter(
+    number=4,
+    slug="diffusion-transformer",
+    title="The diffusion transformer",
+    overview=(
+        "The last two chapters turned a clip into a compact spacetime latent and cut that latent into a "
+        "sequence of tokens. Now we open the network that does the actual denoising: a diffusion "
+        "transformer, or DiT. We follow one denoising step through it, see why letting every token look "
+        "across time is exactly what makes motion coherent, and see how the noise level and the prompt "
+        "reach every layer of the network."
+    ),
+    sections=(
+        Section(
+            heading="One denoising step, token by token",
+            body="""\
+The denoiser receives two things: the noisy latent, and a number saying how noisy it currently is (the
+timestep or noise level `t`). The latent is patchified into tokens, exactly as in the previous chapter,
+and each token is mapped by a linear layer to a vector of fixed width. A position code is added so that
+every token knows where it sits: which time-slice, which row, which column.
+
+A small worked example. Take a latent of 4 time-slices × 16 × 16 positions × 4 channels and cut it
+into patches 1 slice deep and 2 × 2 positions wide. That gives 4 × 8 × 8 = `256` tokens, each
+holding 1 · 2 · 2 · 4 = `16` numbers. In the course's own model each of those 16 numbers is projected
+up to a width of `128`, so the sequence entering the transformer has shape (256, 128).
+
+The sequence then passes through a stack of identical blocks (6 in our model). Each block lets the
+tokens exchange information with one another (self-attention), read the prompt (cross-attention) and
+process what they gathered (an MLP), with a residual connection around each part. The length never
+changes: 256 tokens go in and 256 come out. A final layer maps each token back to 16 numbers,
+which are un-patchified into a tensor the same shape as the latent: the prediction.
+
+What does it predict? The noise that was added, or, in the flow-matching setup the course's model
+uses, the velocity that points from the noisy latent toward clean data. The sampler takes a small step
+along that prediction, lowers `t`, and calls the same network again. One clip costs one pass per step.
+""",
+        ),
+        Section(  # sim: attention (lands with the simulations issue)
+            heading="Attention that spans space and time",
+            body="""\
+In self-attention every token sends out a query, and compares it with a key from every other token;
+the better the match, the more of that token's value it pulls in. The key word is *every*. In our
+256-token example, a token in time-slice 1 is compared with the 63 other tokens of its own slice
+(space) and with the 192 tokens of slices 0, 2 and 3 (time).
+
+Picture a patch that covers the front edge of a red ball in slice 1. Through attention it can find the
+patches that hold the ball in slice 0 and in slice 3, see where the ball was and where it will be, and
+draw its own piece of the ball in a place that agrees with both. In a real clip, a patch of a dog's
+ear around frame 5 can, in the same way, consult the ear around frame 1 and around frame 30.
+
+The course's per-frame baseline is the same network with one change: self-attention is confined to
+each latent time-slice. Each token may only look at the 64 tokens of its own slice, so the model
+computes 4 × 64² = 16,384 attention scores per head instead of 256² = 65,536, and every line
+that would have crossed from one slice to another is gone. In the course's colours that is
+**orange = per-frame**, **teal = spacetime**.
+
+A simulation for this section is on its way: it will let you pick a patch and see which patches it
+attends to, in its own frame and in the others, and switch to the per-frame model to watch the
+cross-time links disappear. Until then, keep the picture in mind: teal tokens talk across time,
+orange tokens only talk within their own slice.
+""",
+        ),
+        Section(
+            heading="Why attention across time removes flicker",
+            body="""\
+Chapter 0 traced flicker to one cause: each frame was made without seeing the others. A spacetime DiT
+removes that cause directly. At every denoising step, every token is updated with information from
+all the other time-slices, and this repeats in every block and at every step. The early, very noisy
+steps settle the coarse story (where the ball is, which way it is heading) jointly for the whole clip;
+the later steps refine details that already agree. Coherence is built into how the clip is made.
+
+The per-frame baseline still reads the same prompt, so every slice agrees that there is "a red ball".
+But the prompt is the only thing the slices share: each slice picks its own position, size and shade,
+and nothing pulls those choices together. That is the orange jitter of Chapter 0, now produced by a
+real network.
+
+Could you fix the baseline afterwards, by smoothing its output over time? Not really. A filter can
+only average frames that disagree, which turns a jumping ball into a blurred double ball; it cannot
+decide where the one true ball should be. Agreement has to be reached *while* the clip is being
+denoised, and that is what attention across time does. Note also that nobody tells the model which
+patches to look at: the attention weights are learned, because looking across time lowers the
+denoising loss on real, coherent video (more on that in the next chapter).
+""",
+        ),
+        Section(
+            heading="Telling every block the noise level and the prompt",
+            body="""\
+The right move for the denoiser depends heavily on how noisy its input is. Near pure noise it should
+sketch a plausible layout; near the end it should only sharpen edges. So the noise level `t` is turned
+into a vector (a sinusoidal embedding followed by a small MLP) and fed to every block, not just the
+first.
+
+Our model does this with **adaLN-Zero**, the scheme Peebles and Xie found to work best in the original
+DiT. From the timestep vector, each block computes a shift, a scale and a gate for its sublayers. The
+normalised input `x̂` becomes `x̂ · (1 + scale) + shift` before the sublayer sees it, and the sublayer's
+output is multiplied by the gate before it is added back to the residual stream. The "Zero" means the
+layer producing these numbers starts at zero, so every gate starts closed and every block begins as
+the identity: training starts from a calm network that changes nothing and learns what to add.
+
+The prompt enters by a different route: **cross-attention**. After self-attention, each video token
+sends a query to the prompt's token embeddings and pulls in what the words say should be at its
+place and time. Chapter 6 looks at this in detail, together with how to turn its strength up or down.
+
+Putting the course's model together: width `128`, `6` blocks, `4` attention heads of 32 dimensions each,
+adaLN-Zero for the timestep, cross-attention to the prompt in every block. Small by modern standards,
+but it has every part that the large systems have.
+""",
+        ),
+    ),
+    summary=(
+        "The DiT denoiser takes the noisy token sequence plus the noise level, and predicts the noise "
+        "(or velocity) for every token; the sequence length never changes.",
+        "Its self-attention spans all tokens, in the same time-slice (space) and in the others (time).",
+        "Coherence comes from that attention across time during denoising, not from any clean-up "
+        "afterwards; the per-frame baseline, limited to one slice, flickers.",
+        "The timestep reaches every block through adaLN-Zero modulation; the prompt through "
+        "cross-attention.",
+        "The course's model: width 128, 6 blocks, 4 heads.",
+    ),
+    quiz=Quiz(
+        question="What gives a video diffusion transformer its temporal coherence?",
+        choices=(
+            Choice(
+                text="A smoothing filter applied to the frames after they are decoded.",
+                correct=False,
+                why="Smoothing can only average frames that disagree, which blurs a jumping object "
+                "instead of fixing it; a DiT needs no such clean-up.",
+            ),
+            Choice(
+                text="The timestep embedding, which tells each frame where it sits in the clip.",
+                correct=False,
+                why="The timestep is the noise level of the denoising step, shared by the whole clip; "
+                "it says nothing about a frame's position in time.",
+            ),
+            Choice(
+                text="Self-attention that spans time as well as space while denoising, so every patch is "
+                "shaped by what the same region looks like earlier and later in the clip.",
+                correct=True,
+                why="Right: tokens in different time-slices exchange information at every block and every "
+                "step, so the whole clip settles on one consistent story.",
+            ),
+            Choice(
+                text="The text prompt, which describes the motion for every frame.",
+                correct=False,
+                why="The per-frame baseline reads the very same prompt and still flickers: the prompt "
+                "says what should appear, not exactly where in each frame.",
+            ),
+        ),
+    ),
+    references=(
+        Reference("Peebles & Xie, Scalable Diffusion Models with Transformers (DiT)",
+                  "https://arxiv.org/abs/2212.09748"),
+        Reference("OpenAI, Video generation models as world simulators (Sora report)",
+                  "https://openai.com/index/video-generation-models-as-world-simulators/"),
+        Reference("Arnab et al., ViViT: A Video Vision Transformer",
+                  "https://arxiv.org/abs/2103.15691"),
+        Reference("Vaswani et al., Attention Is All You Need",
+                  "https://arxiv.org/abs/1706.03762"),
+    ),
+)

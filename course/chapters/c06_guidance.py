@@ -1,0 +1,151 @@
+"""Chapter 6: how the prompt reaches the denoiser, and how classifier-free guidance sets its strength."""
+from course.content import Chapter, Choice, Quiz, Reference, Section
+
+CHAPTER = Chapter(
+    number=6,
+    slug="guidance",
+    title="Text conditioning and guidance",
+    overview=(
+        "So far the denoiser has made *a* coherent clip. This chapter is about making *the* clip you asked "
+        "for. We follow a prompt from words to vectors, into every block of the diffusion transformer "
+        "through cross-attention, and then meet classifier-free guidance: a simple trick that runs the "
+        "model with and without the prompt and uses the difference to turn the prompt's influence up or "
+        "down."
+    ),
+    sections=(
+        Section(
+            heading="From words to vectors",
+            body="""\
+A transformer cannot read letters, so the prompt first goes through a text encoder that turns it into
+a sequence of embeddings, one vector per token. Large systems use a big pretrained language model for
+this (Imagen, for example, uses a frozen T5 encoder and found that a larger text encoder improved
+results more than a larger image model did). The richer the encoder, the more of the prompt's meaning
+survives into the vectors.
+
+The course's own model keeps this small: its text encoder knows a closed vocabulary of about 20 words,
+enough for prompts like "a red ball bouncing from left to right". That prompt is eight words, so it
+becomes eight embeddings. A word outside the vocabulary means nothing to the model. There is also a
+special **null prompt**, which stands for "no text at all"; it will matter for guidance below.
+""",
+        ),
+        Section(
+            heading="Cross-attention: every patch reads the prompt",
+            body="""\
+Inside every DiT block, after the video tokens have attended to each other, they attend to the prompt.
+This is cross-attention: the queries come from the video tokens, while the keys and values come from
+the prompt's embeddings. Each patch in effect asks "given where and when I am, what does the prompt say
+should be here?", scores every word, and pulls in a weighted mix of the words' vectors.
+
+With the 256-token latent from Chapter 4 and our eight-word prompt, that is a 256 × 8 table of scores
+per head: 2,048 numbers, tiny next to the 65,536 of self-attention. Because the prompt is read again in
+every block and at every denoising step, it can shape the coarse layout early on ("there is a red
+ball, moving right") and the fine details late.
+""",
+        ),
+        Section(
+            heading="Classifier-free guidance",
+            body="""\
+Cross-attention lets the prompt in; classifier-free guidance (CFG) sets how hard it pushes. It starts
+in training: some of the time the real prompt is swapped for the null prompt (10% of the time for the
+course's model). The one network thus learns two jobs: denoising *given* a prompt, and denoising with
+no prompt at all, which means predicting what *any* plausible clip would look like. (The name
+contrasts it with the earlier *classifier guidance*, which steered samples with the gradient of a
+separate classifier trained on noisy images; here the model's own two answers supply the direction.)
+
+At generation time, each step runs the model twice on the same noisy latent, once with the prompt and
+once with the null prompt (so guidance doubles the network passes per step), and combines the two
+predictions:
+
+`v = v_uncond + w · (v_cond − v_uncond)`
+
+The difference `v_cond − v_uncond` is the direction the prompt adds. With `w = 0` the prompt is
+ignored; with `w = 1` you get the plain conditional prediction; with `w > 1` the model is pushed
+*further* in the prompt's direction than it would go on its own. In one coordinate: if `v_uncond = 0.2`
+and `v_cond = 0.5`, then `w = 4` gives 0.2 + 4 · 0.3 = 1.4.
+""",
+        ),
+        Section(  # sim: guidance (lands with the simulations issue)
+            heading="Choosing the guidance scale",
+            body="""\
+The scale `w` trades variety for obedience. At a low scale, samples are diverse but only loosely on
+prompt: ask for a red ball moving right and you may get a ball of the wrong shade, or drifting the
+wrong way. As `w` rises, samples follow the prompt more closely and become less varied, crowding
+toward the most typical clip for that prompt. Push it too far and they look over-cooked: saturated
+colours, harsh contrast, odd artefacts, because the extrapolation overshoots into latents unlike
+anything in the training data. (Imagen's "dynamic thresholding" was invented to tame exactly this
+at high scales.)
+
+Predict before reading on: with `w = 0`, what colour will "a red ball" be? Any colour the training
+clips contained, since at `w = 0` only the unconditional prediction is used and the prompt has no
+effect at all.
+
+In practice there is a sweet spot. The course's model uses a default of about 3 to 4; large image
+models are often run at 5 to 8 (Stable Diffusion's familiar default is 7.5). A simulation for this
+section is on its way: it will compute exact conditional and unconditional predictions for a small
+mixture of classes and plot prompt adherence and diversity as `w` grows, over-saturation included.
+""",
+        ),
+        Section(
+            heading="Better captions, tighter control",
+            body="""\
+A model can only learn to follow words that its training captions actually used. Captions scraped
+alongside web videos tend to be short, vague or wrong, so the model never learns what a precise
+prompt should produce.
+
+Sora borrows a fix from DALL·E 3: first train a captioning model (a vision-language model) to write
+detailed descriptions, then re-caption every training video with it. At generation time a language
+model expands the user's short prompt into a similarly detailed one, so prompts look like the captions
+the model was trained on. Richer, more accurate captions give the model a sharper mapping from words
+to content, which means tighter text control.
+""",
+        ),
+    ),
+    summary=(
+        "A text encoder turns the prompt into token embeddings; cross-attention in every DiT block lets "
+        "each patch read what the prompt says should be there.",
+        "Classifier-free guidance: train with the prompt sometimes dropped (10% for our model), then at "
+        "each step combine `v = v_uncond + w · (v_cond − v_uncond)`.",
+        "Low `w`: varied but loosely on prompt. High `w`: on prompt but less varied. Too high: over-cooked.",
+        "Detailed captions, e.g. from re-captioning training videos with a vision-language model, give "
+        "tighter text control.",
+    ),
+    quiz=Quiz(
+        question="What does raising the guidance scale `w` do?",
+        choices=(
+            Choice(
+                text="It adds denoising steps, so the clip comes out sharper.",
+                correct=False,
+                why="The number of steps is a separate setting; `w` only changes how the conditional and "
+                "unconditional predictions are combined at each step.",
+            ),
+            Choice(
+                text="Outputs follow the prompt more closely but become less varied; pushed too high, they "
+                "look over-saturated and over-cooked.",
+                correct=True,
+                why="Right: a larger `w` extrapolates further along the prompt's direction, trading "
+                "diversity for adherence until it overshoots the data.",
+            ),
+            Choice(
+                text="Outputs become more varied, because the extrapolation amplifies the noise.",
+                correct=False,
+                why="It is the other way round: a higher scale narrows the outputs toward the most "
+                "prompt-typical clips.",
+            ),
+            Choice(
+                text="It lets the model understand words that were not in its training captions.",
+                correct=False,
+                why="Guidance only scales the effect of what the model already learned; a word it never "
+                "saw stays meaningless at any scale.",
+            ),
+        ),
+    ),
+    references=(
+        Reference("Ho & Salimans, Classifier-Free Diffusion Guidance", "https://arxiv.org/abs/2207.12598"),
+        Reference("Saharia et al., Photorealistic Text-to-Image Diffusion Models with Deep Language "
+                  "Understanding (Imagen)", "https://arxiv.org/abs/2205.11487"),
+        Reference("Nichol et al., GLIDE: Towards Photorealistic Image Generation and Editing with "
+                  "Text-Guided Diffusion Models", "https://arxiv.org/abs/2112.10741"),
+        Reference("OpenAI, Video generation models as world simulators (Sora report)",
+                  "https://openai.com/index/video-generation-models-as-world-simulators/"),
+    ),
+)

@@ -1,0 +1,192 @@
+"""Page assembly: a chapter becomes prose (plain HTML, styled by course.css and readable before any
+script runs) interleaved with Panel roots (its simulations and quiz), wrapped in the course chrome.
+
+`Page` is independent of the runtime. `Runtime` says how links and static files are addressed:
+`panel serve` routes (`/flicker`) or static files (`flicker.html`). Both runtimes render the same
+template with the same blocks, so what a reader sees cannot drift between them.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import panel as pn
+from bokeh.core.templates import get_env
+from bokeh.document import Document
+from markdown_it import MarkdownIt
+from panel.io.model import add_to_doc
+
+from sims.registry import VIEWS
+from sims.views.base import SimView
+
+from .content import Chapter
+from .pipeline import pipeline_figure
+from .quiz import quiz_panel
+
+TEMPLATE = get_env().from_string((Path(__file__).parent / "templates" / "page.html").read_text())
+STATIC_DIR = Path(__file__).parent / "static"
+EMBED_HEIGHT = 720    # px: enough for every sim's controls, figures and readouts at desktop width
+
+_markdown = MarkdownIt("commonmark").enable("table")
+
+
+def markdown(text: str) -> str:
+    return _markdown.render(text)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """How one runtime addresses pages and files, relative to the page being rendered."""
+
+    link_suffix: str       # ".html" for the static site, "" for panel serve routes
+    static_url: str        # where course.css / course.js live, relative to the page
+    home: str              # the index page's address
+
+    def href(self, slug: str) -> str:
+        return f"{slug}{self.link_suffix}"
+
+    def embed_href(self, sim: str) -> str:
+        return f"embed/{sim}{self.link_suffix}"
+
+
+SERVED = Runtime(link_suffix="", static_url="assets", home="./")   # /static is Panel's own
+STATIC = Runtime(link_suffix=".html", static_url="static", home="index.html")
+
+
+@dataclass
+class Page:
+    slug: str
+    title: str
+    description: str
+    blocks: list = field(default_factory=list)    # ("html", str) or ("root", label, Viewable)
+    views: list[SimView] = field(default_factory=list)
+    embeds: list[str] = field(default_factory=list)   # sims offered as iframe snippets
+    prev: Chapter | None = None
+    next: Chapter | None = None
+    bare: bool = False     # an embed page: no chrome
+
+    def add_html(self, text: str):
+        self.blocks.append(("html", text))
+
+    def add_root(self, label: str, viewable):
+        self.blocks.append(("root", label, viewable))
+
+    def roots(self) -> list[tuple[str, object]]:
+        return [(b[1], b[2]) for b in self.blocks if b[0] == "root"]
+
+
+def sim_block(page: Page, sim_name: str, query: Mapping[str, str]) -> SimView:
+    """Add a sim to the page, its controls first set from the URL query (bad values noted, not fatal)."""
+    view_class = VIEWS[sim_name]
+    sim = view_class.sim_class()
+    notes = sim.apply_query(query)
+    view = view_class(sim)
+    page.views.append(view)
+    page.add_root(f"sim-{sim_name}", view.panel(notes))
+    return view
+
+
+def chapter_page(chapter: Chapter, chapters: list[Chapter], query: Mapping[str, str] | None = None) -> Page:
+    query = query or {}
+    i = chapters.index(chapter)
+    page = Page(
+        slug=chapter.slug,
+        title=f"{chapter.number}. {chapter.title} — Video Generation course",
+        description=chapter.overview.split(".")[0][:150] + ".",
+        prev=chapters[i - 1] if i > 0 else None,
+        next=chapters[i + 1] if i + 1 < len(chapters) else None,
+        embeds=list(chapter.sims),
+    )
+    page.add_html(f'<header class="intro"><p class="kicker">Chapter {chapter.number}</p>'
+                  f'<h1>{html.escape(chapter.title)}</h1>{markdown(chapter.overview)}</header>')
+    for section in chapter.sections:
+        page.add_html(f'<section class="prose"><h2>{html.escape(section.heading)}</h2>{markdown(section.body)}</section>')
+        if section.sim:
+            sim_block(page, section.sim, query)
+    bullets = "".join(f"<li>{markdown(b).strip()}</li>" for b in chapter.summary)
+    page.add_html(f'<section class="summary"><h2>In short</h2><ul>{bullets}</ul></section>')
+    page.add_root("quiz", quiz_panel(chapter.quiz))
+    if chapter.references:
+        refs = "".join(f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a></li>' for r in chapter.references)
+        page.add_html(f'<section class="references"><h2>Further reading</h2><ul>{refs}</ul></section>')
+    return page
+
+
+def index_page(chapters: list[Chapter], runtime: Runtime) -> Page:
+    page = Page(slug="index", title="Video Generation — how Sora-style models make coherent clips from noise",
+                description="An interactive course on how Sora-style models generate coherent video.")
+    items = "".join(
+        f'<li><a href="{runtime.href(c.slug)}"><b>{c.number}. {html.escape(c.title)}</b></a>'
+        f'<div>{markdown(c.overview)}</div></li>' for c in chapters)
+    page.add_html(
+        '<header class="intro"><h1>Video generation, from noise to coherent clips</h1>'
+        '<p>Ten short chapters, each with a simulation you can move, on how Sora-style models make '
+        'video: why generating frame by frame flickers, how a video autoencoder squeezes space and time, '
+        'how a transformer denoises a sequence of spacetime patches, and how a prompt steers it. '
+        'Colours mean the same thing everywhere: <b class="c-orange">orange</b> is the per-frame, naive '
+        'or raw-pixel way; <b class="c-teal">teal</b> is the spacetime, coherent or latent way. '
+        'Tap a stage of the pipeline to jump to its chapter.</p></header>')
+    page.add_root("course-map", pn.pane.Bokeh(pipeline_figure(runtime.href), sizing_mode="stretch_width"))
+    page.add_html(f'<ol class="chapter-list" start="0">{items}</ol>')
+    page.next = chapters[0]
+    return page
+
+
+def embed_page(sim_name: str, query: Mapping[str, str] | None = None) -> Page:
+    page = Page(slug=f"embed/{sim_name}", title=f"{sim_name} — Video Generation course simulation",
+                description=f"The {sim_name} simulation", bare=True)
+    sim_block(page, sim_name, query or {})
+    return page
+
+
+def root_name(label: str) -> str:
+    return f"course-{label}"
+
+
+def template_variables(page: Page, chapters: list[Chapter], runtime: Runtime, depth: int = 0) -> dict:
+    """Everything the chrome template needs. `depth` is how many folders below the site root the page is."""
+    up = "../" * depth
+    entry = lambda c: {"slug": c.slug, "title": f"{c.number}. {c.title}", "href": up + runtime.href(c.slug)}
+    blocks = []
+    for block in page.blocks:
+        if block[0] == "html":
+            blocks.append({"kind": "html", "html": block[1]})
+        else:
+            blocks.append({"kind": "root", "label": block[1], "root_name": root_name(block[1])})
+    first_control = lambda name: VIEWS[name].sim_class.controls[0]
+    return {
+        "page_title": page.title,
+        "page_description": page.description,
+        "static_url": up + runtime.static_url,
+        "home_url": up + runtime.home,
+        "toc": [entry(c) for c in chapters],
+        "current": page.slug,
+        "prev": entry(page.prev) if page.prev else None,
+        "next": entry(page.next) if page.next else None,
+        "blocks": blocks,
+        "bare": page.bare,
+        "embeds": [{"name": s, "href": up + runtime.embed_href(s), "height": EMBED_HEIGHT,
+                    "example_query": f"?{first_control(s)}=2"} for s in page.embeds],
+    }
+
+
+def populate(doc: Document, page: Page, chapters: list[Chapter], runtime: Runtime, depth: int = 0, comm=None):
+    """Put the page's roots into `doc` and attach the chrome template; returns {label: root model}."""
+    placed = {}
+    for label, viewable in page.roots():
+        before = {root.id for root in doc.roots}
+        if comm is None:
+            viewable.server_doc(doc)
+        else:
+            add_to_doc(viewable.get_root(doc, comm), doc, True)
+        # Panel may add helper roots too; the viewable's own root is the first new one. Naming it
+        # lets the template place it between the prose blocks (the helpers go at the end).
+        new_roots = [root for root in doc.roots if root.id not in before]
+        new_roots[0].name = root_name(label)
+        placed[label] = new_roots[0]
+    doc.title = page.title
+    doc.template = TEMPLATE
+    doc.template_variables.update(template_variables(page, chapters, runtime, depth))
+    return placed

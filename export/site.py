@@ -1,0 +1,178 @@
+"""`make build-site`: the course as a static folder any web host can serve.
+
+Reads and validates everything first (table of contents, sims, every state table, every resource a
+page refers to), then writes `site/` in one go: a failed build leaves the previous site untouched.
+No page refers to anything outside the folder: Bokeh and Panel's JS/CSS are copied from the
+installed packages into `site/static/`, and each sim's states are embedded in its page.
+
+    python -m export.site [--out site]
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bokeh
+import panel as pn
+from bokeh.document import Document
+from bokeh.resources import CDN
+from panel.io.save import save
+from pyviz_comms import Comm
+
+from course.page import STATIC, STATIC_DIR, Page, chapter_page, embed_page, index_page, populate
+from course.toc import TOC, CourseError, check_course, load_chapters
+from sims.registry import VIEWS
+
+from .sim_states import StateTable, attach, state_table
+
+PAGE_BUDGET = 500_000          # bytes of HTML per page (the issue's bar)
+BOKEH_JS = Path(bokeh.__file__).parent / "server" / "static" / "js"
+PANEL_DIST = Path(pn.__file__).parent / "dist"
+# CDN prefix -> (folder under site/static, local source folder)
+CDN_MIRRORS = {
+    "https://cdn.bokeh.org/bokeh/release/": ("bokeh", BOKEH_JS),
+    f"https://cdn.holoviz.org/panel/{pn.__version__}/dist/": ("panel", PANEL_DIST),
+}
+CDN_URL = re.compile("(" + "|".join(re.escape(p) for p in CDN_MIRRORS) + r")([^\"'\s)?#]+)(\?[^\"'\s)#]*)?")
+CSS_URL = re.compile(r"url\(\s*['\"]?(?!data:|https?:|#)([^'\")]+)['\"]?\s*\)")
+REMOTE_SRC = re.compile(r"""(?:src|href)\s*=\s*["'](https?:)?//[^"']+["']""")
+
+
+@dataclass
+class BuiltPage:
+    path: str                  # relative to the site root
+    html: str
+    resources: set[str] = field(default_factory=set)   # files under static/ it needs
+
+
+def localise(html: str, depth: int, needed: set[str]) -> str:
+    """Point every CDN URL at our copy under static/, recording which files are needed."""
+    up = "../" * depth
+
+    def swap(match: re.Match) -> str:
+        folder, _source = CDN_MIRRORS[match.group(1)]
+        # The CDN versions Bokeh's file names (bokeh-3.9.2.min.js); the package does not.
+        rel = f"{folder}/{match.group(2).replace('-' + bokeh.__version__, '')}"
+        needed.add(rel)
+        return f"{up}static/{rel}"
+
+    return CDN_URL.sub(swap, html)
+
+
+def render(page: Page, chapters, tables: dict[str, StateTable], depth: int) -> BuiltPage:
+    doc = Document()
+    placed = populate(doc, page, chapters, STATIC, depth=depth, comm=Comm())
+    for view in page.views:
+        attach(view, placed[f"sim-{view.name}"], view.control_widgets, tables[view.name], doc)
+    buffer = io.StringIO()
+    save(doc, buffer, title=page.title, resources=CDN, template=doc.template,
+         template_variables=doc.template_variables)
+    needed: set[str] = set()
+    html = localise(buffer.getvalue(), depth, needed)
+    path = f"{page.slug}.html"
+    remote = [m.group(0) for m in REMOTE_SRC.finditer(html) if not m.group(0).startswith("href")]
+    if remote:
+        raise CourseError(f"{path} would load from outside the site: {remote[:3]}")
+    return BuiltPage(path, html, needed)
+
+
+def collect_static(needed: set[str]) -> dict[str, Path]:
+    """Map every file under static/ the pages need to its installed source, following CSS url()s."""
+    sources = {folder: root for folder, root in CDN_MIRRORS.values()}
+    files, queue = {}, sorted(needed)
+    while queue:
+        rel = queue.pop()
+        if rel in files:
+            continue
+        folder, inner = rel.split("/", 1)
+        source = sources[folder] / inner
+        if not source.is_file():
+            raise CourseError(f"a page needs static/{rel}, but {source} does not exist in the installed package")
+        files[rel] = source
+        if source.suffix == ".css":
+            for ref in CSS_URL.findall(source.read_text(errors="replace")):
+                target = (Path(rel).parent / ref.split("?")[0].split("#")[0]).as_posix()
+                queue.append(_normalise(target))
+    return files
+
+
+def _normalise(path: str) -> str:
+    parts = []
+    for part in path.split("/"):
+        if part == "..":
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def build(out: Path, toc=TOC, log=print) -> dict:
+    started = time.perf_counter()
+    chapters = load_chapters(toc)
+    check_course(chapters, VIEWS)
+    log(f"validated {len(chapters)} chapters and {len(VIEWS)} sims")
+
+    tables = {}
+    for name, view_class in VIEWS.items():
+        tables[name] = state_table(view_class)
+        log(f"  sim {name}: {tables[name].n_states} states, {tables[name].nbytes / 1e3:.0f} kB of float32")
+
+    pages = [render(index_page(chapters, STATIC), chapters, tables, 0)]
+    for chapter in chapters:
+        pages.append(render(chapter_page(chapter, chapters), chapters, tables, 0))
+        log(f"  page {pages[-1].path}: {len(pages[-1].html) / 1e3:.0f} kB")
+    for name in VIEWS:
+        pages.append(render(embed_page(name), chapters, tables, 1))
+    for page in pages:
+        if len(page.html.encode()) > PAGE_BUDGET:
+            raise CourseError(f"{page.path} is {len(page.html.encode()) / 1e3:.0f} kB, over the {PAGE_BUDGET / 1e3:.0f} kB page budget")
+    static_files = collect_static(set().union(*(p.resources for p in pages)))
+
+    # Everything is known and valid: write into a fresh folder, then swap it in.
+    out = Path(out).resolve()
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent))
+    try:
+        for page in pages:
+            target = staging / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.html, encoding="utf-8")
+        for rel, source in static_files.items():
+            target = staging / "static" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        for source in STATIC_DIR.iterdir():
+            shutil.copyfile(source, staging / "static" / source.name)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    seconds = time.perf_counter() - started
+    log(f"wrote {len(pages)} pages and {len(static_files) + len(list(STATIC_DIR.iterdir()))} static files "
+        f"to {out} ({size / 1e6:.1f} MB) in {seconds:.1f} s")
+    return {"pages": {p.path: len(p.html.encode()) for p in pages}, "site_bytes": size, "seconds": seconds}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default="site", help="folder to write (replaced whole)")
+    args = parser.parse_args(argv)
+    try:
+        build(Path(args.out))
+    except CourseError as err:
+        print(f"build-site failed: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

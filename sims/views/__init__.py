@@ -1,0 +1,1 @@
+"""Thin views: each builds its Bokeh figures and sources once and only replaces their data."""

@@ -1,0 +1,140 @@
+"""The view half of the sim pattern.
+
+A view owns one `Sim`, builds its Bokeh figures and `ColumnDataSource`s once, and on every change of
+a control replaces only the sources' data (`data()`) and the readouts' text (`readouts()`). Both are
+plain functions of the sim's state, which is what lets the static-site builder enumerate them for
+every control value and replay them in the browser without Python (export/sim_states.py).
+"""
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import panel as pn
+import param
+from bokeh.models import ColumnDataSource, Div
+from bokeh.plotting import figure
+
+from ..base import Sim
+from ..colors import INK, MUTED
+
+NOTES_CSS = ":host { background: #fff6e0; border-left: 4px solid #e8a33e; padding: 6px 10px; font-size: 14px; }"
+
+# Named figure widths (house style: body / page / full), in CSS pixels.
+BODY_WIDTH = 340
+
+
+class SimView:
+    """Subclasses set `name` and `sim_class` and implement `build`, `data` and `readouts`."""
+
+    name: ClassVar[str]
+    sim_class: ClassVar[type[Sim]]
+    # Widget class per control; unlisted controls get a slider (Integer) or button group (Selector).
+    widget_types: ClassVar[dict[str, type]] = {}
+
+    def __init__(self, sim: Sim | None = None):
+        self.sim = sim if sim is not None else self.sim_class()
+        self.sources: dict[str, ColumnDataSource] = {}
+        self.readout_divs: dict[str, Div] = {}
+        self.figures = self.build()
+        for key, columns in self.data().items():
+            self.sources[key].data = columns
+        self._show_readouts()
+        self.sim.param.watch(self._refresh, list(self.sim.controls))
+
+    # -- what subclasses write ---------------------------------------------------------------
+    def build(self) -> list:
+        """Create figures, sources (in self.sources) and readout divs; return the figures."""
+        raise NotImplementedError
+
+    def data(self) -> dict[str, dict[str, np.ndarray]]:
+        """Current data of every source, keyed like self.sources."""
+        raise NotImplementedError
+
+    def readouts(self) -> dict[str, str]:
+        """Current HTML of every readout, keyed like self.readout_divs."""
+        return {}
+
+    # -- shared machinery ----------------------------------------------------------------------
+    def source(self, key: str, **columns) -> ColumnDataSource:
+        src = ColumnDataSource(data=columns, name=f"{self.name}.{key}")
+        self.sources[key] = src
+        return src
+
+    def readout(self, key: str) -> Div:
+        div = Div(text="", name=f"{self.name}.readout.{key}", css_classes=["sim-readout"],
+                  styles={"color": INK, "font-size": "14px"}, sizing_mode="stretch_width")
+        self.readout_divs[key] = div
+        return div
+
+    def _refresh(self, *_events):
+        for key, columns in self.data().items():
+            self.sources[key].data = columns
+        self._show_readouts()
+
+    def _show_readouts(self):
+        for key, html in self.readouts().items():
+            self.readout_divs[key].text = html
+
+    def widgets(self) -> dict[str, pn.widgets.Widget]:
+        """One widget per control, made from the parameter (bounds never copied by hand)."""
+        made = {}
+        for name in self.sim.controls:
+            p = self.sim.param[name]
+            default = pn.widgets.RadioButtonGroup if isinstance(p, param.Selector) else pn.widgets.IntSlider
+            cls = self.widget_types.get(name, default)
+            kwargs = dict(name=p.label, sizing_mode="stretch_width")
+            if cls is pn.widgets.RadioButtonGroup:
+                kwargs["button_type"] = "default"
+            if cls is pn.widgets.Player:
+                kwargs.update(interval=250, show_loop_controls=False, loop_policy="loop", width=280,
+                              sizing_mode="fixed")
+            made[name] = cls.from_param(p, **kwargs)
+        return made
+
+    def panel(self, notes: list[str] | None = None) -> pn.viewable.Viewable:
+        """The whole sim: notes about ignored URL values, controls, figures, readouts."""
+        widgets = self.widgets()
+        # Notes about URL-query values that were clamped or ignored. Under `panel serve` they are
+        # known now; in the static site the page's own script fills the same box.
+        self.notes_div = Div(text="<br>".join(notes or []), visible=bool(notes), name=f"{self.name}.notes",
+                             sizing_mode="stretch_width", stylesheets=[NOTES_CSS])
+        parts = [pn.pane.Bokeh(self.notes_div, sizing_mode="stretch_width")]
+        parts.append(pn.FlexBox(*widgets.values(), gap="4px 24px", sizing_mode="stretch_width"))
+        parts.append(pn.FlexBox(*[pn.pane.Bokeh(f, sizing_mode="fixed") if not isinstance(f, Div)
+                                  else pn.pane.Bokeh(f, sizing_mode="stretch_width")
+                                  for f in self.figures],
+                                gap="8px 16px", sizing_mode="stretch_width", justify_content="center"))
+        if self.readout_divs:
+            parts.append(pn.pane.Bokeh(self._readout_column(), sizing_mode="stretch_width"))
+        view = pn.Column(*parts, sizing_mode="stretch_width", css_classes=["sim", f"sim-{self.name}"])
+        self.control_widgets = widgets   # the static builder attaches its callbacks to these
+        return view
+
+    def _readout_column(self):
+        from bokeh.layouts import column
+        return column(*self.readout_divs.values(), sizing_mode="stretch_width")
+
+
+def small_figure(title: str, width: int = BODY_WIDTH, height: int = 260, **kwargs):
+    """A figure in the course's look: no toolbar clutter, quiet axes."""
+    fig = figure(title=title, width=width, height=height, toolbar_location=None, **kwargs)
+    fig.title.text_font_size = "14px"
+    fig.title.text_color = INK
+    for axis in (fig.xaxis, fig.yaxis):
+        axis.axis_label_text_font_size = "12px"
+        axis.axis_label_text_font_style = "normal"
+        axis.axis_label_text_color = MUTED
+    fig.grid.grid_line_alpha = 0.3
+    fig.outline_line_color = None
+    return fig
+
+
+def picture_figure(title: str, size: float, width: int = 220):
+    """A square figure for showing a small picture pixel for pixel: no axes, no grid."""
+    fig = small_figure(title, width=width, height=width + 30, x_range=(0, size), y_range=(0, size),
+                       match_aspect=True)
+    fig.axis.visible = False
+    fig.grid.visible = False
+    fig.min_border = 4
+    return fig
