@@ -37,7 +37,7 @@ def quiz_panel(quiz: Quiz) -> pn.Column:
     # A plain Bokeh RadioGroup: it starts with nothing picked (active=None), which Panel's
     # RadioBoxGroup does not allow.
     choices = RadioGroup(labels=[c.text for c in quiz.choices], active=None, name="quiz-choices",
-                         sizing_mode="stretch_width", stylesheets=[":host { font-size: 15px; line-height: 1.8; }"])
+                         sizing_mode="stretch_width", stylesheets=[":host { font-size: 15px; line-height: 1.5; } label { white-space: normal; align-items: flex-start; margin: 4px 0; } span { white-space: normal; }"])
     feedback = Div(text=PROMPT, name="quiz-feedback", sizing_mode="stretch_width", stylesheets=[QUIZ_CSS])
     choices.js_on_change("active", CustomJS(args={"feedback": feedback, "verdicts": verdict_html(quiz)},
                                             code=FEEDBACK_JS))

@@ -7,6 +7,7 @@ every state a reader can reach.
 """
 from __future__ import annotations
 
+import json
 import math
 from typing import ClassVar, Mapping
 
@@ -55,15 +56,20 @@ def parse_control(p: param.Parameter, name: str, raw: str) -> tuple[object | Non
             if str(obj) == raw:
                 return obj, None
         allowed = ", ".join(str(o) for o in p.objects)
-        return None, f"Ignored {name}={raw[:40]!r}: choose one of {allowed}."
+        return None, f"Ignored {name}={_quoted(raw)}: choose one of {allowed}."
     try:
         number = float(raw)
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        return None, f"Ignored {name}={raw[:40]!r}: not a number."
+        return None, f"Ignored {name}={_quoted(raw)}: not a number."
     lo, hi = p.bounds
     value = min(max(int(round(number)), lo), hi)
     if value != number:
         return value, f"Set {name} to {value} (asked for {raw[:40]}; allowed {lo} to {hi})."
     return value, None
+
+
+def _quoted(raw: str) -> str:
+    """A bad value as the note shows it: cut short, double-quoted (the static site's JS writes the same)."""
+    return json.dumps(raw[:40], ensure_ascii=False)

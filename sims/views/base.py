@@ -7,6 +7,7 @@ every control value and replay them in the browser without Python (export/sim_st
 """
 from __future__ import annotations
 
+import html
 from typing import ClassVar
 
 import numpy as np
@@ -84,8 +85,6 @@ class SimView:
             default = pn.widgets.RadioButtonGroup if isinstance(p, param.Selector) else pn.widgets.IntSlider
             cls = self.widget_types.get(name, default)
             kwargs = dict(name=p.label, sizing_mode="stretch_width")
-            if cls is pn.widgets.RadioButtonGroup:
-                kwargs["button_type"] = "default"
             if cls is pn.widgets.Player:
                 kwargs.update(interval=250, show_loop_controls=False, loop_policy="loop", width=280,
                               sizing_mode="fixed")
@@ -97,19 +96,25 @@ class SimView:
         widgets = self.widgets()
         # Notes about URL-query values that were clamped or ignored. Under `panel serve` they are
         # known now; in the static site the page's own script fills the same box.
-        self.notes_div = Div(text="<br>".join(notes or []), visible=bool(notes), name=f"{self.name}.notes",
+        self.notes_div = Div(text="<br>".join(html.escape(n) for n in notes or []), visible=bool(notes), name=f"{self.name}.notes",
                              sizing_mode="stretch_width", stylesheets=[NOTES_CSS])
         parts = [pn.pane.Bokeh(self.notes_div, sizing_mode="stretch_width")]
         parts.append(pn.FlexBox(*widgets.values(), gap="4px 24px", sizing_mode="stretch_width"))
-        parts.append(pn.FlexBox(*[pn.pane.Bokeh(f, sizing_mode="fixed") if not isinstance(f, Div)
-                                  else pn.pane.Bokeh(f, sizing_mode="stretch_width")
-                                  for f in self.figures],
+        parts.append(pn.FlexBox(*[self._responsive(f) for f in self.figures],
                                 gap="8px 16px", sizing_mode="stretch_width", justify_content="center"))
         if self.readout_divs:
             parts.append(pn.pane.Bokeh(self._readout_column(), sizing_mode="stretch_width"))
         view = pn.Column(*parts, sizing_mode="stretch_width", css_classes=["sim", f"sim-{self.name}"])
         self.control_widgets = widgets   # the static builder attaches its callbacks to these
         return view
+
+    @staticmethod
+    def _responsive(fig):
+        """Full size where there is room, shrunk in proportion on a narrow phone screen."""
+        width = fig.width
+        fig.sizing_mode = "scale_width"
+        fig.max_width = width
+        return pn.pane.Bokeh(fig, sizing_mode="stretch_width", max_width=width, min_width=min(width, 240))
 
     def _readout_column(self):
         from bokeh.layouts import column

@@ -1,6 +1,8 @@
 """View of sims.compression: raw and latent volumes as boxes to the same scale, and their sizes."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..colors import ORANGE, TEAL
 from ..compression import Compression, box_faces
 from .base import SimView, small_figure
@@ -27,6 +29,12 @@ class CompressionView(SimView):
                 fig.patch(f"{face}_x", f"{face}_y", source=src, fill_color=colour, fill_alpha=alpha,
                           line_color=colour, line_width=1.5)
             figs.append(fig)
+        counts = small_figure("Numbers to store (log scale)", width=320, height=160,
+                              x_axis_type="log", x_range=(1e3, 1e10), y_range=["latent", "raw"])
+        counts.hbar(y="name", right="values", left=1e3, height=0.6, color="colour",
+                    source=self.source("counts", name=["raw", "latent"], values=[1e3, 1e3], colour=[ORANGE, TEAL]))
+        counts.ygrid.visible = False
+        figs.append(counts)
         self.readout("sizes")
         self.readout("ratio")
         return figs
@@ -36,6 +44,8 @@ class CompressionView(SimView):
         return {
             "raw": box_faces(raw.width, raw.height, raw.frames),
             "latent": box_faces(latent.width, latent.height, latent.frames),
+            "counts": {"name": ["raw", "latent"], "values": np.array([raw.values, latent.values], float),
+                       "colour": [ORANGE, TEAL]},
         }
 
     def readouts(self):

@@ -1,0 +1,230 @@
+"""The course in a real browser (Debian's Chromium via Playwright), in both runtimes: the built
+static site over plain HTTP, and the live `panel serve` app. The static site may not make a single
+request outside its own folder: every other request is routed to fail and the test fails with it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import panel as pn
+import param
+import pytest
+from playwright.sync_api import expect
+
+from course.toc import load_chapters
+from sims.registry import VIEWS
+
+pytestmark = pytest.mark.browser
+CHAPTERS = load_chapters()
+
+
+@dataclass
+class Course:
+    runtime: str
+    base: str
+
+    def url(self, slug: str = "index", query: str = "") -> str:
+        if self.runtime == "static":
+            return f"{self.base}{slug}.html{query}"
+        return f"{self.base}{'' if slug == 'index' else slug}{query}"
+
+    def embed(self, sim: str, query: str = "") -> str:
+        return self.url(f"embed/{sim}", query)
+
+
+@pytest.fixture(params=["static", "served"])
+def course(request) -> Course:
+    base = request.getfixturevalue("site_url" if request.param == "static" else "served_url")
+    return Course(request.param, base)
+
+
+@pytest.fixture
+def watched(page, course):
+    """A page whose console errors and outside requests fail the test."""
+    origin = urlparse(course.base).netloc
+    problems: list[str] = []
+
+    def gate(route):
+        url = urlparse(route.request.url)
+        if url.netloc == origin and url.scheme in ("http", "ws"):
+            return route.continue_()
+        problems.append(f"request outside the site: {route.request.url}")
+        return route.abort()
+
+    page.route("**/*", gate)
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.problems = problems
+    yield page
+    assert not problems, "\n".join(problems)
+
+
+SNAPSHOT_JS = """(prefix) => {
+  const doc = Bokeh.documents[0], out = {};
+  for (const m of doc.all_models) {
+    if (m.name && m.name.startsWith(prefix) && m.data !== undefined) {
+      const cols = {};
+      for (const [k, v] of Object.entries(m.data)) {
+        cols[k] = Array.from(v, (x) => (ArrayBuffer.isView(x) ? Array.from(x) : x));
+      }
+      out[m.name] = JSON.stringify(cols);
+    }
+  }
+  return out;
+}"""
+
+
+def wait_for_sim(page, sim: str):
+    page.wait_for_function(
+        "(name) => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].get_model_by_name(name)",
+        arg=f"{sim}.readout." + next(iter(VIEWS[sim]().readout_divs)), timeout=20_000)
+    page.locator(".bk-panel-models-layout-Column, .bk-Column").first.wait_for(timeout=20_000)
+
+
+def snapshot(page, sim: str) -> dict:
+    return page.evaluate(SNAPSHOT_JS, f"{sim}.")
+
+
+def wait_changed(page, sim: str, before: dict, timeout_s: float = 10) -> dict:
+    """Poll the sim's plotted data until it differs from `before` (served changes round-trip Python)."""
+    for _ in range(int(timeout_s / 0.1)):
+        after = snapshot(page, sim)
+        if after != before:
+            return after
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{sim}: the plotted data did not change")
+
+
+def control_kinds(sim: str) -> list[tuple[str, str]]:
+    view = VIEWS[sim]
+    kinds = []
+    for name in view.sim_class.controls:
+        if view.widget_types.get(name) is pn.widgets.Player:
+            kinds.append((name, "player"))
+        elif isinstance(view.sim_class.param[name], param.Selector):
+            kinds.append((name, "buttons"))
+        else:
+            kinds.append((name, "slider"))
+    return kinds
+
+
+def move_control(page, sim: str, control: str):
+    """Move one control the way a reader would: keyboard on a slider, a click on a button."""
+    kinds = control_kinds(sim)
+    kind = dict(kinds)[control]
+    nth = [n for n, k in kinds if k == kind].index(control)
+    if kind == "player":
+        page.locator("button.next").nth(nth).click()
+    elif kind == "slider":
+        handle = page.locator(".noUi-handle").nth(nth)
+        handle.focus()
+        handle.press("ArrowRight")
+    else:
+        page.locator(".bk-btn-group").nth(nth).locator("button:not(.bk-active)").last.click()
+
+
+def chapter_of(sim: str):
+    return next(c for c in CHAPTERS if sim in c.sims)
+
+
+SIM_CONTROLS = [(sim, control) for sim in VIEWS for control in VIEWS[sim].sim_class.controls]
+
+
+@pytest.mark.parametrize("sim, control", SIM_CONTROLS, ids=[f"{s}-{c}" for s, c in SIM_CONTROLS])
+def test_each_control_changes_the_plotted_data(watched, course, sim, control):
+    watched.goto(course.url(chapter_of(sim).slug))
+    wait_for_sim(watched, sim)
+    before = snapshot(watched, sim)
+    move_control(watched, sim, control)
+    after = wait_changed(watched, sim, before)
+    assert set(after) == set(before)
+
+
+def test_every_page_loads_without_errors(watched, course):
+    slugs = ["index"] + [c.slug for c in CHAPTERS]
+    for slug in slugs:
+        watched.goto(course.url(slug))
+        watched.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=20_000)
+        assert watched.locator("main h1").first.is_visible(), slug
+    for sim in VIEWS:
+        watched.goto(course.embed(sim))
+        wait_for_sim(watched, sim)
+        assert watched.locator(".course-toc").count() == 0      # embeds carry no chrome
+
+
+def test_quiz_gives_immediate_feedback(watched, course):
+    chapter = CHAPTERS[1]
+    watched.goto(course.url(chapter.slug))
+    watched.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=20_000)
+    radios = watched.locator(".quiz input[type=radio]")
+    radios.first.wait_for(timeout=20_000)
+    assert radios.count() == len(chapter.quiz.choices)
+    feedback = watched.locator(".quiz .quiz-feedback")
+    assert "Pick an answer" in feedback.inner_text()
+    for i, choice in enumerate(chapter.quiz.choices):
+        radios.nth(i).check()
+        expected = "Right." if choice.correct else "Not quite."
+        expect(feedback).to_have_text(f"{expected} {choice.why}", timeout=5_000)
+        assert ("quiz-right" if choice.correct else "quiz-wrong") in feedback.get_attribute("class")
+
+
+def test_navigation_reaches_every_chapter(watched, course):
+    watched.goto(course.url("index"))
+    toc_links = watched.locator(".course-toc a")
+    assert toc_links.count() == len(CHAPTERS)
+    for chapter in CHAPTERS:
+        watched.locator("a.next").click()
+        watched.wait_for_load_state()
+        assert watched.locator("main h1").first.inner_text() == chapter.title
+        assert watched.locator(".course-toc li.current a").inner_text().endswith(chapter.title)
+    assert watched.locator("a.next").count() == 0
+    watched.locator(".course-toc a").first.click()
+    assert watched.locator("main h1").first.inner_text() == CHAPTERS[0].title
+
+
+def test_url_query_sets_controls_and_bad_values_are_noted(watched, course):
+    watched.goto(course.url("flicker", "?frame=999&seed=abc"))
+    wait_for_sim(watched, "flicker")
+    watched.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('flicker.now').data.frame[0] === 23", timeout=10_000)
+    expect(watched.get_by_text("Set frame to 23 (asked for 999; allowed 0 to 23).")).to_be_visible()
+    expect(watched.get_by_text('Ignored seed="abc": not a number.')).to_be_visible()
+    before = snapshot(watched, "flicker")
+    move_control(watched, "flicker", "seed")               # the page still works
+    wait_changed(watched, "flicker", before)
+
+
+def test_good_url_query_opens_a_shared_state(watched, course):
+    watched.goto(course.embed("compression", "?frames=128&space_factor=16"))
+    wait_for_sim(watched, "compression")
+    watched.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('compression.readout.sizes').text.includes('(16 × 32 × 32 × 32)')",
+        timeout=10_000)
+    expect(watched.get_by_text("Ignored")).to_have_count(0)
+
+
+def test_embed_snippet_points_at_the_embed_page(watched, course):
+    watched.goto(course.url("diffusion"))
+    code = watched.locator("textarea.embed-code").input_value()
+    assert code.startswith(f'<iframe src="{course.embed("denoising")}"')
+    watched.set_content(f"<html><body>{code}</body></html>")   # the snippet works in a foreign page
+    frame = watched.frame_locator("iframe")
+    frame.locator(".noUi-handle").first.wait_for(timeout=20_000)
+
+
+@pytest.mark.parametrize("width", [375, 1440])
+def test_pages_fit_phone_and_desktop(watched, course, width):
+    watched.set_viewport_size({"width": width, "height": 800})
+    for slug in ("index", "flicker", "spacetime-latent"):
+        watched.goto(course.url(slug))
+        watched.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=20_000)
+        watched.wait_for_timeout(300)
+        overflow = watched.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{slug} scrolls sideways by {overflow}px at {width}px"
+
+
+def test_markup_in_the_query_is_shown_as_text(watched, course):
+    watched.goto(course.embed("flicker", "?seed=%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E"))
+    wait_for_sim(watched, "flicker")
+    expect(watched.get_by_text('Ignored seed="<img src=x onerror=window.pwned=1>": not a number.')).to_be_visible()
+    assert watched.evaluate("() => window.pwned") is None

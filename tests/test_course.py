@@ -1,0 +1,92 @@
+"""The course's content holds together, and the static build refuses a broken course."""
+import re
+
+import pytest
+
+from course.content import Choice, Quiz
+from course.toc import TOC, CourseError, check_course, load_chapters
+from export.site import PAGE_BUDGET, build
+from sims.registry import VIEWS
+
+
+@pytest.fixture(scope="module")
+def chapters():
+    return load_chapters()
+
+
+def test_table_of_contents_has_ten_numbered_chapters(chapters):
+    assert [c.number for c in chapters] == list(range(10))
+    assert len({c.slug for c in chapters}) == 10
+    check_course(chapters, VIEWS)
+
+
+def test_every_chapter_has_sections_summary_and_quiz(chapters):
+    for c in chapters:
+        assert len(c.sections) >= 3, c.slug
+        assert all(len(s.body.split()) > 40 for s in c.sections), c.slug
+        assert c.summary and c.quiz.question.endswith("?")
+        assert sum(ch.correct for ch in c.quiz.choices) == 1
+        assert all(len(ch.why.split()) >= 6 for ch in c.quiz.choices), c.slug
+
+
+def test_the_first_three_chapters_carry_their_sims(chapters):
+    assert [c.sims for c in chapters[:3]] == [("flicker",), ("denoising",), ("compression",)]
+
+
+def test_quiz_needs_exactly_one_right_answer():
+    with pytest.raises(ValueError, match="exactly one correct"):
+        Quiz("Why?", (Choice("a", True, "x"), Choice("b", True, "y")))
+
+
+def test_prose_never_turns_into_accidental_code_blocks(chapters):
+    """Markdown indented by four spaces renders as code: the chapters must not do that by accident."""
+    for c in chapters:
+        for s in c.sections:
+            assert not re.search(r"^ {4}\S", s.body, flags=re.M) or "```" in s.body, (c.slug, s.heading)
+
+
+def test_missing_chapter_is_named():
+    with pytest.raises(CourseError, match="c42_missing"):
+        load_chapters(TOC + ("c42_missing",))
+
+
+def test_unused_sim_is_named(chapters):
+    with pytest.raises(CourseError, match="'compression' is not used"):
+        check_course(chapters[:2], VIEWS)
+
+
+def test_unknown_sim_is_named(chapters):
+    with pytest.raises(CourseError, match="'denoising', which does not exist"):
+        check_course(chapters, {"flicker": None, "compression": None})
+
+
+def test_build_fails_before_writing_anything(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous site")
+    with pytest.raises(CourseError, match="c42_missing"):
+        build(out, toc=TOC + ("c42_missing",), log=lambda *_: None)
+    with pytest.raises(CourseError, match="'compression' is not used"):
+        build(out, toc=TOC[:2], log=lambda *_: None)
+    assert (out / "keep.txt").read_text() == "previous site"
+
+
+def test_build_site_command_reports_the_problem(tmp_path, capsys, monkeypatch):
+    import export.site as site
+    monkeypatch.setattr(site, "TOC", TOC[:2])
+    assert site.main(["--out", str(tmp_path / "site")]) == 1
+    assert "'compression' is not used by any chapter" in capsys.readouterr().err
+
+
+def test_built_site_is_complete_and_self_contained(built_site, chapters):
+    folder, report = built_site
+    expected = {"index.html"} | {f"{c.slug}.html" for c in chapters} | {f"embed/{s}.html" for s in VIEWS}
+    assert set(report["pages"]) == expected
+    for rel, size in report["pages"].items():
+        assert size < PAGE_BUDGET, rel
+        html = (folder / rel).read_text()
+        assert "cdn.bokeh.org" not in html and "cdn.holoviz.org" not in html, rel
+        # every local script/stylesheet a page names exists in the folder
+        for ref in re.findall(r'(?:src|href)="((?:\.\./)?static/[^"]+)"', html):
+            assert (folder / rel).parent.joinpath(ref).resolve().is_file(), (rel, ref)
+    assert (folder / "static" / "bokeh" / "bokeh.min.js").is_file()

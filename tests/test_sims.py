@@ -1,0 +1,130 @@
+"""Sim logic, checked by setting parameters and reading numbers: no browser, no Panel."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sims import compression, denoising, flicker
+from sims.base import parse_control
+
+
+# -- flicker -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(4))
+def test_spacetime_flicker_is_far_below_per_frame(seed):
+    per_frame, spacetime = flicker.Flicker(seed=seed).clips()
+    true_motion = flicker.Flicker().true_motion()
+    assert flicker.mean_jump(spacetime) == pytest.approx(true_motion, rel=1e-9)
+    assert flicker.mean_jump(per_frame) > 2.5 * flicker.mean_jump(spacetime)
+    assert flicker.background_flicker(spacetime) == 0.0
+    assert flicker.background_flicker(per_frame) > 0.03
+
+
+def test_flicker_per_frame_draws_are_each_plausible():
+    """Every per-frame draw stays near the true path: plausible alone, inconsistent together."""
+    per_frame, _ = flicker.Flicker(seed=2).clips()
+    x, y = flicker.true_path()
+    assert np.all(np.hypot(per_frame.x - x, per_frame.y - y) < 5 * flicker.POSITION_JITTER)
+
+
+# -- denoising ---------------------------------------------------------------------------------
+def test_exact_denoiser_matches_monte_carlo_posterior_mean():
+    """E[x0 | x_t] from the closed form equals an importance-weighted average over samples."""
+    rng = np.random.default_rng(0)
+    means = denoising.templates()
+    t = 0.8
+    x0 = means[1] + denoising.SIGMA * rng.standard_normal(means[1].shape)
+    x_t = (1 - t) * x0 + t * rng.standard_normal(x0.shape)
+    exact, probs = denoising.posterior(x_t, t, means)
+    # Monte Carlo: sample x0 from the prior, weight by the likelihood of x_t.
+    k = rng.integers(0, 4, 20000)
+    samples = means[k] + denoising.SIGMA * rng.standard_normal((20000, *means.shape[1:]))
+    log_lik = -np.sum((x_t - (1 - t) * samples) ** 2, axis=(1, 2)) / (2 * t**2)
+    w = np.exp(log_lik - log_lik.max())
+    mc = np.tensordot(w / w.sum(), samples, axes=1)
+    assert np.abs(exact - mc).mean() < 0.05
+    assert probs.argmax() == 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_denoising_error_falls_as_progress_rises(seed):
+    march = denoising.sample(seed)
+    err = denoising.guess_error(march)
+    assert err[-1] == pytest.approx(0.0, abs=1e-12)
+    assert err[0] > 0.5 and err[10] < 0.5 * err[0]
+    # Allow tiny wiggles between neighbouring steps, but the trend is down all the way.
+    assert np.all(np.diff(err) < 0.02)
+    assert march.probs[-1].max() > 0.999       # the run commits to one class
+    assert march.probs[0] == pytest.approx(np.full(4, 0.25))   # pure noise says nothing
+
+
+def test_denoising_ends_on_a_picture_of_its_class():
+    for seed in range(4):
+        march = denoising.sample(seed)
+        k = march.probs[-1].argmax()
+        final = march.x[-1]
+        assert np.sqrt(np.mean((final - denoising.templates()[k]) ** 2)) < 2 * denoising.SIGMA
+
+
+def test_denoising_seeds_reach_different_classes():
+    classes = {int(denoising.sample(seed).probs[-1].argmax()) for seed in range(4)}
+    assert len(classes) >= 3
+
+
+def test_noise_schedule_runs_from_noise_to_clean():
+    t = denoising.noise_levels()
+    assert t[0] == 1.0 and t[-1] == 0.0 and np.all(np.diff(t) < 0)
+
+
+# -- compression -------------------------------------------------------------------------------
+def test_course_model_factors_give_24x():
+    sim = compression.Compression()
+    raw = compression.Volume(3, 16, 32, 32)
+    latent = compression.latent_volume(raw, 4, 4, 8)
+    assert latent.shape == (8, 4, 8, 8)
+    assert raw.values / latent.values == 24
+    sim.param.update(frames=64, size=512, time_factor=4, space_factor=8, channels=16)
+    assert sim.latent().shape == (16, 16, 64, 64)
+    assert sim.ratio() == pytest.approx(3 * 4 * 64 / 16)
+
+
+def test_compression_rounds_up_sizes_that_do_not_divide():
+    latent = compression.latent_volume(compression.Volume(3, 16, 256, 256), 8, 16, 4)
+    assert latent.shape == (4, 2, 16, 16)
+    latent = compression.latent_volume(compression.Volume(3, 17, 30, 30), 4, 4, 8)
+    assert latent.shape == (8, 5, 8, 8)
+
+
+def test_box_faces_are_to_scale():
+    faces = compression.box_faces(100, 50, 10)
+    assert faces["front_x"].max() == 100 and faces["front_y"].max() == 50
+    assert faces["side_x"].max() == pytest.approx(100 + 10 * compression.DEPTH_DX)
+
+
+# -- shared controls and URL query -------------------------------------------------------------
+@pytest.mark.parametrize("raw, value, noted", [
+    ("12", 12, False), ("12.0", 12, False), ("999", 23, True), ("-5", 0, True),
+    ("abc", None, True), ("nan", None, True), ("", None, True), ("7.6", 8, True),
+])
+def test_integer_query_values_are_clamped_or_ignored(raw, value, noted):
+    got, note = parse_control(flicker.Flicker.param.frame, "frame", raw)
+    assert got == value
+    assert bool(note) == noted
+
+
+def test_selector_query_values_must_be_listed():
+    sim = compression.Compression()
+    notes = sim.apply_query({"frames": "128", "size": "300", "channels": "<b>8</b>"})
+    assert sim.frames == 128 and sim.size == 512 and sim.channels == 16
+    assert len(notes) == 2 and "256, 512, 1024" in notes[0]
+
+
+def test_control_values_cover_every_widget_position():
+    assert flicker.Flicker().control_values("frame") == list(range(24))
+    assert compression.Compression().control_values("space_factor") == [1, 2, 4, 8, 16]
+
+
+def test_sim_models_import_no_panel_bokeh_or_torch():
+    code = ("import sys, sims.flicker, sims.denoising, sims.compression; "
+            "bad = [m for m in ('panel', 'bokeh', 'torch') if m in sys.modules]; print(bad); assert not bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
