@@ -99,7 +99,8 @@ class SimView:
         self.notes_div = Div(text="<br>".join(html.escape(n) for n in notes or []), visible=bool(notes), name=f"{self.name}.notes",
                              sizing_mode="stretch_width", stylesheets=[NOTES_CSS])
         parts = [pn.pane.Bokeh(self.notes_div, sizing_mode="stretch_width")]
-        parts.append(pn.FlexBox(*widgets.values(), gap="4px 24px", sizing_mode="stretch_width"))
+        parts.append(pn.FlexBox(*[self._labelled(self.sim.param[n], w) for n, w in widgets.items()],
+                                gap="4px 24px", sizing_mode="stretch_width"))
         parts.append(pn.FlexBox(*[self._responsive(f) for f in self.figures],
                                 gap="8px 16px", sizing_mode="stretch_width", justify_content="center"))
         if self.readout_divs:
@@ -107,6 +108,15 @@ class SimView:
         view = pn.Column(*parts, sizing_mode="stretch_width", css_classes=["sim", f"sim-{self.name}"])
         self.control_widgets = widgets   # the static builder attaches its callbacks to these
         return view
+
+    @staticmethod
+    def _labelled(p, widget):
+        """Button groups show no title of their own: give them one, as sliders have."""
+        if not isinstance(widget, pn.widgets.RadioButtonGroup):
+            return widget
+        label = pn.pane.HTML(f'<span class="control-label">{html.escape(p.label)}</span>',
+                             stylesheets=[":host { font-size: 13px; margin: 4px 10px -6px; }"])
+        return pn.Column(label, widget, sizing_mode="stretch_width", min_width=240, max_width=420)
 
     @staticmethod
     def _responsive(fig):

@@ -20,7 +20,7 @@ class CompressionView(SimView):
         for key, title, colour in (("raw", "Raw video (3 colour channels)", ORANGE),
                                    ("latent", "Spacetime latent", TEAL)):
             fig = small_figure(title, width=320, height=320, x_range=(-20, width + 20),
-                               y_range=(-20, height + 20), match_aspect=True)
+                               y_range=(-90, height + 20), match_aspect=True)
             fig.title.text_color = colour
             fig.axis.visible = False
             fig.grid.visible = False
@@ -28,6 +28,8 @@ class CompressionView(SimView):
             for face, alpha in FACE_ALPHA.items():
                 fig.patch(f"{face}_x", f"{face}_y", source=src, fill_color=colour, fill_alpha=alpha,
                           line_color=colour, line_width=1.5)
+            fig.text(x="x", y="y", text="text", source=self.source(f"{key}_label", x=[], y=[], text=[]),
+                     text_font_size="13px", text_color=colour, text_baseline="top")
             figs.append(fig)
         counts = small_figure("Numbers to store (log scale)", width=320, height=160,
                               x_axis_type="log", x_range=(1e3, 1e10), y_range=["latent", "raw"])
@@ -42,11 +44,18 @@ class CompressionView(SimView):
     def data(self):
         raw, latent = self.sim.raw(), self.sim.latent()
         return {
+            "raw_label": self._label(raw, "px"),
+            "latent_label": self._label(latent, "cells"),
             "raw": box_faces(raw.width, raw.height, raw.frames),
             "latent": box_faces(latent.width, latent.height, latent.frames),
             "counts": {"name": ["raw", "latent"], "values": np.array([raw.values, latent.values], float),
                        "colour": [ORANGE, TEAL]},
         }
+
+    @staticmethod
+    def _label(volume, unit):
+        text = f"{volume.width}×{volume.height} {unit} × {volume.frames} {'frames' if unit == 'px' else 'slices'}"
+        return {"x": np.array([0.0]), "y": np.array([-15.0]), "text": [text]}
 
     def readouts(self):
         raw, latent = self.sim.raw(), self.sim.latent()

@@ -18,7 +18,7 @@ class DenoisingView(SimView):
     def build(self):
         mapper = LinearColorMapper(palette=GREYS, low=-1.3, high=1.3)
         pictures = []
-        for key, title in (("noisy", "Current sample x_t"), ("guess", "Denoiser's guess of the clean picture")):
+        for key, title in (("noisy", "Current sample x_t"), ("guess", "Denoiser's guess of x₀")):
             fig = picture_figure(title, SIZE)
             fig.image(image="image", x=0, y=0, dw=SIZE, dh=SIZE, source=self.source(key, image=[]),
                       color_mapper=mapper)
