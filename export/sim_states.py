@@ -6,8 +6,9 @@ records each state as JSON patches of whole models, while this stores only the n
 as float32 arrays that Bokeh ships base64-encoded and the browser copies in place. Each control's
 values come from its parameter (`Sim.control_values`), so the grid is exact, never sampled.
 
-The state index is row-major over the controls in `Sim.controls` order (the last control varies
-fastest); the JS below computes the same index from the widgets' current values.
+States are indexed row-major over the controls in `Sim.controls` order (the last control varies
+fastest); each column is stored only over the controls it depends on, and the JS below computes
+its row from the widgets' current values.
 """
 from __future__ import annotations
 
@@ -25,22 +26,41 @@ MAX_STATES = 2000
 
 @dataclass
 class StateTable:
-    """What changes between a sim's states, packed for the browser."""
+    """What changes between a sim's states, packed for the browser.
+
+    Each stored column keeps only the controls it depends on (`axes`, indices into `controls`):
+    the flicker sim's trajectories depend on the seed alone, so they are stored 4 times, not 96.
+    """
 
     sim: str
     controls: list[str]
     values: list[list]                                   # per control, its values in order
-    numeric: list[dict] = field(default_factory=list)    # {src, col, nested, size, data: float32 (n*size,)}
-    lists: list[dict] = field(default_factory=list)      # {src, col, values: [per state]}
-    readouts: dict[str, list[str]] = field(default_factory=dict)
+    numeric: list[dict] = field(default_factory=list)    # {src, col, nested, axes, size, data: float32}
+    lists: list[dict] = field(default_factory=list)      # {src, col, axes, values: [...]}
+    readouts: dict[str, dict] = field(default_factory=dict)   # key -> {axes, values: [html, ...]}
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(v) for v in self.values)
 
     @property
     def n_states(self) -> int:
-        return int(np.prod([len(v) for v in self.values]))
+        return int(np.prod(self.shape))
 
     @property
     def nbytes(self) -> int:
         return sum(c["data"].nbytes for c in self.numeric)
+
+    def position(self, combo) -> list[int]:
+        """Where each control's value sits in its list of values."""
+        return [values.index(v) for values, v in zip(self.values, combo)]
+
+    def offset(self, axes: list[int], position: list[int]) -> int:
+        """Row of a column stored over `axes` for the state at `position` (row-major, as in the JS)."""
+        k = 0
+        for a in axes:
+            k = k * self.shape[a] + position[a]
+        return k
 
 
 def _as_numeric(value):
@@ -52,8 +72,21 @@ def _as_numeric(value):
     return None
 
 
+def _factorise(grid: np.ndarray, n_controls: int) -> tuple[list[int], np.ndarray]:
+    """Drop the control axes along which `grid` never changes; return (kept axes, reduced grid)."""
+    axes = [i for i in range(n_controls) if not np.all(grid == np.take(grid, [0], axis=i))]
+    return axes, grid[tuple(slice(None) if i in axes else 0 for i in range(n_controls))]
+
+
+def _object_grid(items: list, shape: tuple[int, ...]) -> np.ndarray:
+    grid = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        grid[i] = item
+    return grid.reshape(shape)
+
+
 def state_table(view_class: type[SimView]) -> StateTable:
-    """Run the sim over every combination of control values and keep what varies."""
+    """Run the sim over every combination of control values and keep what varies, over what."""
     sim = view_class.sim_class()
     controls = list(sim.controls)
     values = [sim.control_values(c) for c in controls]
@@ -68,24 +101,26 @@ def state_table(view_class: type[SimView]) -> StateTable:
         datas.append(view.data())
         readouts.append(view.readouts())
 
+    n = len(controls)
     for src, columns in datas[0].items():
         for col in columns:
             series = [d[src][col] for d in datas]
             packed = [_as_numeric(v) for v in series]
             if all(p is not None for p in packed) and len({p[0].size for p in packed}) == 1:
-                stacked = np.stack([p[0] for p in packed])
-                if np.all(stacked == stacked[0]):
-                    continue                                        # constant: already in the source
-                table.numeric.append({"src": src, "col": col, "nested": packed[0][1],
-                                      "size": int(stacked.shape[1]), "data": stacked.ravel()})
+                grid = np.stack([p[0] for p in packed]).reshape(*table.shape, -1)
+                axes, reduced = _factorise(grid, n)
+                if axes:      # a column that never changes is already in the source
+                    table.numeric.append({"src": src, "col": col, "nested": packed[0][1], "axes": axes,
+                                          "size": int(reduced.shape[-1]), "data": reduced.ravel()})
             else:
                 plain = [v.tolist() if isinstance(v, np.ndarray) else v for v in series]
-                if any(p != plain[0] for p in plain):
-                    table.lists.append({"src": src, "col": col, "values": plain})
+                axes, reduced = _factorise(_object_grid(plain, table.shape), n)
+                if axes:
+                    table.lists.append({"src": src, "col": col, "axes": axes, "values": list(reduced.ravel())})
     for key in readouts[0]:
-        texts = [r[key] for r in readouts]
-        if any(t != texts[0] for t in texts):
-            table.readouts[key] = texts
+        axes, reduced = _factorise(_object_grid([r[key] for r in readouts], table.shape), n)
+        if axes:
+            table.readouts[key] = {"axes": axes, "values": list(reduced.ravel())}
     return table
 
 
@@ -107,10 +142,12 @@ function position(model, spec) {
   if (!Number.isFinite(i)) { i = 0; }
   return Math.min(Math.max(i, 0), spec.n - 1);
 }
-let k = 0;
-for (let c = 0; c < controls.length; c++) { k = k * specs[c].n + position(controls[c], specs[c]); }
+const pos = controls.map((model, c) => position(model, specs[c]));
+// Each stored column keeps only the controls it depends on: its row, row-major over those.
+const row = (axes) => axes.reduce((k, a) => k * specs[a].n + pos[a], 0);
 const touched = new Set();
 for (const col of numeric) {
+  const k = row(col.axes);
   const column = sources[col.src].data[col.col];
   const target = col.nested ? column[0] : column;
   // A plain view on the state's bytes (subarray on Bokeh's ndarray subclass would call its constructor).
@@ -120,9 +157,9 @@ for (const col of numeric) {
   else { sources[col.src].data[col.col] = Array.from(slice); }
   touched.add(col.src);
 }
-for (const col of lists.map(obj)) { sources[col.src].data[col.col] = col.values[k]; touched.add(col.src); }
+for (const col of lists.map(obj)) { sources[col.src].data[col.col] = col.values[row(col.axes)]; touched.add(col.src); }
 for (const key of touched) { sources[key].change.emit(); }
-for (const r of readouts) { r.div.text = r.values[k]; }
+for (const r of readouts) { r.div.text = r.values[row(r.axes)]; }
 """
 
 # Runs once when the page is ready: apply `?control=value` from the address, clamping or ignoring
@@ -174,7 +211,7 @@ def attach(view: SimView, root, widgets: dict, table: StateTable, doc) -> None:
     args = {
         "controls": models, "spec_list": specs, "source_map": view.sources,
         "numeric_list": table.numeric, "lists": table.lists,
-        "readout_list": [{"div": view.readout_divs[k], "values": v} for k, v in table.readouts.items()],
+        "readout_list": [{"div": view.readout_divs[k], **stored} for k, stored in table.readouts.items()],
     }
     apply_state = CustomJS(args=args, code=APPLY_STATE_JS)
     for model, spec in zip(models, specs):

@@ -29,13 +29,27 @@ def test_states_replay_the_live_view(table_and_view):
     for k in sorted({0, 1, len(combos) // 3, len(combos) // 2, len(combos) - 1}):
         view = view_class(view_class.sim_class(**dict(zip(table.controls, combos[k]))))
         data, readouts = view.data(), view.readouts()
+        position = table.position(combos[k])
         for col in table.numeric:
-            stored = col["data"][k * col["size"]:(k + 1) * col["size"]]
+            row = table.offset(col["axes"], position)
+            stored = col["data"][row * col["size"]:(row + 1) * col["size"]]
             live = data[col["src"]][col["col"]]
             live = np.asarray(live[0] if col["nested"] else live, dtype=np.float32).ravel()
             np.testing.assert_allclose(stored, live, rtol=1e-6, err_msg=f"{col['src']}.{col['col']} state {k}")
-        for key, texts in table.readouts.items():
-            assert texts[k] == readouts[key]
+        for col in table.lists:
+            assert col["values"][table.offset(col["axes"], position)] == list(data[col["src"]][col["col"]])
+        for key, stored in table.readouts.items():
+            assert stored["values"][table.offset(stored["axes"], position)] == readouts[key]
+
+
+def test_columns_are_stored_only_over_the_controls_they_depend_on():
+    from sims.views.flicker import FlickerView
+    table = state_table(FlickerView)
+    axes = {(c["src"], c["col"]): c["axes"] for c in table.numeric}
+    assert axes[("paths", "per_frame")] == [1]               # the seed alone
+    assert axes[("per_frame_ball", "x")] == [0, 1]          # frame and seed
+    assert ("paths", "spacetime") not in axes               # the same path for every seed and frame
+    assert table.readouts["jump"]["axes"] == [1]
 
 
 def test_state_tables_stay_small():

@@ -41,11 +41,13 @@ swells and shrinks, changes colour, and the background shading flickers along wi
 ball simply glides.
 
 The trajectory plot underneath tells the same story as a picture. It draws the ball's horizontal
-position against frame number, with a marker at the current frame. Teal is a smooth line; orange is
-a zigzag. The readout condenses this into a *flicker measure*: the average distance, in pixels, that
-the ball's centre jumps from one frame to the next. Teal's number, about 1.5 pixels on these 32-pixel
-frames, is just the ball's real speed; orange's is roughly three times larger, because it adds all
-the disagreement between frames on top of the motion.
+position against frame number, with a marker at the current frame and a dashed grey line for the
+ball's true path. Teal is a smooth line lying on that path; orange is a zigzag around it. The first
+readout condenses this into a *flicker measure*: the average distance, in pixels, that the ball's
+centre jumps from one frame to the next. Teal's number, about 1.5 pixels on these 32-pixel frames,
+is just the ball's real speed; orange's is roughly three times larger, because it adds all the
+disagreement between frames on top of the motion. A second readout does the same for the background:
+how much its shading changes from one frame to the next, which is zero for teal.
 
 Before you change the `seed`, predict: will a different random draw ever give a smooth orange clip?
 Try all four. Each seed gives a new zigzag, while teal's path and its readout stay put, because

@@ -19,7 +19,9 @@ CHAPTER = Chapter(
 Training starts from clean data. Take a picture `x0`, draw random static `ε` of the same shape,
 pick a noise level `t` between 0 and 1, and blend the two: `x_t = (1 − t) · x0 + t · ε`. At `t = 0`
 you have the clean picture, at `t = 1` pure static, and in between a picture that is partly buried.
-(This straight-line blend is the *flow matching* convention our course model uses; older models
+Sliding `t` from 0 to 1 is the forward process: noise piles up step by step until nothing of the
+picture is left. Training picks one point on that road at random and asks the network to undo a
+small stretch of it. (This straight-line blend is the *flow matching* convention our course model uses; older models
 such as DDPM weight the two parts a little differently, but the idea is the same.)
 
 The network is shown `x_t` together with `t` and asked to predict what was done to it: either the

@@ -54,15 +54,16 @@ factor taken out of the latent here is paid back many times over at every denois
             sim="compression",
             body="""\
 The simulation below draws a raw clip (**orange**) and its latent (**teal**) as boxes to scale:
-width and height for the frame, depth for time. The readouts count the values in each and give the
-compression ratio.
+width and height for the frame, depth for time. A small bar chart, *Numbers to store*, sets the two
+value counts side by side on a log scale, where equal distances mean equal factors. The readouts give
+the exact counts and the compression ratio.
 
-Start from an image autoencoder applied frame by frame: 64 frames, 512 px, time compression `1`,
-space compression `8`, 16 channels. The raw clip holds 3 × 64 × 512 × 512 = 50,331,648 values; the
-latent holds 16 × 64 × 64 × 64 = 4,194,304, a ratio of 12. Now predict the ratio before you set the
+Start from an image autoencoder applied frame by frame: keep 64 frames, 512 px, space compression
+`8` and 16 channels, and set time compression to `1`. The raw clip holds
+3 × 64 × 512 × 512 = 50,331,648 values; the latent holds 16 × 64 × 64 × 64 = 4,194,304, a ratio of 12. Now predict the ratio before you set the
 time compression to `4`, then check: the latent drops to 16 × 16 × 64 × 64 = 1,048,576 values, and the
-ratio becomes 48. These are the factors used by widely used video autoencoders such as those of
-CogVideoX and Open-Sora: 4x in time and 8x along each spatial axis.
+ratio becomes 48. These are the factors of widely used video autoencoders such as those of
+CogVideoX and Open-Sora (from version 1.2 on): 4x in time and 8x along each spatial axis.
 
 A few more things to try:
 

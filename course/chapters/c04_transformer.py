@@ -23,8 +23,9 @@ every token knows where it sits: which time-slice, which row, which column.
 
 A small worked example. Take a latent of 4 time-slices × 16 × 16 positions × 4 channels and cut it
 into patches 1 slice deep and 2 × 2 positions wide. That gives 4 × 8 × 8 = `256` tokens, each
-holding 1 · 2 · 2 · 4 = `16` numbers. In the course's own model each of those 16 numbers is projected
-up to a width of `128`, so the sequence entering the transformer has shape (256, 128).
+holding 1 · 2 · 2 · 4 = `16` numbers. Each token is projected up to the model's width; at the course
+model's width of `128`, the sequence entering the transformer has shape (256, 128). (The course's
+own clips are smaller still: 64 tokens of 32 numbers each, a (64, 128) sequence.)
 
 The sequence then passes through a stack of identical blocks (6 in our model). Each block lets the
 tokens exchange information with one another (self-attention), read the prompt (cross-attention) and
@@ -138,7 +139,7 @@ but it has every part that the large systems have.
                 text="Self-attention that spans time as well as space while denoising, so every patch is "
                 "shaped by what the same region looks like earlier and later in the clip.",
                 correct=True,
-                why="Right: tokens in different time-slices exchange information at every block and every "
+                why="Tokens in different time-slices exchange information at every block and every "
                 "step, so the whole clip settles on one consistent story.",
             ),
             Choice(

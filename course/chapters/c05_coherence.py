@@ -127,7 +127,7 @@ the simple rules of its simple clips; the richer world-model behaviour only show
                 text="The training objective is to denoise real video, which always obeys permanence and "
                 "rough physics, so fitting the data requires learning those regularities.",
                 correct=True,
-                why="Right: predictions that break permanence or physics are wrong on real clips and "
+                why="Predictions that break permanence or physics are wrong on real clips and "
                 "cost loss, so a model that lowers the loss must internalise them.",
             ),
             Choice(

@@ -23,8 +23,8 @@ results more than a larger image model did). The richer the encoder, the more of
 survives into the vectors.
 
 The course's own model keeps this small: its text encoder knows a closed vocabulary of about 20 words,
-enough for prompts like "a red ball bouncing from left to right". That prompt is eight words, so it
-becomes eight embeddings. A word outside the vocabulary means nothing to the model. There is also a
+enough for prompts like "a red ball bouncing from left to right". That prompt is eight words, padded
+to the encoder's fixed length of 10 tokens, so it becomes 10 embeddings. A word outside the vocabulary means nothing to the model. There is also a
 special **null prompt**, which stands for "no text at all"; it will matter for guidance below.
 """,
         ),
@@ -36,8 +36,8 @@ This is cross-attention: the queries come from the video tokens, while the keys 
 the prompt's embeddings. Each patch in effect asks "given where and when I am, what does the prompt say
 should be here?", scores every word, and pulls in a weighted mix of the words' vectors.
 
-With the 256-token latent from Chapter 4 and our eight-word prompt, that is a 256 × 8 table of scores
-per head: 2,048 numbers, tiny next to the 65,536 of self-attention. Because the prompt is read again in
+With the 256-token example from Chapter 4 and our 10-token prompt, that is a 256 × 10 table of scores
+per head: 2,560 numbers, tiny next to the 65,536 of self-attention. Because the prompt is read again in
 every block and at every denoising step, it can shape the coarse layout early on ("there is a red
 ball, moving right") and the fine details late.
 """,
@@ -122,7 +122,7 @@ to content, which means tighter text control.
                 text="Outputs follow the prompt more closely but become less varied; pushed too high, they "
                 "look over-saturated and over-cooked.",
                 correct=True,
-                why="Right: a larger `w` extrapolates further along the prompt's direction, trading "
+                why="A larger `w` extrapolates further along the prompt's direction, trading "
                 "diversity for adherence until it overshoots the data.",
             ),
             Choice(

@@ -8,7 +8,7 @@ CHAPTER = Chapter(
     overview=(
         "Every earlier chapter looked at one piece of the machine. This one follows a single clip "
         "from start to finish through the course's own small spacetime diffusion transformer, the "
-        "same model the in-browser generator runs: a prompt becomes text tokens, a block of random "
+        "same model the in-browser generator will run: a prompt becomes text tokens, a block of random "
         "numbers becomes a latent, repeated transformer passes turn that latent into a clean one, "
         "and a decoder turns it into frames. Along the way you will see what each control of the "
         "generator changes, and why."
@@ -29,7 +29,7 @@ Next the latent is cut into spacetime patches of size 1x2x2: one slice deep, two
             body="""\
 The model was trained with flow matching. If `x0` is a clean latent and `ε` is noise, the training mixes them as `x_t = (1 − t) · x0 + t · ε`, so `t = 1` is pure noise and `t = 0` is clean data. Given `x_t`, the network predicts the velocity `v = ε − x0`: the direction of the straight line that runs from data to noise.
 
-Sampling walks that line backwards. Time starts at `t = 1` and moves down to `t = 0` in as many steps as you choose. At each step the model predicts `v`, and one **Euler step** moves the latent a little way against it: `x ← x + (t_next − t) · v`, where `t_next` is smaller than `t`. With 20 steps, each one covers 0.05 of the way. Since the training line gives `x_t = x0 + t · v`, `x − t · v` is the model's current guess of the finished clip at every step, which is why you can watch a rough version appear early and sharpen as the steps go on.
+Sampling walks that line backwards. Time starts at `t = 1` and moves down to `t = 0` in as many steps as you choose. At each step the model predicts `v`, and one **Euler step** moves the latent a little way against it: `x ← x + (t_next − t) · v`, where `t_next` is smaller than `t`. With 20 evenly spaced steps, each one covers 0.05 of the way. Since the training line gives `x_t = x0 + t · v`, `x − t · v` is the model's current guess of the finished clip at every step, which is why a generator can show a rough version appearing early and sharpening as the steps go on.
 
 Each step uses **classifier-free guidance**. The model needs two velocities: one computed with your prompt (`v_cond`) and one with the empty "null" prompt (`v_uncond`). These are not computed by two separate calls. The latent is stacked twice into **one batch of two**, one copy paired with your prompt and one with the null prompt, and a single forward pass returns both. They are then combined as `v = v_uncond + w · (v_cond − v_uncond)`. A batch of two costs noticeably less than two separate passes.
 """,
@@ -52,9 +52,9 @@ The readouts will show the step counter, the token count and the elapsed time. B
         Section(
             heading="Every piece in one place",
             body="""\
-Take stock of what one press of Generate involves. A **compressed spacetime latent** keeps the job small: a few thousand numbers instead of about fifty thousand pixel values. **Spacetime patches** turn that latent into a sequence of 64 tokens, and the sequence simply grows if you ask for a longer clip. The **denoising march** runs one guided Euler step after another, and each step is one pass of a diffusion transformer whose attention reaches across every patch in every slice. Finally, **decoding** expands the result back into frames.
+Take stock of what generating one clip involves. A **compressed spacetime latent** keeps the job small: a few thousand numbers instead of about fifty thousand pixel values. **Spacetime patches** turn that latent into a sequence of 64 tokens, and the sequence simply grows if you ask for a longer clip. The **denoising march** runs one guided Euler step after another, and each step is one pass of a diffusion transformer whose attention reaches across every patch in every slice. Finally, **decoding** expands the result back into frames.
 
-The motion comes out smooth for a reason you can now name. The denoiser saw the whole clip at once, at every step, so each frame was shaped by all the others. Nothing was stitched together afterwards. The orange baseline runs the same parts with one link cut, attention across time, and the flicker it shows comes from exactly that missing link.
+The motion comes out smooth for a reason you can now name. The denoiser saw the whole clip at once, at every step, so each frame was shaped by all the others. Nothing was stitched together afterwards. The orange baseline runs the same parts with one link cut, attention across time, and the flicker it produces comes from exactly that missing link.
 """,
         ),
     ),
@@ -70,8 +70,8 @@ The motion comes out smooth for a reason you can now name. The denoiser saw the 
     ),
     quiz=Quiz(
         question=(
-            "Predict before you try it: you switch the generator from 16 frames to 32 frames and "
-            "keep everything else the same. What changes?"
+            "Predict: suppose the generator is switched from 16 frames to 32 frames, with "
+            "everything else kept the same. What changes?"
         ),
         choices=(
             Choice(

@@ -54,7 +54,7 @@ Two formulas are worth remembering. Guidance combines two predictions: `v = v_un
 Here is what happens to a 16-frame clip of 32x32 RGB frames, stage by stage, with the shape written as (channels, time, height, width):
 
 1. **Video** `(3, 16, 32, 32)`: 49,152 numbers.
-2. **Encoder → latent** `(8, 4, 8, 8)`: 4x fewer time steps, 4x smaller on each side, 8 channels. That is 2,048 numbers, 24 times fewer.
+2. **Encoder → latent** `(8, 4, 8, 8)`: 4x fewer slices along time, 4x smaller on each side, 8 channels. That is 2,048 numbers, 24 times fewer.
 3. **Patchify** with 1x2x2 cubes: each cube holds 8 · 1 · 2 · 2 = 32 values, and there are 4 slices × 4 × 4 = **64 tokens**. A linear layer embeds each token to width 128, giving a `(64, 128)` sequence, and a 3-D position encoding records where each token sits in space and time. The prompt, meanwhile, becomes 10 token ids and then 10 text vectors for cross-attention.
 4. **DiT**: 6 blocks. Each block lets all 64 tokens attend to one another, reads the prompt through cross-attention, and takes the timestep through adaLN modulation. The final layer maps each token back to 32 values, and un-patchifying gives a velocity of shape `(8, 4, 8, 8)`. With guidance, both prompt and null prompt run as one batch of 2.
 5. **× 20 steps**: Euler steps from pure noise at `t = 1` to a clean latent `(8, 4, 8, 8)` at `t = 0`.
