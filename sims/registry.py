@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .views.compression import CompressionView
+from .views.cost import CostView
 from .views.denoising import DenoisingView
 from .views.flicker import FlickerView
 
-VIEWS = {view.name: view for view in (FlickerView, DenoisingView, CompressionView)}
+VIEWS = {view.name: view for view in (FlickerView, DenoisingView, CompressionView, CostView)}

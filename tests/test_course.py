@@ -29,8 +29,9 @@ def test_every_chapter_has_sections_summary_and_quiz(chapters):
         assert all(len(ch.why.split()) >= 6 for ch in c.quiz.choices), c.slug
 
 
-def test_the_first_three_chapters_carry_their_sims(chapters):
+def test_chapters_carry_their_sims(chapters):
     assert [c.sims for c in chapters[:3]] == [("flicker",), ("denoising",), ("compression",)]
+    assert chapters[8].sims == ("cost",)
 
 
 def test_quiz_needs_exactly_one_right_answer():

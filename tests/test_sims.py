@@ -128,3 +128,40 @@ def test_sim_models_import_no_panel_bokeh_or_torch():
     code = ("import sys, sims.flicker, sims.denoising, sims.compression; "
             "bad = [m for m in ('panel', 'bokeh', 'torch') if m in sys.modules]; print(bad); assert not bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- cost ----------------------------------------------------------------------------------------
+from sims import cost  # noqa: E402
+
+
+def test_cost_formula_by_hand():
+    """5 s of 512x512: 30 slices x 32x32 latent patches = 30,720 tokens; by hand, per layer."""
+    sim = cost.Cost(seconds=5, size=512, raw_patch=16)
+    raw, latent = sim.tokens()
+    assert (raw, latent) == (122_880, 30_720)
+    d = cost.WIDTH
+    assert cost.layer_flops(latent) == 4 * 30_720**2 * d + 24 * 30_720 * d**2
+    f_raw, f_lat = sim.flops()
+    assert f_lat == pytest.approx(cost.layer_flops(30_720) * 28 * 50 * 2)
+    assert f_raw / f_lat == pytest.approx(13.8, rel=0.01)     # 4x tokens: 16x attention, 4x the rest
+
+
+def test_latent_cost_is_below_pixel_cost_by_the_expected_factor():
+    """Same 2x2 patches on both volumes: 256x fewer tokens, so attention (the big term) ~65,536x."""
+    sim = cost.Cost(seconds=10, size=1024, raw_patch=2)
+    raw, latent = sim.tokens()
+    assert raw / latent == 4 * 8 * 8
+    f_raw, f_lat = sim.flops()
+    assert 20_000 < f_raw / f_lat < 65_536
+    m_raw, m_lat = sim.memory()
+    assert m_raw / m_lat == pytest.approx(256**2)
+
+
+def test_cost_grows_quadratically_once_attention_dominates():
+    sim = cost.Cost(size=1024, raw_patch=2)
+    f = sim.flops(np.array([5.0, 10.0]))[0]
+    assert f[1] / f[0] == pytest.approx(4, rel=0.01)
+
+
+def test_course_model_is_cheap():
+    assert 1e9 < cost.course_model_flops() < 10e9

@@ -24,8 +24,7 @@ Before that design took over, video diffusion grew out of image diffusion. **Ima
         ),
         Section(
             heading="Where the cost comes from",
-            # sim: cost (lands with the simulations issue)
-            sim=None,
+            sim="cost",
             body="""\
 The cost starts with the token count. With `T'` latent slices and `P` patches per slice, the transformer sees `N = T' × P` tokens. Higher resolution raises `P`, and a longer clip raises `T'`, so `N` grows with resolution times duration.
 
@@ -36,7 +35,7 @@ For one transformer layer of width `d`, counting a multiply and an add as two fl
 
 Multiply that by the number of layers, then by the number of denoising steps, and by 2 when guidance runs each step with and without the prompt. The two terms are equal when `N = 6 · d`. Above that the quadratic attention term dominates, and doubling the clip length roughly quadruples the cost. Memory behaves the same way: activations grow with `N · d`, and a stored attention matrix has `N²` entries per head. Memory-efficient attention kernels avoid storing that matrix, but they still do the `N²` work.
 
-A simulation for this section is on its way. It will plot cost and memory against clip length on a log scale for **orange** raw-pixel diffusion and **teal** latent diffusion, both computed from this formula, with the course model's own figures marked. Until it arrives, the next section works through the same comparison by hand.
+The simulation below plots this formula for one clip against its length, on a log scale: **orange** for raw-pixel diffusion, **teal** for latent diffusion, with a marker at the length you choose. The left plot is compute, the right one the size of a single attention matrix. Before you drag the length from 1 to 20 seconds, predict: do the two curves stay the same distance apart on the log scale? Then set the raw-pixel patch to 2 px, the same fine patches the latent model uses, and watch the gap open by orders of magnitude. The readouts give the token counts, the FLOPs for the whole clip, and the course model's own figures.
 """,
         ),
         Section(

@@ -1,0 +1,72 @@
+"""View of sims.cost: compute and memory against clip length, log scale, with the formula."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..colors import ORANGE, TEAL
+from ..cost import COURSE, LAYERS, STEPS, WIDTH, Cost, course_model_flops
+from .base import SimView, small_figure
+
+SECONDS = np.arange(1, Cost.param.seconds.bounds[1] + 1, dtype=float)
+
+
+def _fmt(x: float) -> str:
+    exponent = int(np.floor(np.log10(x)))
+    return f"{x / 10**exponent:.1f} × 10<sup>{exponent}</sup>"
+
+
+class CostView(SimView):
+    name = "cost"
+    sim_class = Cost
+
+    def build(self):
+        figs = []
+        for key, title, label in (("flops", "Compute for one clip (FLOPs)", "FLOPs"),
+                                  ("memory", "One attention matrix (bytes)", "bytes")):
+            fig = small_figure(title, width=340, height=280, y_axis_type="log", x_range=(0.5, SECONDS[-1] + 0.5))
+            fig.xaxis.axis_label = "clip length (seconds)"
+            fig.yaxis.axis_label = label
+            curve = self.source(f"{key}_curve", seconds=SECONDS, raw=SECONDS, latent=SECONDS)
+            marker = self.source(f"{key}_marker", seconds=[1.0], raw=[1.0], latent=[1.0])
+            for col, colour, legend in (("raw", ORANGE, "raw pixels"), ("latent", TEAL, "latent")):
+                fig.line("seconds", col, source=curve, color=colour, line_width=2.5, legend_label=legend)
+                fig.scatter("seconds", col, source=marker, size=12, fill_color=colour, line_color="white", line_width=2)
+            fig.legend.location = "bottom_right"
+            fig.legend.label_text_font_size = "11px"
+            figs.append(fig)
+        self.readout("tokens")
+        self.readout("flops")
+        self.readout("course")
+        return figs
+
+    def data(self):
+        flops_raw, flops_latent = self.sim.flops(SECONDS)
+        mem_raw, mem_latent = self.sim.memory(SECONDS)
+        now = np.array([float(self.sim.seconds)])
+        f_raw, f_lat = self.sim.flops()
+        m_raw, m_lat = self.sim.memory()
+        return {
+            "flops_curve": {"seconds": SECONDS, "raw": flops_raw, "latent": flops_latent},
+            "memory_curve": {"seconds": SECONDS, "raw": mem_raw, "latent": mem_latent},
+            "flops_marker": {"seconds": now, "raw": np.atleast_1d(f_raw), "latent": np.atleast_1d(f_lat)},
+            "memory_marker": {"seconds": now, "raw": np.atleast_1d(m_raw), "latent": np.atleast_1d(m_lat)},
+        }
+
+    def readouts(self):
+        raw, latent = self.sim.tokens()
+        f_raw, f_lat = self.sim.flops()
+        m_raw, m_lat = self.sim.memory()
+        frames = int(self.sim.frames())
+        return {
+            "tokens": (f"{self.sim.seconds} s = {frames} frames of {self.sim.size}×{self.sim.size}: "
+                       f"<b style='color:{ORANGE}'>{int(raw):,} raw tokens</b> "
+                       f"({self.sim.raw_patch}×{self.sim.raw_patch} px patches) · "
+                       f"<b style='color:{TEAL}'>{int(latent):,} latent tokens</b> (4× time, 8× space, 2×2 patches)"),
+            "flops": (f"Per clip ({STEPS} steps × 2 for guidance × {LAYERS} layers of width {WIDTH}): "
+                      f"<b style='color:{ORANGE}'>{_fmt(f_raw)}</b> vs <b style='color:{TEAL}'>{_fmt(f_lat)}</b> "
+                      f"FLOPs, <b>{f_raw / f_lat:,.0f}×</b> apart; one attention matrix "
+                      f"{m_raw / 1e9:,.1f} GB vs {m_lat / 1e9:,.2f} GB."),
+            "course": (f"Formula per layer: 4·N²·d + 24·N·d². The course's own model: {COURSE['tokens']} tokens, "
+                       f"d = {COURSE['width']}, {COURSE['layers']} layers, {COURSE['steps']} guided steps: "
+                       f"{course_model_flops() / 1e9:.1f} GFLOP per clip."),
+        }
