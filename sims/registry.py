@@ -5,5 +5,6 @@ from .views.compression import CompressionView
 from .views.cost import CostView
 from .views.denoising import DenoisingView
 from .views.flicker import FlickerView
+from .views.guidance import GuidanceView
 
-VIEWS = {view.name: view for view in (FlickerView, DenoisingView, CompressionView, CostView)}
+VIEWS = {view.name: view for view in (FlickerView, DenoisingView, CompressionView, GuidanceView, CostView)}

@@ -31,6 +31,7 @@ def test_every_chapter_has_sections_summary_and_quiz(chapters):
 
 def test_chapters_carry_their_sims(chapters):
     assert [c.sims for c in chapters[:3]] == [("flicker",), ("denoising",), ("compression",)]
+    assert chapters[6].sims == ("guidance",)
     assert chapters[8].sims == ("cost",)
 
 

@@ -165,3 +165,35 @@ def test_cost_grows_quadratically_once_attention_dominates():
 
 def test_course_model_is_cheap():
     assert 1e9 < cost.course_model_flops() < 10e9
+
+
+# -- guidance ------------------------------------------------------------------------------------
+from sims import guidance  # noqa: E402
+
+
+def test_exact_velocities_point_from_data_to_noise():
+    """At t = 1 the conditional velocity is x − mu_k: x_1 is pure noise and E[x0 | k] = mu_k."""
+    x = np.array([[0.3, -0.2], [1.0, 2.0]])
+    v_cond, v_uncond = guidance.velocities(x, 1.0, 2)
+    np.testing.assert_allclose(v_cond, x - guidance.CENTRES[2])
+    np.testing.assert_allclose(v_uncond, x - guidance.CENTRES.mean(axis=0))
+
+
+@pytest.mark.parametrize("k", range(3))
+def test_adherence_rises_and_diversity_falls_with_guidance(k):
+    ws = [0, 1, 2, 4, 8]
+    runs = [guidance.sample(w, k) for w in ws]
+    adherence = [guidance.adherence(s, k) for s in runs]
+    spread = [guidance.diversity(s) for s in runs]
+    assert adherence[0] < 0.5 < adherence[1] < adherence[2] <= adherence[3] + 1e-9
+    assert all(a > b for a, b in zip(spread, spread[1:]))
+
+
+def test_plain_conditional_sampling_matches_the_class_and_high_w_oversaturates():
+    s1, s8 = guidance.sample(1, 0), guidance.sample(8, 0)
+    # w = 1 samples the class itself: realistic spread and typical share, close to the data's.
+    assert guidance.diversity(s1) == pytest.approx(guidance.SIGMA * np.sqrt(2), rel=0.15)
+    assert guidance.typical(s1, 0) == pytest.approx(guidance.TYPICAL_REAL, abs=0.06)
+    # w = 8 shoves the samples out of the class's typical region: over-cooked.
+    assert guidance.typical(s8, 0) < 0.1
+    assert guidance.overshoot(s8, 0) > 2

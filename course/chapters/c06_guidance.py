@@ -64,8 +64,9 @@ ignored; with `w = 1` you get the plain conditional prediction; with `w > 1` the
 and `v_cond = 0.5`, then `w = 4` gives 0.2 + 4 · 0.3 = 1.4.
 """,
         ),
-        Section(  # sim: guidance (lands with the simulations issue)
+        Section(
             heading="Choosing the guidance scale",
+            sim="guidance",
             body="""\
 The scale `w` trades variety for obedience. At a low scale, samples are diverse but only loosely on
 prompt: ask for a red ball moving right and you may get a ball of the wrong shade, or drifting the
@@ -80,9 +81,21 @@ clips contained, since at `w = 0` only the unconditional prediction is used and 
 effect at all.
 
 In practice there is a sweet spot. The course's model uses a default of about 3 to 4; large image
-models are often run at 5 to 8 (Stable Diffusion's familiar default is 7.5). A simulation for this
-section is on its way: it will compute exact conditional and unconditional predictions for a small
-mixture of classes and plot prompt adherence and diversity as `w` grows, over-saturation included.
+models are often run at 5 to 8 (Stable Diffusion's familiar default is 7.5).
+
+The simulation below makes all of this exact. Its "data" are points in a plane from three classes
+(circle, square, triangle), each a round blob; because the classes are simple Gaussians, both the
+conditional and the unconditional velocity can be written down exactly, with no network to train.
+The same 300 starting noises are sampled with guidance at every scale. The left plot shows the
+samples for your prompt at the chosen `w`, with each class's typical region as a dashed ring. The
+right plot measures, against `w`: prompt adherence (how sure the true data model is that a sample
+belongs to the prompt's class), diversity (the samples' spread, 1 at `w = 0`), and realism (the share
+of samples inside the class's typical region; real data score 86%).
+
+Start at `w = 0`: the samples spread over all three classes. At `w = 1` they belong to the prompt,
+with a real class's spread. Now predict what `w = 8` does, then check: adherence is perfect, but the
+cloud has shrunk and been shoved right out of its class's typical region, away from the other
+classes. That is over-saturation, seen in two dimensions.
 """,
         ),
         Section(
