@@ -42,7 +42,9 @@ CDN_MIRRORS = {
 }
 CDN_URL = re.compile("(" + "|".join(re.escape(p) for p in CDN_MIRRORS) + r")([^\"'\s)?#]+)(\?[^\"'\s)#]*)?")
 CSS_URL = re.compile(r"url\(\s*['\"]?(?!data:|https?:|#)([^'\")]+)['\"]?\s*\)")
-REMOTE_SRC = re.compile(r"""(?:src|href)\s*=\s*["'](https?:)?//[^"']+["']""")
+# A tag that would make the browser fetch something from another host (links for the reader to
+# follow, <a href>, are fine).
+REMOTE_SRC = re.compile(r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*?(?:src|href)\s*=\s*["'](?:https?:)?//[^"']+["']""")
 
 
 @dataclass
@@ -77,7 +79,7 @@ def render(page: Page, chapters, tables: dict[str, StateTable], depth: int) -> B
     needed: set[str] = set()
     html = localise(buffer.getvalue(), depth, needed)
     path = f"{page.slug}.html"
-    remote = [m.group(0) for m in REMOTE_SRC.finditer(html) if not m.group(0).startswith("href")]
+    remote = [m.group(0) for m in REMOTE_SRC.finditer(html)]
     if remote:
         raise CourseError(f"{path} would load from outside the site: {remote[:3]}")
     return BuiltPage(path, html, needed)

@@ -99,7 +99,6 @@ class Flicker(Sim):
 
     controls = ("frame", "seed")
 
-    @param.depends("seed")
     def clips(self) -> tuple[Clip, Clip]:
         """(per-frame, spacetime) clips for the current seed."""
         return per_frame_clip(self.seed), spacetime_clip(self.seed)

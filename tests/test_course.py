@@ -92,3 +92,13 @@ def test_built_site_is_complete_and_self_contained(built_site, chapters):
         for ref in re.findall(r'(?:src|href)="((?:\.\./)?static/[^"]+)"', html):
             assert (folder / rel).parent.joinpath(ref).resolve().is_file(), (rel, ref)
     assert (folder / "static" / "bokeh" / "bokeh.min.js").is_file()
+
+
+def test_build_refuses_a_page_that_loads_from_outside(tmp_path, monkeypatch):
+    import export.site as site
+    real_localise = site.localise
+    monkeypatch.setattr(site, "localise", lambda html, depth, needed: real_localise(html, depth, needed).replace(
+        "</head>", '<link rel="stylesheet" href="https://fonts.example.com/x.css"></head>', 1))
+    with pytest.raises(CourseError, match="would load from outside the site"):
+        build(tmp_path / "site", log=lambda *_: None)
+    assert not (tmp_path / "site").exists()
