@@ -122,7 +122,7 @@ def index_page(chapters: list[Chapter], runtime: Runtime) -> Page:
         f'<div>{markdown(c.overview)}</div></li>' for c in chapters)
     page.add_html(
         '<header class="intro"><h1>Video generation, from noise to coherent clips</h1>'
-        '<p>Ten short chapters, each with a simulation you can move, on how Sora-style models make '
+        '<p>Ten short chapters, with simulations you can move, on how Sora-style models make '
         'video: why generating frame by frame flickers, how a video autoencoder squeezes space and time, '
         'how a transformer denoises a sequence of spacetime patches, and how a prompt steers it. '
         'Colours mean the same thing everywhere: <b class="c-orange">orange</b> is the per-frame, naive '

@@ -13,6 +13,7 @@ from typing import ClassVar
 import numpy as np
 import panel as pn
 import param
+from bokeh.layouts import column
 from bokeh.models import ColumnDataSource, Div
 from bokeh.plotting import figure
 
@@ -38,9 +39,7 @@ class SimView:
         self.sources: dict[str, ColumnDataSource] = {}
         self.readout_divs: dict[str, Div] = {}
         self.figures = self.build()
-        for key, columns in self.data().items():
-            self.sources[key].data = columns
-        self._show_readouts()
+        self._refresh()
         self.sim.param.watch(self._refresh, list(self.sim.controls))
 
     # -- what subclasses write ---------------------------------------------------------------
@@ -71,11 +70,8 @@ class SimView:
     def _refresh(self, *_events):
         for key, columns in self.data().items():
             self.sources[key].data = columns
-        self._show_readouts()
-
-    def _show_readouts(self):
-        for key, html in self.readouts().items():
-            self.readout_divs[key].text = html
+        for key, text in self.readouts().items():
+            self.readout_divs[key].text = text
 
     def widgets(self) -> dict[str, pn.widgets.Widget]:
         """One widget per control, made from the parameter (bounds never copied by hand)."""
@@ -127,7 +123,6 @@ class SimView:
         return pn.pane.Bokeh(fig, sizing_mode="stretch_width", max_width=width, min_width=min(width, 240))
 
     def _readout_column(self):
-        from bokeh.layouts import column
         return column(*self.readout_divs.values(), sizing_mode="stretch_width")
 
 
