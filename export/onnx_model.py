@@ -1,0 +1,183 @@
+"""Export what the browser runs to ONNX, and check it against PyTorch with onnxruntime.
+
+    python -m export.onnx_model            # (make export-onnx) writes model/onnx/
+
+Files: denoiser_spacetime.onnx and denoiser_perframe.onnx (one denoising step: text encoder + DiT;
+inputs latent (B, C, T', 8, 8) float32, t (B,) float32, ids (B, 10) int64; output the velocity),
+decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in [0, 1]) and vocab.json (the words,
+the shapes, and the sampler's defaults). Batch and slice count are dynamic.
+
+Weights are stored as float16 and widened to float32 by a Cast the runtime folds away when it
+loads the model: half the download, and since the trained weights are float16 values already
+(see model/weights.py), the results are the same numbers PyTorch computes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"
+OPSET = 18
+TOLERANCE = 1e-4
+FILES = {"spacetime": "denoiser_spacetime.onnx", "per-frame": "denoiser_perframe.onnx"}
+
+
+def _decoder_module(ae):
+    import torch
+
+    class Decoder(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ae = ae
+
+        def forward(self, latent):
+            video = self.ae.decode(latent).clamp(-1, 1)
+            return (video.permute(0, 2, 3, 4, 1) + 1) / 2
+
+    return Decoder().eval()
+
+
+def _export(module, args, names_in, names_out, dynamic, path: Path) -> None:
+    import torch
+
+    program = torch.onnx.export(module, args, dynamo=True, opset_version=OPSET, input_names=names_in,
+                                output_names=names_out, dynamic_shapes=dynamic, verbose=False)
+    program.optimize()
+    program.save(str(path))
+    store_weights_as_float16(path)
+
+
+def store_weights_as_float16(path: Path) -> None:
+    """Replace each float32 initializer with a float16 one plus a Cast back to float32."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    kept, casts = [], []
+    for init in graph.initializer:
+        if init.data_type != TensorProto.FLOAT or np.prod(init.dims) < 16:
+            kept.append(init)
+            continue
+        values = numpy_helper.to_array(init)
+        half = numpy_helper.from_array(values.astype(np.float16), init.name + "_f16")
+        kept.append(half)
+        casts.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT, name=init.name + "_cast"))
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    nodes = list(graph.node)
+    del graph.node[:]
+    graph.node.extend(casts + nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+
+
+def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.stderr) -> dict:
+    import torch
+
+    from model import weights
+    from model.data import FRAME_CHOICES
+    from model.sample import DEFAULT_GUIDANCE, DEFAULT_STEPS, STEP_RANGE, GUIDANCE_RANGE
+    from model.text import NULL, PAD, PROMPT_TOKENS, VOCAB, WORD_ID
+
+    wdir = weights_dir or weights.WEIGHTS_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    ae, _ = weights.load_autoencoder(wdir)
+    c = ae.latent_channels
+    batch = torch.export.Dim("batch", min=1, max=64)
+    slices = torch.export.Dim("slices", min=1, max=max(FRAME_CHOICES) // 4)
+    report = {"opset": OPSET, "files": {}, "max_abs_diff": {}}
+    example = (torch.randn(2, c, 4, 8, 8), torch.rand(2), torch.zeros(2, PROMPT_TOKENS, dtype=torch.int64))
+    for kind, name in FILES.items():
+        dit, _ = weights.load_dit(kind, wdir)
+        t0 = time.perf_counter()
+        _export(dit, example, ["latent", "t", "ids"], ["velocity"],
+                {"latent": {0: batch, 2: slices}, "t": {0: batch}, "ids": {0: batch}}, out / name)
+        log.write(f"exported {name} in {time.perf_counter() - t0:.1f} s\n")
+    decoder = _decoder_module(ae)
+    _export(decoder, (torch.randn(1, c, 4, 8, 8),), ["latent"], ["frames"], {"latent": {0: batch, 2: slices}},
+            out / "decoder.onnx")
+    meta = {
+        "vocab": list(VOCAB), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": PROMPT_TOKENS,
+        "latent_channels": c, "latent_side": 8, "frames_per_slice": 4, "frame_choices": list(FRAME_CHOICES),
+        "steps": {"default": DEFAULT_STEPS, "min": STEP_RANGE[0], "max": STEP_RANGE[1]},
+        "guidance": {"default": DEFAULT_GUIDANCE, "min": GUIDANCE_RANGE[0], "max": GUIDANCE_RANGE[1]},
+        "files": {"spacetime": FILES["spacetime"], "per-frame": FILES["per-frame"], "decoder": "decoder.onnx"},
+    }
+    (out / "vocab.json").write_text(json.dumps(meta, indent=1) + "\n")
+    report["max_abs_diff"] = check(out, wdir)
+    report["files"] = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
+    report["total_bytes"] = sum(report["files"].values())
+    (out / "export_report.json").write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
+    """Largest |ONNX - PyTorch| over several batch sizes and every slice count; raises past TOLERANCE."""
+    import onnxruntime as ort
+    import torch
+
+    from model import weights
+    from model.text import VOCAB
+
+    wdir = weights_dir or weights.WEIGHTS_DIR
+    ae, _ = weights.load_autoencoder(wdir)
+    rng = np.random.default_rng(0)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    worst = {}
+    cases = [(b, s) for b in (1, 2, 3) for s in range(2, 9, 2)] + [(2, 1)]
+    for kind, name in FILES.items():
+        dit, _ = weights.load_dit(kind, wdir)
+        session = ort.InferenceSession(str(out / name), options, providers=["CPUExecutionProvider"])
+        diff = 0.0
+        for b, s in cases:
+            latent = rng.standard_normal((b, ae.latent_channels, s, 8, 8)).astype(np.float32)
+            t = rng.random(b).astype(np.float32)
+            ids = rng.integers(0, len(VOCAB), (b, 10)).astype(np.int64)
+            with torch.no_grad():
+                want = dit(torch.from_numpy(latent), torch.from_numpy(t), torch.from_numpy(ids)).numpy()
+            got = session.run(None, {"latent": latent, "t": t, "ids": ids})[0]
+            diff = max(diff, float(np.abs(got - want).max()))
+        worst[name] = diff
+    session = ort.InferenceSession(str(out / "decoder.onnx"), options, providers=["CPUExecutionProvider"])
+    diff = 0.0
+    decoder = _decoder_module(ae)
+    for b, s in ((1, 2), (1, 4), (2, 8), (1, 1)):
+        latent = rng.standard_normal((b, ae.latent_channels, s, 8, 8)).astype(np.float32)
+        with torch.no_grad():
+            want = decoder(torch.from_numpy(latent)).numpy()
+        diff = max(diff, float(np.abs(session.run(None, {"latent": latent})[0] - want).max()))
+    worst["decoder.onnx"] = diff
+    bad = {k: v for k, v in worst.items() if v > TOLERANCE}
+    if bad:
+        raise AssertionError(f"ONNX differs from PyTorch by more than {TOLERANCE}: {bad}")
+    return worst
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m export.onnx_model", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ONNX_DIR)
+    parser.add_argument("--weights", type=Path, default=None, help="directory of trained weights (default model/weights)")
+    args = parser.parse_args(argv)
+    from model.weights import MissingWeights
+
+    try:
+        report = export_all(args.out, args.weights)
+    except (MissingWeights, AssertionError) as err:
+        print(f"export-onnx failed: {err}", file=sys.stderr)
+        return 1
+    for name, size in report["files"].items():
+        print(f"{name:28s} {size / 1e6:6.2f} MB")
+    print(f"{'total':28s} {report['total_bytes'] / 1e6:6.2f} MB; max |ONNX - PyTorch|: "
+          + ", ".join(f"{k} {v:.1e}" for k, v in report["max_abs_diff"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

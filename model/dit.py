@@ -1,0 +1,188 @@
+"""The diffusion transformer: spacetime patches of the latent, attention over all of them (or, for
+the per-frame baseline, only within each latent time-slice), adaLN-Zero timestep conditioning and
+cross-attention to the prompt.
+
+Shapes for 16 frames: latent (B, 8, 4, 8, 8) -> 4 slices x 16 patches of 1x2x2 = 64 tokens of width
+d -> transformer -> 64 predictions of 8*2*2 values -> velocity (B, 8, 4, 8, 8).
+Every shape is kept symbolic (reshape with -1, slicing by the input's size) so the ONNX export
+accepts any batch size and any number of latent time-slices up to `max_slices`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+from .text import PROMPT_TOKENS, VOCAB
+
+LATENT_SIDE = 8   # the autoencoder turns 32x32 pixels into 8x8 cells
+PATCH = 2         # a patch covers 1 slice x 2 x 2 cells
+GRID = LATENT_SIDE // PATCH
+TOKENS_PER_SLICE = GRID * GRID
+
+
+@dataclass
+class DiTConfig:
+    latent_channels: int = 8
+    width: int = 128
+    depth: int = 6
+    heads: int = 4
+    text_layers: int = 2
+    max_slices: int = 8   # 32 frames
+    per_frame: bool = False
+
+
+def sincos(positions: torch.Tensor, dim: int) -> torch.Tensor:
+    """Classic transformer sin-cos features of 1-D positions: (N,) -> (N, dim)."""
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(dim // 2, dtype=torch.float32) / (dim // 2))
+    angles = positions.float()[:, None] * freqs[None]
+    return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
+
+
+def spacetime_positions(max_slices: int, width: int) -> torch.Tensor:
+    """(max_slices, 16, width): a quarter of the channels encode time, 3/8 each row and column.
+    Built once for the longest clip; a shorter clip uses the first slices, which is exact."""
+    t_dim, s_dim = width // 4, 3 * width // 8
+    t = sincos(torch.arange(max_slices), t_dim)[:, None, :].expand(max_slices, TOKENS_PER_SLICE, t_dim)
+    rows = torch.arange(TOKENS_PER_SLICE) // GRID
+    cols = torch.arange(TOKENS_PER_SLICE) % GRID
+    space = torch.cat([sincos(rows, s_dim), sincos(cols, s_dim)], dim=1)
+    return torch.cat([t, space[None].expand(max_slices, -1, -1)], dim=2)
+
+
+class Attention(nn.Module):
+    """Multi-head attention; `context` given means cross-attention. With `record` set, the last
+    attention weights are kept in `self.weights` (for the course's attention simulation)."""
+
+    def __init__(self, width: int, heads: int):
+        super().__init__()
+        self.heads = heads
+        self.q = nn.Linear(width, width)
+        self.kv = nn.Linear(width, 2 * width)
+        self.out = nn.Linear(width, width)
+        self.record = False
+        self.weights: torch.Tensor | None = None
+
+    def forward(self, x: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
+        b, n, d = x.shape
+        ctx = x if context is None else context
+        q = self.q(x).reshape(b, n, self.heads, -1).transpose(1, 2)
+        k, v = self.kv(ctx).reshape(b, -1, 2, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        if self.record:
+            self.weights = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d // self.heads), dim=-1)
+            out = self.weights @ v
+        else:
+            out = F.scaled_dot_product_attention(q, k, v)
+        return self.out(out.transpose(1, 2).reshape(b, n, d))
+
+
+def mlp(width: int) -> nn.Sequential:
+    return nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(approximate="tanh"), nn.Linear(4 * width, width))
+
+
+def modulate(x, shift, scale):
+    return x * (1 + scale) + shift
+
+
+class TextEncoder(nn.Module):
+    """Word embeddings + learned positions + a few pre-norm transformer layers over the 10 tokens."""
+
+    def __init__(self, width: int, heads: int, layers: int):
+        super().__init__()
+        self.embed = nn.Embedding(len(VOCAB), width)
+        self.pos = nn.Parameter(torch.randn(PROMPT_TOKENS, width) * 0.02)
+        self.layers = nn.ModuleList(nn.ModuleDict({
+            "norm1": nn.LayerNorm(width), "attn": Attention(width, heads),
+            "norm2": nn.LayerNorm(width), "mlp": mlp(width)}) for _ in range(layers))
+        self.norm = nn.LayerNorm(width)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        x = self.embed(ids) + self.pos
+        for layer in self.layers:
+            x = x + layer["attn"](layer["norm1"](x))
+            x = x + layer["mlp"](layer["norm2"](x))
+        return self.norm(x)
+
+
+class Block(nn.Module):
+    """adaLN-Zero self-attention + cross-attention to the prompt + MLP (DiT, PixArt-style)."""
+
+    def __init__(self, width: int, heads: int, per_frame: bool):
+        super().__init__()
+        self.per_frame = per_frame
+        self.norm1 = nn.LayerNorm(width, elementwise_affine=False, eps=1e-6)
+        self.attn = Attention(width, heads)
+        self.norm_cross = nn.LayerNorm(width)
+        self.cross = Attention(width, heads)
+        self.norm2 = nn.LayerNorm(width, elementwise_affine=False, eps=1e-6)
+        self.mlp = mlp(width)
+        self.ada = nn.Linear(width, 6 * width)
+        nn.init.zeros_(self.ada.weight)
+        nn.init.zeros_(self.ada.bias)
+        nn.init.zeros_(self.cross.out.weight)
+        nn.init.zeros_(self.cross.out.bias)
+
+    def forward(self, x, cond, text):
+        shift1, scale1, gate1, shift2, scale2, gate2 = self.ada(F.silu(cond))[:, None].chunk(6, dim=-1)
+        h = modulate(self.norm1(x), shift1, scale1)
+        if self.per_frame:  # each latent time-slice attends only to itself
+            b, n, d = h.shape
+            h = self.attn(h.reshape(-1, TOKENS_PER_SLICE, d)).reshape(b, n, d)
+        else:
+            h = self.attn(h)
+        x = x + gate1 * h
+        x = x + self.cross(self.norm_cross(x), text)
+        return x + gate2 * self.mlp(modulate(self.norm2(x), shift2, scale2))
+
+
+class DiT(nn.Module):
+    def __init__(self, config: DiTConfig):
+        super().__init__()
+        self.config = c = config
+        patch_dim = c.latent_channels * PATCH * PATCH
+        self.patch_in = nn.Linear(patch_dim, c.width)
+        self.register_buffer("pos", spacetime_positions(c.max_slices, c.width), persistent=False)
+        self.time_mlp = nn.Sequential(nn.Linear(256, c.width), nn.SiLU(), nn.Linear(c.width, c.width))
+        self.text = TextEncoder(c.width, c.heads, c.text_layers)
+        self.text_pool = nn.Linear(c.width, c.width)
+        self.blocks = nn.ModuleList(Block(c.width, c.heads, c.per_frame) for _ in range(c.depth))
+        self.norm_out = nn.LayerNorm(c.width, elementwise_affine=False, eps=1e-6)
+        self.ada_out = nn.Linear(c.width, 2 * c.width)
+        self.patch_out = nn.Linear(c.width, patch_dim)
+        for layer in (self.ada_out, self.patch_out):
+            nn.init.zeros_(layer.weight)
+            nn.init.zeros_(layer.bias)
+
+    def set_per_frame(self, per_frame: bool) -> None:
+        self.config.per_frame = per_frame
+        for block in self.blocks:
+            block.per_frame = per_frame
+
+    def patchify(self, latent: torch.Tensor) -> torch.Tensor:
+        """(B, C, T, 8, 8) -> (B, T*16, C*4), tokens ordered slice by slice, row by row."""
+        b, c = latent.shape[0], latent.shape[1]
+        x = latent.reshape(b, c, -1, GRID, PATCH, GRID, PATCH).permute(0, 2, 3, 5, 1, 4, 6)
+        return x.reshape(b, -1, c * PATCH * PATCH)
+
+    def unpatchify(self, tokens: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+        b, c = like.shape[0], like.shape[1]
+        x = tokens.reshape(b, -1, GRID, GRID, c, PATCH, PATCH).permute(0, 4, 1, 2, 5, 3, 6)
+        return x.reshape(like.shape)
+
+    def forward(self, latent: torch.Tensor, t: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+        """Predicted velocity (noise minus clean latent) for latents at noise level t in [0, 1]."""
+        slices = latent.shape[2]
+        x = self.patch_in(self.patchify(latent)) + self.pos[:slices].reshape(1, -1, self.config.width)
+        text = self.text(ids)
+        cond = self.time_mlp(sincos(t * 1000, 256)) + self.text_pool(text.mean(dim=1))
+        for block in self.blocks:
+            x = block(x, cond, text)
+        shift, scale = self.ada_out(F.silu(cond))[:, None].chunk(2, dim=-1)
+        return self.unpatchify(self.patch_out(modulate(self.norm_out(x), shift, scale)), latent)
+
+    def record_attention(self, on: bool = True) -> None:
+        for block in self.blocks:
+            block.attn.record = on

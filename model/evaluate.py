@@ -1,0 +1,261 @@
+"""Score clips against their prompt and the physics with an analytic detector (no learned metric,
+nothing to download), for real clips, autoencoder reconstructions, the spacetime DiT and the
+per-frame baseline, in one table.
+
+    python -m model.evaluate                 # 256 clips per row, writes model/evaluation.json
+    python -m model.evaluate --clips 64      # quicker
+
+The detector finds the object by colour: pixels within `COLOUR_RADIUS` of the prompt's colour.
+From that: presence in the frames where the object should be visible, direction of travel, the
+largest centroid jump between frames, smoothness, jumps at latent-slice boundaries, background
+flicker, and whether the object comes back out from behind the wall.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .data import RGB, Clip, make_clip
+from .text import Prompt
+
+COLOUR_RADIUS = 0.3     # RGB distance that still counts as the object's colour
+MIN_AREA = 5            # pixels of the colour for the object to count as present (a full object is ~30)
+SLICE = 4               # frames per latent time-slice
+EVALUATION_JSON = Path(__file__).parent / "evaluation.json"
+
+
+def expected_visible(prompt: Prompt, frames: int) -> np.ndarray:
+    """Frames where the object must show. With a wall, only the first and last 30% of the clip
+    (the object crosses the wall in between); the same rule scores real and generated clips."""
+    if not prompt.wall:
+        return np.ones(frames, bool)
+    s = np.linspace(0, 1, frames)
+    return (s <= 0.3) | (s >= 0.7)
+
+
+def colour_masks(video: np.ndarray) -> dict[str, np.ndarray]:
+    """(F, 32, 32) boolean mask per object colour."""
+    return {name: np.linalg.norm(video - rgb, axis=-1) < COLOUR_RADIUS for name, rgb in RGB.items()}
+
+
+@dataclass
+class Track:
+    present: np.ndarray          # (F,) object of the prompt's colour found, and it is the main colour
+    centres: np.ndarray          # (F, 2) centroid (nan where absent)
+    wrong_pixels: float          # mean pixels per frame in another object colour
+    flicker: float               # mean |frame_t - frame_t-1| over background pixels
+
+
+def detect(video: np.ndarray, prompt: Prompt) -> Track:
+    masks = colour_masks(video)
+    own = masks[prompt.colour]
+    area = own.sum(axis=(1, 2))
+    others = np.stack([m.sum(axis=(1, 2)) for name, m in masks.items() if name != prompt.colour])
+    present = (area >= MIN_AREA) & (area > others.max(axis=0))
+    ys, xs = np.mgrid[0:video.shape[1], 0:video.shape[2]] + 0.5
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cx = (own * xs).sum(axis=(1, 2)) / area
+        cy = (own * ys).sum(axis=(1, 2)) / area
+    centres = np.where(present[:, None], np.stack([cx, cy], axis=1), np.nan)
+    anything = np.any(np.stack(list(masks.values())), axis=0)
+    near = _dilate(anything, 2)
+    background = ~(near[1:] | near[:-1])
+    change = np.abs(video[1:] - video[:-1]).mean(axis=-1)
+    flicker = float((change * background).sum() / max(background.sum(), 1))
+    return Track(present, centres, float(others.sum(axis=0).mean()), flicker)
+
+
+def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
+    out = mask.copy()
+    for dy in range(-r, r + 1):
+        for dx in range(-r, r + 1):
+            out |= np.roll(np.roll(mask, dy, axis=1), dx, axis=2)
+    return out
+
+
+@dataclass
+class ClipScore:
+    presence: float              # share of must-show frames with the object, in its colour
+    direction_right: bool
+    largest_jump: float          # px, between consecutive frames both holding the object
+    smoothness: float            # mean |second difference| of the centroid, px
+    boundary_jump: float         # mean jump across a latent-slice boundary
+    inside_jump: float           # mean jump inside a slice
+    wrong_pixels: float
+    flicker: float
+    reappears: bool | None       # wall clips only
+
+
+def score(video: np.ndarray, prompt: Prompt) -> ClipScore:
+    frames = len(video)
+    track = detect(video, prompt)
+    must = expected_visible(prompt, frames)
+    xs = track.centres[:, 0]
+    seen = np.flatnonzero(track.present)
+    sign = 1 if prompt.start == "left" else -1
+    direction = len(seen) >= 2 and sign * (xs[seen[-1]] - xs[seen[0]]) > 4
+    steps = np.linalg.norm(np.diff(track.centres, axis=0), axis=1)       # nan where either is absent
+    valid = ~np.isnan(steps)
+    boundary = (np.arange(1, frames) % SLICE == 0)
+    second = np.linalg.norm(track.centres[2:] - 2 * track.centres[1:-1] + track.centres[:-2], axis=1)
+    reappears = None
+    if prompt.wall:
+        s = np.linspace(0, 1, frames)
+        before, after = track.present[s <= 0.3], track.present[s >= 0.7]
+        crossed = len(seen) >= 2 and sign * (np.nanmean(xs[s >= 0.7]) - 16) > 0 if after.any() else False
+        reappears = bool(before.mean() >= 0.8 and after.mean() >= 0.8 and crossed)
+    mean = lambda a: float(np.mean(a)) if len(a) else float("nan")  # noqa: E731
+    return ClipScore(
+        presence=float(track.present[must].mean()),
+        direction_right=bool(direction),
+        largest_jump=float(steps[valid].max()) if valid.any() else float("nan"),
+        smoothness=mean(second[~np.isnan(second)]),
+        boundary_jump=mean(steps[valid & boundary]),
+        inside_jump=mean(steps[valid & ~boundary]),
+        wrong_pixels=track.wrong_pixels,
+        flicker=track.flicker,
+        reappears=reappears,
+    )
+
+
+@dataclass
+class Row:
+    name: str
+    clips: int = 0
+    scores: list[ClipScore] = field(default_factory=list)
+    psnr: float | None = None
+    seconds: float = 0.0
+
+    def summary(self) -> dict:
+        get = lambda k: np.array([getattr(s, k) for s in self.scores], float)  # noqa: E731
+        wall = [s.reappears for s in self.scores if s.reappears is not None]
+        out = {
+            "clips": len(self.scores),
+            "presence": round(float(np.mean(get("presence"))), 4),
+            "direction_right": round(float(np.mean(get("direction_right"))), 4),
+            "largest_jump_px": round(float(np.nanmean(get("largest_jump"))), 3),
+            "smoothness_px": round(float(np.nanmean(get("smoothness"))), 3),
+            "boundary_jump_px": round(float(np.nanmean(get("boundary_jump"))), 3),
+            "inside_jump_px": round(float(np.nanmean(get("inside_jump"))), 3),
+            "wrong_colour_px": round(float(np.mean(get("wrong_pixels"))), 3),
+            "background_flicker": round(float(np.mean(get("flicker"))), 5),
+            "reappears": round(float(np.mean(wall)), 4) if wall else None,
+            "seconds": round(self.seconds, 1),
+        }
+        if self.psnr is not None:
+            out["psnr_db"] = round(self.psnr, 2)
+        return out
+
+
+def fresh_clips(count: int, frames: int, seed: int, split: str = "train") -> list[Clip]:
+    rng = np.random.default_rng([seed, 99, frames, split == "held_out"])
+    return [make_clip(rng, frames, split) for _ in range(count)]
+
+
+def _torch_rows(clips: list[Clip], frames: int, args, rows: dict, label: str) -> None:
+    """Reconstructions and samples for `clips`' prompts (torch is only needed here)."""
+    import torch
+
+    from . import weights
+    from .data import batch
+    from .sample import denoise, initial_noise, to_frames
+    from .text import tokenize
+
+    ae, _ = weights.load_autoencoder()
+    chunks = [clips[i:i + args.batch] for i in range(0, len(clips), args.batch)]
+    if label == "" and frames == 16:
+        t0, row, mse = time.perf_counter(), Row("autoencoder reconstruction"), []
+        with torch.no_grad():
+            for chunk in chunks:
+                video, _ = batch(chunk)
+                recon = to_frames(ae, ae.encode(torch.from_numpy(video)))
+                mse.extend(((recon - np.stack([c.video for c in chunk])) ** 2).mean(axis=(1, 2, 3, 4)))
+                row.scores.extend(score(r, c.prompt) for r, c in zip(recon, chunk))
+        row.psnr = float(np.mean(10 * np.log10(1 / np.maximum(mse, 1e-12))))
+        row.seconds = time.perf_counter() - t0
+        rows["autoencoder reconstruction"] = row
+    for kind in args.models:
+        dit, _ = weights.load_dit(kind)
+        name = f"{kind} DiT{label}"
+        t0, row = time.perf_counter(), Row(name)
+        for n, chunk in enumerate(chunks):
+            noise = torch.cat([initial_noise(ae.latent_channels, frames, args.seed * 100_000 + n * args.batch + i)
+                               for i in range(len(chunk))])
+            ids = [tokenize(c.prompt.text).ids for c in chunk]
+            video = to_frames(ae, denoise(dit, noise, ids, args.steps, args.guidance))
+            row.scores.extend(score(v, c.prompt) for v, c in zip(video, chunk))
+        row.seconds = time.perf_counter() - t0
+        rows[name] = row
+
+
+def evaluate(args) -> dict:
+    rows: dict[str, Row] = {}
+    for frames in args.frames:
+        for split in ("train", "held_out") if frames == 16 else ("train",):
+            clips = fresh_clips(args.clips, frames, args.seed, split)
+            label = "" if (frames, split) == (16, "train") else f", {frames} frames" + (
+                ", held-out colour/motion" if split == "held_out" else "")
+            if label == "":
+                rows["real clips"] = Row("real clips", scores=[score(c.video, c.prompt) for c in clips])
+            _torch_rows(clips, frames, args, rows, label)
+            print(f"scored {frames}-frame {split} clips", file=sys.stderr)
+    return {"settings": {"clips_per_row": args.clips, "steps": args.steps, "guidance": args.guidance,
+                         "seed": args.seed, "detector": {"colour_radius": COLOUR_RADIUS, "min_area": MIN_AREA}},
+            "rows": {name: row.summary() for name, row in rows.items()}}
+
+
+COLUMNS = (("presence", "present, right colour", "{:.1%}"), ("direction_right", "direction right", "{:.1%}"),
+           ("reappears", "re-appears after wall", "{:.1%}"), ("largest_jump_px", "largest jump px", "{:.2f}"),
+           ("boundary_jump_px", "jump at / inside slice px", None), ("smoothness_px", "2nd diff px", "{:.2f}"),
+           ("background_flicker", "background flicker", "{:.4f}"), ("wrong_colour_px", "wrong-colour px", "{:.2f}"),
+           ("psnr_db", "PSNR dB", "{:.1f}"))
+
+
+def markdown(result: dict) -> str:
+    head = "| clips | " + " | ".join(title for _, title, _ in COLUMNS) + " |"
+    lines = [head, "|" + "---|" * (len(COLUMNS) + 1)]
+    for name, row in result["rows"].items():
+        cells = []
+        for key, _, fmt in COLUMNS:
+            if key == "boundary_jump_px":
+                cells.append(f"{row['boundary_jump_px']:.2f} / {row['inside_jump_px']:.2f}")
+            elif row.get(key) is None:
+                cells.append("–")
+            else:
+                cells.append(fmt.format(row[key]))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .sample import DEFAULT_GUIDANCE, DEFAULT_STEPS
+
+    parser = argparse.ArgumentParser(prog="python -m model.evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clips", type=int, default=256, help="clips per row (default 256)")
+    parser.add_argument("--steps", type=int, default=DEFAULT_STEPS)
+    parser.add_argument("--guidance", type=float, default=DEFAULT_GUIDANCE)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--frames", type=int, nargs="+", default=[16, 8, 24, 32])
+    parser.add_argument("--models", nargs="+", default=["spacetime", "per-frame"])
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--out", type=Path, default=EVALUATION_JSON)
+    args = parser.parse_args(argv)
+    if args.clips < 1:
+        parser.error("--clips must be at least 1")
+    started = time.perf_counter()
+    result = evaluate(args)
+    result["settings"]["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(markdown(result))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
