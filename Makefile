@@ -6,7 +6,7 @@ PORT   ?= 5006
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev browser serve test test-fast build-site site-serve bench train export-onnx clean
+.PHONY: help setup setup-dev setup-train browser serve test test-fast build-site site-serve bench train sample evaluate export-onnx clean
 
 help:  ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 
 setup: $(VENV)/.installed  ## Create .venv with what a reader needs (no torch)
 
-setup-dev: $(VENV)/.installed-dev  ## Add the test tools (pytest, Playwright)
+setup-dev: $(VENV)/.installed-dev  ## Add the test tools (pytest, Playwright) and the training extras (torch CPU, onnx)
 
 browser:  ## Install Debian's Chromium for the browser tests, if missing (needs root)
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
@@ -46,11 +46,23 @@ site-serve: build-site  ## Build, then serve site/ on http://localhost:8000 to c
 bench: setup-dev browser  ## Benchmarks: time to interactive per chapter, page weight, site size, build time
 	$(PY) -m export.bench
 
-train:  ## Train the model (lands with the model issue)
-	@echo "make train arrives with the model issue (see issues)"; exit 1
+$(VENV)/.installed-train: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[train]"
+	touch $@
 
-export-onnx:  ## Export the model to ONNX (lands with the model issue)
-	@echo "make export-onnx arrives with the model issue (see issues)"; exit 1
+setup-train: $(VENV)/.installed-train  ## Add PyTorch, ONNX and onnxruntime (training and export)
+
+train: setup-train  ## Train autoencoder + both DiTs into model/weights (resumes; ARGS="--preset=tiny" etc.)
+	$(PY) -m model.train $(ARGS)
+
+sample: setup-train  ## Generate clip.gif (ARGS='--prompt "a red ball bouncing from left to right"')
+	$(PY) -m model.sample $(ARGS)
+
+evaluate: setup-train  ## Score real clips, reconstructions and both models; writes model/evaluation.json
+	$(PY) -m model.evaluate $(ARGS)
+
+export-onnx: setup-train  ## Export the denoisers and decoder to model/onnx and check them against PyTorch
+	$(PY) -m export.onnx_model
 
 clean:  ## Remove the built site and caches
 	rm -rf site .pytest_cache

@@ -11,6 +11,7 @@ class Progress:
         self.start_step, self.step = start, start
         self.t0 = self.last = time.perf_counter()
         self.is_tty = hasattr(stream, "isatty") and stream.isatty()
+        self.logged = -1  # the last 30-second bucket written to a non-terminal log
 
     def update(self, step: int, **values: float) -> None:
         self.step = step
@@ -26,7 +27,8 @@ class Progress:
                 f"· {rate:.2f} it/s · {int(left) // 60}:{int(left) % 60:02d} left")
         if self.is_tty:
             self.stream.write("\r" + line)
-        elif step == self.total or (now - self.t0) // 30 != (now - self.t0 - self.every) // 30:
+        elif step == self.total or int(now - self.t0) // 30 != self.logged:
+            self.logged = int(now - self.t0) // 30
             self.stream.write(line + "\n")  # logs get a line every ~30 s, not a carriage-return soup
         self.stream.flush()
 

@@ -69,7 +69,7 @@ class Config:
 PRESETS: dict[str, dict] = {
     "full": {},
     "tiny": dict(ae_width=8, ae_steps=30, ae_batch=2, ae_frames=8, pool_clips=12, dit_width=32, dit_depth=2,
-                 dit_heads=2, text_layers=1, dit_steps=30, dit_tokens=256, perframe_steps=10, warmup=5,
+                 dit_heads=2, text_layers=1, dit_steps=40, dit_tokens=256, dit_lr=4e-3, perframe_steps=10, warmup=5,
                  checkpoint_every=10, ema=0.9),
     "gpu": dict(ae_steps=6000, ae_batch=16, pool_clips=4000, dit_steps=12000, perframe_steps=4000),
 }
@@ -203,7 +203,7 @@ class Trainer:
                 self.say(f"[{stage}] already trained ({start} steps); skipping")
                 return
             self.say(f"[{stage}] resuming at step {start}")
-        bar = Progress(stage, c.ae_steps, start)
+        bar = Progress(stage, c.ae_steps, start, self.log)
         t0 = time.perf_counter()
         model.train()
         for step in range(start, c.ae_steps):
@@ -249,7 +249,7 @@ class Trainer:
         ae.to(self.device)
         rng = self._rng(stage)
         pools, t0 = {}, time.perf_counter()
-        bar = Progress(stage, c.pool_clips * len(FRAME_CHOICES))
+        bar = Progress(stage, c.pool_clips * len(FRAME_CHOICES), 0, self.log)
         done = 0
         with torch.no_grad():
             for frames in FRAME_CHOICES:
@@ -301,7 +301,7 @@ class Trainer:
             self.say(f"[{stage}] resuming at step {start}")
         pools = torch.load(self.ckpt_dir / "latents.pt", weights_only=True)["pools"]
         null = torch.tensor(null_ids())
-        bar = Progress(stage, steps, start)
+        bar = Progress(stage, steps, start, self.log)
         t0, smooth = time.perf_counter(), None
         model.train()
         for step in range(start, steps):

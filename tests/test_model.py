@@ -1,0 +1,232 @@
+"""The model: shapes of every part, training that learns and resumes exactly, the sampler, the
+command lines' bad-input paths. Uses the `tiny` preset (seconds on a CPU); no GPU, no network."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from model import weights
+from model.autoencoder import VideoAutoencoder, fold, unfold
+from model.data import FRAME_CHOICES, HELD_OUT, batch, make_clip, random_prompt, render
+from model.dit import TOKENS_PER_SLICE, DiT, DiTConfig
+from model.sample import denoise, generate, initial_noise, to_frames
+from model.text import PROMPT_TOKENS, Prompt, parse_prompt, tokenize
+from model.train import PRESETS, Config, ConfigError, Trainer, parse_args
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    """A whole tiny training run (all four stages), shared by the tests below."""
+    out = tmp_path_factory.mktemp("tiny")
+    Trainer(Config(**{**PRESETS["tiny"], "out": str(out)}), fresh=True, log=open("/dev/null", "w")).run()
+    return out
+
+
+# ----- data and text
+
+def test_clips_have_ground_truth_and_vary():
+    rng = np.random.default_rng(0)
+    clips = [make_clip(rng, 16) for _ in range(40)]
+    assert clips[0].video.shape == (16, 32, 32, 3) and clips[0].centres.shape == (16, 2)
+    assert len({c.prompt.colour for c in clips}) == 4 and len({c.prompt.shape for c in clips}) == 2
+    corners = {tuple(np.round(c.video[0, 0, 0], 2)) for c in clips}
+    assert len(corners) > 30, "backgrounds must differ from clip to clip"
+    walled = [c for c in clips if c.prompt.wall]
+    assert walled and all(not c.visible.all() and c.visible[0] and c.visible[-1] for c in walled)
+    for c in clips:  # the background never changes within a clip
+        far = (c.mask.max(axis=0) == 0)
+        assert np.abs(c.video[1:] - c.video[:-1])[:, far].max() < 1e-6
+
+
+def test_direction_follows_the_prompt():
+    rng = np.random.default_rng(1)
+    for start in ("left", "right"):
+        clip = render(Prompt("red", "ball", "arcing", start), 16, rng)
+        moved = clip.centres[-1, 0] - clip.centres[0, 0]
+        assert moved > 15 if start == "left" else moved < -15
+
+
+def test_held_out_pairs_never_reach_training():
+    rng = np.random.default_rng(2)
+    train = {(p.colour, p.motion) for p in (random_prompt(rng) for _ in range(500))}
+    held = {(p.colour, p.motion) for p in (random_prompt(rng, "held_out") for _ in range(100))}
+    assert not train & HELD_OUT and held == set(HELD_OUT)
+
+
+def test_tokenize_reports_unknown_and_handles_empty():
+    t = tokenize("A purple ball bouncing from left to right!")
+    assert t.unknown == ["purple"] and not t.unconditional and len(t.ids) == PROMPT_TOKENS
+    assert tokenize("").unconditional and tokenize("<img src=x>").unconditional
+    assert len(tokenize("ball " * 3000).ids) == PROMPT_TOKENS
+    assert parse_prompt("a red ball bouncing from right to left behind a wall") == Prompt("red", "ball", "bouncing", "right", True)
+
+
+# ----- shapes
+
+@pytest.mark.parametrize("frames", [8, 16, 32])
+def test_autoencoder_shapes(frames):
+    ae = VideoAutoencoder(8, (8, 16, 32))
+    video = torch.randn(2, 3, frames, 32, 32)
+    latent = ae.encode(video)
+    assert latent.shape == (2, 8, frames // 4, 8, 8)
+    assert ae.decode(latent).shape == video.shape
+    x = torch.randn(1, 3, 4, 6, 6)
+    assert torch.equal(unfold(fold(x)), x)
+
+
+@pytest.mark.parametrize("slices", [1, 2, 4, 8])
+def test_dit_shapes(slices):
+    dit = DiT(DiTConfig(width=32, depth=2, heads=2, text_layers=1))
+    latent = torch.randn(3, 8, slices, 8, 8)
+    out = dit(latent, torch.rand(3), torch.zeros(3, PROMPT_TOKENS, dtype=torch.long))
+    assert out.shape == latent.shape
+    assert torch.equal(dit.unpatchify(dit.patchify(latent), latent), latent)
+    assert dit.patchify(latent).shape == (3, slices * TOKENS_PER_SLICE, 32)
+
+
+def _randomised(per_frame: bool) -> DiT:
+    torch.manual_seed(0)
+    dit = DiT(DiTConfig(width=32, depth=2, heads=2, text_layers=1, per_frame=per_frame))
+    with torch.no_grad():  # zero-initialised gates would hide any mixing: give every weight a value
+        for p in dit.parameters():
+            p.normal_(0, 0.2)
+    return dit.eval()
+
+
+def test_per_frame_model_never_mixes_slices_and_spacetime_does():
+    latent = torch.randn(1, 8, 4, 8, 8)
+    poked = latent.clone()
+    poked[:, :, 0] += 1.0  # change only the first time-slice
+    t, ids = torch.full((1,), 0.5), torch.zeros(1, PROMPT_TOKENS, dtype=torch.long)
+    for per_frame in (True, False):
+        dit = _randomised(per_frame)
+        change = (dit(poked, t, ids) - dit(latent, t, ids)).abs()[:, :, 1:].max().item()
+        assert (change == 0) if per_frame else (change > 1e-3)
+
+
+# ----- training
+
+def test_training_config_is_checked():
+    config, fresh = parse_args(["--preset=tiny", "--dit_steps=7", "--fresh"])
+    assert config.dit_steps == 7 and config.ae_width == 8 and fresh
+    for bad, words in ((["--bogus=1"], "unknown setting"), (["--dit_steps=many"], "must be a int"),
+                       (["--preset=huge"], "unknown preset"), (["dit_steps=3"], "--key=value"),
+                       (["--stages=autoencoder,painting"], "unknown stage"), (["--ae_frames=10"], "ae_frames")):
+        with pytest.raises(ConfigError, match=words):
+            parse_args(bad)
+
+
+def test_tiny_training_lowers_the_losses(tiny):
+    rng = np.random.default_rng(5)
+    video, _ = batch([make_clip(rng, 8) for _ in range(4)])
+    video = torch.from_numpy(video)
+    torch.manual_seed(0)  # the trainer's starting point for seed 0
+    untrained = VideoAutoencoder(8, (8, 16, 32))
+    trained, _ = weights.load_autoencoder(tiny)
+    with torch.no_grad():
+        before = (untrained(video)[0] - video).pow(2).mean()
+        after = (trained.decode(trained.encode(video)) - video).pow(2).mean()
+    assert after < 0.85 * before
+
+    pool = torch.load(tiny / "checkpoints" / "latents.pt", weights_only=True)["pools"][16]
+    x0, ids = pool[0][:8], pool[1][:8]
+    g = torch.Generator().manual_seed(0)
+    noise, t = torch.randn(x0.shape, generator=g), torch.rand(8, generator=g)
+    tt = t.view(-1, 1, 1, 1, 1)
+
+    def flow_loss(dit):
+        with torch.no_grad():
+            return (dit((1 - tt) * x0 + tt * noise, t, ids) - (noise - x0)).pow(2).mean().item()
+
+    fresh_dit = DiT(Trainer(Config(**{**PRESETS["tiny"], "out": str(tiny)})).dit_config("spacetime"))
+    assert flow_loss(weights.load_dit("spacetime", tiny)[0]) < 0.9 * flow_loss(fresh_dit)
+
+
+def test_training_resumes_to_the_same_weights(tiny, tmp_path, monkeypatch):
+    """Interrupt the spacetime stage after a checkpoint, rerun: same weights as the unbroken run."""
+    import model.train as train
+
+    config = Config(**{**PRESETS["tiny"], "out": str(tmp_path), "stages": "autoencoder,latents,spacetime"})
+    real_update = train.Progress.update
+
+    def interrupt(self, step, **values):
+        if self.label == "spacetime" and step == 15:
+            raise KeyboardInterrupt
+        real_update(self, step, **values)
+
+    monkeypatch.setattr(train.Progress, "update", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        Trainer(config, fresh=True, log=open("/dev/null", "w")).run()
+    assert not (tmp_path / "dit_spacetime.pt").exists()
+    monkeypatch.setattr(train.Progress, "update", real_update)
+    log = tmp_path / "log.txt"
+    Trainer(config, log=log.open("w")).run()
+    assert "resuming at step 10" in log.read_text()
+    resumed = torch.load(tmp_path / "dit_spacetime.pt", weights_only=True)["state"]
+    unbroken = torch.load(tiny / "dit_spacetime.pt", weights_only=True)["state"]
+    assert all(torch.equal(resumed[k], unbroken[k]) for k in unbroken)
+
+
+# ----- sampling
+
+def test_sampler_turns_noise_into_a_clip_of_the_asked_length(tiny):
+    models = (weights.load_dit("spacetime", tiny)[0], weights.load_autoencoder(tiny)[0])
+    for frames in (8, 12, 32):
+        result = generate("a red ball sliding from left to right", frames, steps=3, guidance=3, models=models)
+        assert result.video.shape == (frames, 32, 32, 3)
+        assert np.isfinite(result.video).all() and 0 <= result.video.min() and result.video.max() <= 1
+    assert "unconditionally" in generate("", 8, steps=2, models=models).notes[0]
+    noise = initial_noise(8, 16, 0)
+    seen = []
+    denoise(models[0], noise, tokenize("a red ball").ids, 4, 3.0, on_step=lambda i, x: seen.append(i))
+    assert seen == [0, 1, 2, 3]
+
+
+def test_trained_model_draws_the_prompted_object():
+    """The committed weights: a prompt's object shows up, in its colour, moving the right way."""
+    from model.evaluate import score
+
+    prompt = Prompt("red", "ball", "sliding", "left")
+    result = generate(prompt.text, 16, steps=20, seed=3)
+    s = score(result.video, prompt)
+    assert s.presence >= 0.8 and s.direction_right
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--frames", "7"], "--frames must be one of 8, 12, 16, 20, 24, 28, 32"),
+    (["--steps", "0"], "--steps must be from 1 to 100"),
+    (["--guidance", "50"], "--guidance must be from 0 to 20"),
+    (["--out", "clip.mp4"], "--out must end in .gif or .png"),
+])
+def test_sample_cli_refuses_out_of_range(args, message):
+    done = run_cli("model.sample", "--prompt", "a red ball", *args)
+    assert done.returncode == 2 and message in done.stderr
+
+
+def test_sample_cli_writes_a_gif_and_reports_words(tmp_path):
+    out = tmp_path / "clip.gif"
+    done = run_cli("model.sample", "--prompt", "a glittering red ball bouncing from left to right", "--frames", "8",
+                   "--steps", "4", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "ignored unknown word(s): glittering" in done.stderr
+    from PIL import Image
+    with Image.open(out) as gif:
+        assert gif.n_frames == 8 and gif.size == (128, 128)
+    empty = run_cli("model.sample", "--prompt", "", "--frames", "8", "--steps", "2", "--out", str(tmp_path / "u.png"))
+    assert empty.returncode == 0 and "generating unconditionally" in empty.stderr
+
+
+def test_train_cli_rejects_unknown_settings():
+    done = run_cli("model.train", "--learning_rate=3")
+    assert done.returncode == 2 and "unknown setting 'learning_rate'" in done.stderr
