@@ -31,7 +31,8 @@ from .dit import TOKENS_PER_SLICE, DiT, DiTConfig
 from .progress import Progress
 from .text import null_ids, tokenize
 
-STAGES = ("autoencoder", "latents", "spacetime", "per-frame")
+# Stage seeds come from their index here, so new stages go at the end.
+STAGES = ("autoencoder", "latents", "spacetime", "per-frame", "decoder")
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Config:
     ae_frames: int = 16
     ae_lr: float = 1e-3
     foreground_weight: float = 20.0   # the object is ~3% of pixels; without this it comes out grey
+    decoder_steps: int = 2000         # then sharpen the decoder alone: the latents (and DiTs) stay valid
+    decoder_lr: float = 3e-4
     # latent pool the DiTs learn from (one pool per clip length)
     pool_clips: int = 1500
     # DiTs
@@ -69,9 +72,9 @@ class Config:
 PRESETS: dict[str, dict] = {
     "full": {},
     "tiny": dict(ae_width=8, ae_steps=30, ae_batch=2, ae_frames=8, pool_clips=12, dit_width=32, dit_depth=2,
-                 dit_heads=2, text_layers=1, dit_steps=40, dit_tokens=256, dit_lr=4e-3, perframe_steps=10, warmup=5,
+                 dit_heads=2, text_layers=1, decoder_steps=10, dit_steps=40, dit_tokens=256, dit_lr=4e-3, perframe_steps=10, warmup=5,
                  checkpoint_every=10, ema=0.9),
-    "gpu": dict(ae_steps=6000, ae_batch=16, pool_clips=4000, dit_steps=12000, perframe_steps=4000),
+    "gpu": dict(ae_steps=6000, decoder_steps=4000, ae_batch=16, pool_clips=4000, dit_steps=12000, perframe_steps=4000),
 }
 
 
@@ -116,7 +119,7 @@ def check(c: Config) -> None:
         raise ConfigError(f"ae_frames must be one of {FRAME_CHOICES}")
     if c.perframe_init not in ("spacetime", "scratch"):
         raise ConfigError("perframe_init must be 'spacetime' or 'scratch'")
-    for name in ("ae_steps", "ae_batch", "pool_clips", "dit_steps", "dit_tokens", "checkpoint_every", "dit_width"):
+    for name in ("ae_steps", "decoder_steps", "ae_batch", "pool_clips", "dit_steps", "dit_tokens", "checkpoint_every", "dit_width"):
         if getattr(c, name) <= 0:
             raise ConfigError(f"{name} must be positive")
     if c.dit_width % (4 * c.dit_heads) or c.dit_width % 8:
@@ -164,6 +167,9 @@ class Trainer:
         tmp.replace(self._ckpt(stage))
 
     def _note(self, stage: str, **values) -> None:
+        if self.record_path.exists():  # another run may have noted a stage meanwhile: keep it
+            self.record = {**json.loads(self.record_path.read_text()), **{k: v for k, v in self.record.items()
+                                                                           if k == stage}}
         self.record.setdefault(stage, {}).update(values)
         self.record["hardware"] = {"device": str(self.device), "torch_threads": torch.get_num_threads(),
                                    "cpu": platform.processor() or platform.machine(), "torch": torch.__version__}
@@ -179,7 +185,8 @@ class Trainer:
         started = time.perf_counter()
         for stage in self.c.stages.split(","):
             {"autoencoder": self.train_autoencoder, "latents": self.build_latents,
-             "spacetime": lambda: self.train_dit("spacetime"), "per-frame": lambda: self.train_dit("per-frame")}[stage]()
+             "spacetime": lambda: self.train_dit("spacetime"), "per-frame": lambda: self.train_dit("per-frame"),
+             "decoder": self.train_decoder}[stage]()
         self.say(f"all stages done in {time.perf_counter() - started:.0f} s; weights in {self.out}")
 
     def autoencoder_config(self) -> dict:
@@ -187,27 +194,40 @@ class Trainer:
         return {"latent_channels": self.c.latent_channels, "widths": [w, 2 * w, 4 * w]}
 
     def train_autoencoder(self) -> None:
-        c, stage = self.c, "autoencoder"
-        torch.manual_seed(c.seed)
+        """Encoder and decoder together, then the latent statistics."""
+        torch.manual_seed(self.c.seed)
         cfg = self.autoencoder_config()
-        model = VideoAutoencoder(cfg["latent_channels"], tuple(cfg["widths"])).to(self.device)
-        opt = torch.optim.Adam(model.parameters(), lr=c.ae_lr)
+        model = VideoAutoencoder(cfg["latent_channels"], tuple(cfg["widths"]))
+        self._fit_autoencoder("autoencoder", model, model.parameters(), self.c.ae_steps, self.c.ae_lr, cfg)
+
+    def train_decoder(self) -> None:
+        """The decoder alone, encoder frozen: sharper frames from the very latents the DiTs learned."""
+        torch.manual_seed(self.c.seed + STAGES.index("decoder"))
+        model, _ = weights.load_autoencoder(self.out)
+        model.encoder.requires_grad_(False)
+        self._fit_autoencoder("decoder", model, model.decoder.parameters(), self.c.decoder_steps, self.c.decoder_lr,
+                              self.autoencoder_config())
+
+    def _fit_autoencoder(self, stage: str, model: VideoAutoencoder, params, steps: int, peak_lr: float, cfg: dict):
+        c = self.c
+        model.to(self.device)
+        opt = torch.optim.Adam(params, lr=peak_lr)
         rng, start, elapsed = self._rng(stage), 0, 0.0
         blob = self._load_ckpt(stage)
         if blob:
+            if blob["step"] >= steps and self._note_of(stage).get("steps") == steps:
+                self.say(f"[{stage}] already trained ({blob['step']} steps); skipping")
+                return
             model.load_state_dict(blob["model"])
             opt.load_state_dict(blob["opt"])
             rng.bit_generator.state, start, elapsed = blob["rng"], blob["step"], blob["elapsed"]
             torch.set_rng_state(blob["torch_rng"])
-            if start >= c.ae_steps and (self.out / weights.AUTOENCODER).exists():
-                self.say(f"[{stage}] already trained ({start} steps); skipping")
-                return
             self.say(f"[{stage}] resuming at step {start}")
-        bar = Progress(stage, c.ae_steps, start, self.log)
+        bar = Progress(stage, steps, start, self.log)
         t0 = time.perf_counter()
         model.train()
-        for step in range(start, c.ae_steps):
-            lr = c.ae_lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / c.ae_steps)))
+        for step in range(start, steps):
+            lr = peak_lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / steps)))
             for group in opt.param_groups:
                 group["lr"] = lr
             video, mask = (torch.from_numpy(a).to(self.device)
@@ -219,22 +239,30 @@ class Trainer:
             loss.backward()
             opt.step()
             bar.update(step + 1, loss=loss.item(), psnr=psnr(recon.detach(), video))
-            if (step + 1) % c.checkpoint_every == 0 or step + 1 == c.ae_steps:
+            if (step + 1) % c.checkpoint_every == 0 or step + 1 == steps:
                 self._save_ckpt(stage, {"model": model.state_dict(), "opt": opt.state_dict(), "step": step + 1,
                                         "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
                                         "elapsed": elapsed + time.perf_counter() - t0})
         bar.close()
         elapsed += time.perf_counter() - t0
         model.eval()
-        with torch.no_grad():  # per-channel statistics make the latent unit-scale for the DiT
-            video, _ = batch([make_clip(rng, 16) for _ in range(128)])
-            raw = torch.cat([model.encoder(torch.from_numpy(v[None]).to(self.device)) for v in video])
-            model.latent_mean.copy_(raw.mean(dim=(0, 2, 3, 4)))
-            model.latent_std.copy_(raw.std(dim=(0, 2, 3, 4)))
+        if stage == "autoencoder":
+            with torch.no_grad():  # per-channel statistics make the latent unit-scale for the DiT
+                video, _ = batch([make_clip(rng, 16) for _ in range(128)])
+                raw = torch.cat([model.encoder(torch.from_numpy(v[None]).to(self.device)) for v in video])
+                model.latent_mean.copy_(raw.mean(dim=(0, 2, 3, 4)))
+                model.latent_std.copy_(raw.std(dim=(0, 2, 3, 4)))
         model.cpu()
-        weights.save(self.out / weights.AUTOENCODER, model, cfg, {"steps": c.ae_steps, "seconds": round(elapsed)})
-        self._note(stage, steps=c.ae_steps, seconds=round(elapsed), final_loss=loss.item())
+        seconds = {s: self._note_of(s).get("seconds", 0) for s in ("autoencoder", "decoder")}
+        seconds[stage] = round(elapsed)
+        weights.save(self.out / weights.AUTOENCODER, model, cfg,
+                     {"steps": c.ae_steps, "decoder_steps": c.decoder_steps if stage == "decoder" else 0,
+                      "seconds": sum(seconds.values())})
+        self._note(stage, steps=steps, seconds=round(elapsed), final_loss=loss.item())
         self.say(f"[{stage}] saved {self.out / weights.AUTOENCODER}")
+
+    def _note_of(self, stage: str) -> dict:
+        return self.record.get(stage, {})
 
     def build_latents(self) -> None:
         """Encode a pool of fresh training clips per length once: encoding costs as much as a DiT step."""
