@@ -186,6 +186,8 @@ def populate(doc: Document, page: Page, chapters: list[Chapter], runtime: Runtim
         new_roots = [root for root in doc.roots if root.id not in before]
         new_roots[0].name = root_name(label)
         placed[label] = new_roots[0]
+    for view in page.views:
+        view.on_page(doc, placed[f"sim-{view.name}"])
     doc.title = page.title
     doc.template = TEMPLATE
     doc.template_variables.update(template_variables(page, chapters, runtime, depth))

@@ -34,7 +34,7 @@ folded back into cubes and reassembled into a latent of the original shape.
         ),
         Section(
             heading="Counting tokens",
-            sim=None,  # sim: patches (lands with the simulations issue)
+            sim="patches",
             body="""\
 Take our course model. Sixteen frames become a latent of 4 time-slices, each an 8 × 8 grid with 8
 channels. Its patches are `(1, 2, 2)`: one time-slice deep and 2 × 2 positions across. Each slice
@@ -48,9 +48,28 @@ patches that is 16 × 32 × 32 = 16,384 tokens. Patches two slices deep, `(2, 2,
 8,192. Patch size is a trade-off: bigger cubes mean fewer, cheaper tokens, but each token has to
 describe a coarser piece of the clip.
 
-A simulation for this section is on its way. It will cut the latent into coloured cubes and
-update the token count as you change clip length, patch size and aspect ratio. Until then, try the
-formula by hand: how many tokens would our model use for 24 frames?
+The simulation below does this cutting for you. The top picture lays out the latent's time-slices
+side by side, each labelled with the four frames it came from, and colours every cell by the token
+it ends up in. Each layer of cubes has its own hue, and within a layer the tokens run from dark to
+light in the order they join the sequence; thick white lines mark cube borders, thin ones single
+cells. Underneath is the sequence itself, one row per layer. It opens on our model: 16 frames of
+32 × 32 pixels, `(1, 2, 2)` patches, 64 tokens, with the sum written out below the pictures.
+
+Some things to try, predicting each count before you look:
+
+- **Length.** How many tokens for 24 frames? Six slices of 16 tokens: 96. At 32 frames, 128.
+- **Patch depth.** Set `pt` to 2: pairs of slices now share one hue (the coloured bar under them
+  joins the pair into one layer) and the count halves to 32. Then choose 20 frames. Five slices do
+  not split into pairs, so the latent is padded with a slice of zeros (hatched grey) up to six:
+  ⌈5 / 2⌉ = 3 layers and 48 tokens. Every side that a patch size does not divide is padded this way,
+  at its end, and the padded cells still travel inside the last cubes.
+- **Aspect.** Switch to landscape, 64 × 36 pixels: the latent is 16 columns by 9 rows. Nine rows do
+  not split into pairs either, so a grey row of zeros is added and each layer holds 8 × 5 = 40
+  tokens, 160 in all. Portrait, 36 × 64, gives the same 160 tokens, laid out the other way round.
+- **Image.** A still picture is a clip of one frame, so it has a single slice: 16 tokens, just a
+  short sequence. Try it with `pt` = 2 and half of every cube is padding, work spent on zeros.
+- **Patch side.** With `ps` = 1 every cell is its own token (256 for our clip); with `ps` = 4
+  there are only 16, each a coarse 4 × 4 block.
 """,
         ),
         Section(

@@ -38,8 +38,9 @@ uses, the velocity that points from the noisy latent toward clean data. The samp
 along that prediction, lowers `t`, and calls the same network again. One clip costs one pass per step.
 """,
         ),
-        Section(  # sim: attention (lands with the simulations issue)
+        Section(
             heading="Attention that spans space and time",
+            sim="attention",
             body="""\
 In self-attention every token sends out a query, and compares it with a key from every other token;
 the better the match, the more of that token's value it pulls in. The key word is *every*. In our
@@ -57,10 +58,26 @@ computes 4 × 64² = 16,384 attention scores per head instead of 256² = 65,536,
 that would have crossed from one slice to another is gone. In the course's colours that is
 **orange = per-frame**, **teal = spacetime**.
 
-A simulation for this section is on its way: it will let you pick a patch and see which patches it
-attends to, in its own frame and in the others, and switch to the per-frame model to watch the
-cross-time links disappear. Until then, keep the picture in mind: teal tokens talk across time,
-orange tokens only talk within their own slice.
+The simulation below runs one real attention layer on a clip small enough to check by hand: four
+frames of a red ball hopping across a pale sky, each frame cut into 4 × 4 patches, 64 tokens in all.
+A token's features are its patch's mean colour and a sin-cos code of its frame, row and column. The
+query and key matrices are fixed by hand rather than learned, and they make the rule simple: two
+patches score high when they share a colour, and a little higher when they sit close in space or in
+time; a softmax over the scores gives the weights. Click a patch, or focus the picture and use the
+arrow keys, to see where its attention goes. The thicker the line, the larger the weight;
+**orange** lines stay inside the patch's own frame (space), **teal** lines reach other frames (time).
+
+It opens on the ball in frame 1. Of its attention, 64% goes to other frames, nearly all of it to the
+ball: 28% to the ball in frame 2, 23% in frame 0 and 13% in frame 3. Almost all the rest, 35.5%,
+stays on itself. That is the red ball consulting its past and future selves. Now click some sky. With nothing
+distinctive to look for, it spreads its attention thinly, no patch getting more than about 4%.
+It still sends about 70% to other frames, but for a duller reason: 48 of the 64 patches are there.
+
+Predict before you switch to the per-frame model: what happens to the ball's attention? Every teal
+line vanishes and the time share reads exactly 0%, because the mask sets those scores to minus
+infinity before the softmax. And since nothing else in its own frame looks like a ball, the patch
+now puts 99.3% of its attention on itself: inside one frame, there is nothing to learn about where
+the ball has been or where it is going.
 """,
         ),
         Section(

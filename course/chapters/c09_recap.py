@@ -48,8 +48,7 @@ Two formulas are worth remembering. Guidance combines two predictions: `v = v_un
         ),
         Section(
             heading="The course's model, shape by shape",
-            # sim: recap (lands with the simulations issue)
-            sim=None,
+            sim="recap",
             body="""\
 Here is what happens to a 16-frame clip of 32x32 RGB frames, stage by stage, with the shape written as (channels, time, height, width):
 
@@ -60,7 +59,9 @@ Here is what happens to a 16-frame clip of 32x32 RGB frames, stage by stage, wit
 5. **× 20 steps**: Euler steps from pure noise at `t = 1` to a clean latent `(8, 4, 8, 8)` at `t = 0`.
 6. **Decoder → video** `(3, 16, 32, 32)`: 16 frames, ready to play.
 
-A simulation for this section is on its way. Clicking a stage of the pipeline will show these shapes. Until then, a useful exercise is to redo the arithmetic for 32 frames: 8 latent slices, 128 tokens, and everything else unchanged.
+The simulation below draws this pipeline. Tap a stage, or use the buttons, to see the tensor that goes into it and the one that comes out; the table under it gives every piece's job and shapes, with the same stage highlighted. Training runs the line as far as the DiT: a real clip through the encoder, noise mixed into its latent, one DiT pass scored against the true velocity. Generation skips the encoder: it starts at the latent with pure noise, goes round the dashed loop 20 times and ends at the decoder. It opens on a 16-frame clip of 32 × 32 frames, so every shape matches the list above.
+
+Predict before you set the clip to 32 frames: which shapes change? Only those with a time axis or a token count. The latent becomes `(8, 8, 8, 8)`, patchify gives `(128, 128)`, and attention compares 128 × 128 pairs instead of 64 × 64. The prompt's `(10, 128)` stays put, and so does the network: the same weights read 64 tokens or 128. Then try the frame size: making the 16 frames 64 pixels tall (still 32 wide) doubles the rows of patches in every slice, so they too make 128 tokens. (The course's model itself only takes 32 × 32 frames, since its table of positions is built for an 8 × 8 latent; the other sizes are there to practise the rules.)
 """,
         ),
         Section(

@@ -55,6 +55,13 @@ class SimView:
         """Current HTML of every readout, keyed like self.readout_divs."""
         return {}
 
+    def on_page(self, doc, root) -> None:
+        """Called once the sim's `root` is in the page's `doc`, in both runtimes (course.page.populate).
+
+        A view that needs JS beyond its controls (a click or a key that sets a control) adds it here;
+        `control_model` finds a control widget's Bokeh model on this page.
+        """
+
     # -- shared machinery ----------------------------------------------------------------------
     def source(self, key: str, **columns) -> ColumnDataSource:
         src = ColumnDataSource(data=columns, name=f"{self.name}.{key}")
@@ -66,6 +73,10 @@ class SimView:
                   styles={"color": INK, "font-size": "14px"}, sizing_mode="stretch_width")
         self.readout_divs[key] = div
         return div
+
+    def control_model(self, name: str, root):
+        """The Bokeh model Panel rendered for control `name`'s widget under `root`."""
+        return self.control_widgets[name]._models[root.ref["id"]][0]
 
     def _refresh(self, *_events):
         for key, columns in self.data().items():
