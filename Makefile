@@ -6,7 +6,7 @@ PORT   ?= 5006
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev setup-train browser serve test test-fast build-site site-serve bench train sample evaluate export-onnx clean
+.PHONY: help setup setup-dev setup-train web-deps browser serve test test-fast build-site site-serve bench train sample evaluate export-onnx clean
 
 help:  ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,10 +28,16 @@ setup-dev: $(VENV)/.installed-dev  ## Add the test tools (pytest, Playwright) an
 browser:  ## Install Debian's Chromium for the browser tests, if missing (needs root)
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
 
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	npm ci --no-audit --no-fund --loglevel=error
+
+web-deps: node_modules/.package-lock.json  ## Install onnxruntime-web from npm (for the in-browser generator)
+
 serve: setup  ## Set up and open the course at http://localhost:5006 (live Python)
 	$(PY) -m course.serve --port $(PORT)
 
-test: setup-dev browser  ## Set up and run every test (unit and real-browser)
+test: setup-dev browser web-deps  ## Set up and run every test (unit and real-browser)
 	$(PY) -m pytest -q
 
 test-fast: setup-dev  ## Only the tests that need no browser

@@ -40,6 +40,7 @@ class Config:
     seed: int = 0
     out: str = str(weights.WEIGHTS_DIR)
     device: str = "auto"              # auto | cpu | cuda
+    threads: int = 0                  # CPU threads for torch; 0 = torch's default (all cores)
     stages: str = ",".join(STAGES)    # which stages to run, in order
     checkpoint_every: int = 250
     # autoencoder
@@ -142,6 +143,8 @@ class Trainer:
         self.out = Path(config.out)
         self.ckpt_dir = self.out / "checkpoints"
         self.device = pick_device(config.device)
+        if config.threads > 0:  # on a shared machine one thread avoids stalls when a core is busy
+            torch.set_num_threads(config.threads)
         self.fresh = fresh
         self.record_path = self.out / "training.json"
         self.record = {} if fresh or not self.record_path.exists() else json.loads(self.record_path.read_text())

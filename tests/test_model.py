@@ -230,3 +230,63 @@ def test_sample_cli_writes_a_gif_and_reports_words(tmp_path):
 def test_train_cli_rejects_unknown_settings():
     done = run_cli("model.train", "--learning_rate=3")
     assert done.returncode == 2 and "unknown setting 'learning_rate'" in done.stderr
+
+
+# ----- ONNX
+
+def test_onnx_export_of_tiny_weights_matches_pytorch(tiny, tmp_path):
+    from export.onnx_model import export_all
+
+    report = export_all(tmp_path, tiny, log=open("/dev/null", "w"))
+    assert set(report["files"]) >= {"denoiser_spacetime.onnx", "denoiser_perframe.onnx", "decoder.onnx", "vocab.json"}
+    assert max(report["max_abs_diff"].values()) <= 1e-4
+    import onnx
+    model = onnx.load(str(tmp_path / "denoiser_spacetime.onnx"))
+    assert model.opset_import[0].version >= 18
+    dims = [d.dim_param or d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
+    assert isinstance(dims[0], str) and isinstance(dims[2], str), "batch and slice count must be dynamic"
+
+
+def test_committed_onnx_files_match_the_committed_weights():
+    import json
+
+    from export.onnx_model import ONNX_DIR, check
+    from model.text import VOCAB
+
+    worst = check(ONNX_DIR)
+    assert max(worst.values()) <= 1e-4
+    meta = json.loads((ONNX_DIR / "vocab.json").read_text())
+    assert meta["vocab"] == list(VOCAB) and meta["frame_choices"] == list(FRAME_CHOICES)
+    total = sum(p.stat().st_size for p in ONNX_DIR.glob("*.onnx"))
+    assert total < 15e6
+
+
+# ----- evaluation
+
+def test_detector_scores_real_clips_and_catches_broken_ones():
+    from model.evaluate import fresh_clips, score
+
+    clips = fresh_clips(12, 16, seed=4)
+    for clip in clips:
+        s = score(clip.video, clip.prompt)
+        assert s.presence == 1.0 and s.direction_right and s.largest_jump < 8
+        assert s.reappears in (None, True)
+        assert score(clip.video[::-1], clip.prompt).direction_right is False
+        wrong = Prompt(next(c for c in ("red", "blue") if c != clip.prompt.colour), clip.prompt.shape,
+                       clip.prompt.motion, clip.prompt.start, clip.prompt.wall)
+        assert score(clip.video, wrong).presence == 0.0
+    # a clip whose background changes every frame flickers; a real one does not
+    clip = clips[0]
+    rng = np.random.default_rng(0)
+    shaken = clip.video + rng.uniform(-0.1, 0.1, (16, 1, 1, 3)).astype(np.float32) * (clip.mask[..., None] == 0)
+    assert score(shaken, clip.prompt).flicker > 20 * max(score(clip.video, clip.prompt).flicker, 1e-4)
+
+
+def test_evaluate_cli_writes_a_table_and_json(tmp_path):
+    out = tmp_path / "eval.json"
+    done = run_cli("model.evaluate", "--clips", "4", "--frames", "16", "--steps", "4", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    import json
+    rows = json.loads(out.read_text())["rows"]
+    assert {"real clips", "autoencoder reconstruction", "spacetime DiT", "per-frame DiT"} <= set(rows)
+    assert rows["real clips"]["presence"] == 1.0 and "| real clips |" in done.stdout

@@ -1,0 +1,88 @@
+"""The chapter-7 generator as a Panel component: the reader's prompt becomes a clip made in the
+browser by our ONNX spacetime DiT (and, side by side, the per-frame baseline).
+
+All the work happens in the browser (web/generator/): `generator.js` builds the controls and the
+player, `worker.js` runs onnxruntime-web (wasm, one thread) in a Web Worker, `sampler.js` is the
+Euler / classifier-free-guidance loop that mirrors model/sample.py. This class only says where those
+files and the ONNX files are, relative to the page, and carries the initial control values.
+
+How Panel 1.9.4 ships a JSComponent, as read from panel/custom.py and panel.js and checked in
+tests/test_generator_spike.py:
+
+- `_esm` names a file; Panel reads it and puts its *text* into the Bokeh model (the `esm`
+  property), both under `panel serve` and in a static `save()`: the ESM is inlined in the page's
+  JSON, not fetched. (Only a prebuilt `_bundle` file is served by URL, and only under a server.)
+  In the browser the text goes through sucrase (TypeScript/JSX stripping) and is imported from a
+  `blob:` URL by es-module-shims (`importShim`). Consequences: `import.meta.url` is a blob URL, so
+  the module cannot import its neighbours by relative path nor find `worker.js` from its own URL;
+  and the module's text is in every page that shows the component (about 20 kB here).
+- `_importmap` is sent as the model's `importmap` property and registered with
+  `importShim.addImportMap` (es-module-shims in shim mode: Panel's page template sets
+  `{"shimMode": true}`). es-module-shims resolves relative addresses in it against the *page's*
+  address (document.baseURI), so a map of page-relative paths works in both runtimes as long as
+  the paths are right for the page's depth. Relative entries must start with `./` or `../`:
+  es-module-shims drops `static/ort/...` with "does not resolve" (the import-map rule that such a
+  value is a bare name), and `_folder` below adds the `./`. We map `course-generator/` (this folder of ESM files)
+  and `onnxruntime-web` (ort's wasm-only ESM entry); generator.js imports sampler.js/gif.js through
+  the map and asks `importShim.resolve()` for the worker's and ort's absolute URLs.
+- A Web Worker does not see the page's import map (native or shimmed), so the worker receives ort's
+  resolved URL in its first message, imports it with a dynamic `import()`, and imports sampler.js
+  by a path relative to its own (real, http) URL. onnxruntime-web then loads its `.mjs` glue and
+  `.wasm` from `env.wasm.wasmPaths`, set to the folder ort's entry came from. Nothing reaches a CDN.
+- es-module-shims itself is a Panel resource (`dist/bundled/reactiveesm/...`): under
+  `panel serve` it comes from Panel's own /static route; in `save(resources=CDN)` it is a
+  cdn.holoviz.org URL that export/site.py's `localise` rewrites to `static/panel/...` like the
+  other Panel files.
+- `_process_importmap` is a classmethod in Panel but is called on the instance, so an instance
+  method here can build the map from per-page parameters (a page one folder down needs `../`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import panel as pn
+import param
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web" / "generator"
+ORT_ENTRY = "ort.wasm.min.mjs"   # onnxruntime-web's wasm-only ESM build (see export/vendor.py)
+
+
+class Generator(pn.custom.JSComponent):
+    """Prompt -> clip in the browser. The three *_url parameters are folder URLs relative to the page."""
+
+    prompt = param.String(default="a red ball bouncing from left to right")
+    steps = param.Integer(default=20, bounds=(1, 100))
+    guidance = param.Number(default=3.0, bounds=(0.0, 20.0))
+    frames = param.Integer(default=16)
+    seed = param.Integer(default=0, bounds=(0, None))
+    baseline = param.Boolean(default=False, doc="also run the per-frame baseline, side by side")
+
+    ort_url = param.String(default="static/ort/", doc="folder holding the vendored onnxruntime-web files")
+    code_url = param.String(default="static/generator/", doc="folder holding web/generator/*.js")
+    model_url = param.String(default="static/onnx/", doc="folder holding vocab.json and the ONNX files")
+    debug = param.Boolean(default=False, doc="expose window.__generatorDebug (tests and benchmarks)")
+
+    _esm = WEB_DIR / "generator.js"
+    # The static site's layout for a page at the site root; _process_importmap follows the *_url
+    # parameters, so other layouts (panel serve routes, pages in sub-folders) need no subclass.
+    _importmap = {"imports": {"onnxruntime-web": f"./static/ort/{ORT_ENTRY}",
+                              "course-generator/": "./static/generator/"}}
+
+    def _process_importmap(self):   # an instance method on purpose: see the module docstring
+        return {"imports": {"onnxruntime-web": _folder(self.ort_url) + ORT_ENTRY,
+                            "course-generator/": _folder(self.code_url)}}
+
+    @classmethod
+    def for_depth(cls, depth: int, static_url: str = "static", **params) -> "Generator":
+        """A generator on a page `depth` folders below the site root, assets under `static_url`."""
+        up = "../" * depth + static_url.rstrip("/") + "/"
+        return cls(ort_url=up + "ort/", code_url=up + "generator/", model_url=up + "onnx/", **params)
+
+
+def _folder(url: str) -> str:
+    """A folder URL fit for an import map: an import map treats `static/x` as a bare name, not a
+    path, so a relative path must start with ./ or ../ (or be absolute)."""
+    url = url if url.endswith("/") else url + "/"
+    if not url.startswith(("./", "../", "/")) and "://" not in url:
+        url = "./" + url
+    return url

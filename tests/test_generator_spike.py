@@ -1,0 +1,339 @@
+"""The chapter-7 generator prototype, end to end in Chromium, on a freshly trained tiny model.
+
+A session fixture trains the `tiny` preset and exports it to ONNX (about half a minute on 2 cores);
+another builds a one-component static page the way the site does (Panel `save`, CDN URLs localised,
+onnxruntime-web vendored from node_modules) and serves it over HTTP. The browser may fetch nothing
+outside that origin. The parity tests feed the browser the same noise Python uses and compare the
+final latent with model/sample.py's `denoise` on the same weights.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+PROMPT = "a red ball bouncing from left to right"
+PARITY_TOLERANCE = 1e-3
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> tuple[Path, Path]:
+    """(weights folder, ONNX folder) of a freshly trained tiny model."""
+    base = tmp_path_factory.mktemp("generator-tiny")
+    weights_dir, onnx_dir = base / "weights", base / "onnx"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    subprocess.run([sys.executable, "-m", "model.train", "--preset=tiny", f"--out={weights_dir}"],
+                   cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    import export.onnx_model as onnx_model
+
+    # The tiny preset's barely trained weights make single forwards differ from PyTorch by a few
+    # 1e-3 (sin of t*1000 in float32 amplified by large weights); the whole sampling trajectory is
+    # what this file checks, to 1e-3, so the per-forward export check is loosened here only.
+    strict = onnx_model.TOLERANCE
+    onnx_model.TOLERANCE = 2e-2
+    try:
+        onnx_model.export_all(onnx_dir, weights_dir, log=io.StringIO())
+    finally:
+        onnx_model.TOLERANCE = strict
+    return weights_dir, onnx_dir
+
+
+def _static_page(component, title: str) -> tuple[str, set[str]]:
+    """The component saved as a page at the site root, with Bokeh/Panel URLs pointed at static/."""
+    from bokeh.resources import CDN
+    from panel.io.save import save
+
+    from export.site import REMOTE_SRC, localise
+
+    buffer = io.StringIO()
+    save(component, buffer, resources=CDN, title=title)
+    needed: set[str] = set()
+    html = localise(buffer.getvalue(), 0, needed)
+    remote = REMOTE_SRC.findall(html)
+    assert not remote, f"the page would load from outside the site: {remote[:3]}"
+    return html, needed
+
+
+@pytest.fixture(scope="session")
+def generator_site(tmp_path_factory, tiny_model) -> Path:
+    from course.generator import WEB_DIR, Generator
+    from export.site import collect_static
+    from export.vendor import vendor_ort
+
+    _, onnx_dir = tiny_model
+    site = tmp_path_factory.mktemp("generator-site")
+    pages = {
+        "index.html": Generator(debug=True, frames=8, steps=20),
+        "missing.html": Generator(debug=True, model_url="static/no-such-folder/"),
+    }
+    needed: set[str] = set()
+    for name, component in pages.items():
+        html, page_needs = _static_page(component, "Generator prototype")
+        (site / name).write_text(html, encoding="utf-8")
+        needed |= page_needs
+    for rel, source in collect_static(needed).items():
+        (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, site / "static" / rel)
+    vendor_ort(site / "static" / "ort")
+    shutil.copytree(WEB_DIR, site / "static" / "generator")
+    shutil.copytree(onnx_dir, site / "static" / "onnx")
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def generator_url(generator_site):
+    handler = functools.partial(_QuietHandler, directory=str(generator_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class Watch:
+    """Everything a page asked for and complained about; requests off the origin are aborted."""
+
+    def __init__(self, page, origin: str):
+        self.requests: list[str] = []
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        origin_netloc = urlparse(origin).netloc
+
+        def route(r):
+            url = r.request.url
+            self.requests.append(url)
+            parsed = urlparse(url)
+            if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != origin_netloc:
+                self.outside.append(url)
+                return r.abort()
+            return r.continue_()
+
+        page.context.route("**/*", route)
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on("worker", lambda w: w.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None))
+
+
+def open_generator(page, url: str) -> tuple[Watch, dict]:
+    watch = Watch(page, url)
+    page.goto(url + "index.html")
+    page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
+    ready = page.evaluate("window.__generatorDebug.ready")
+    return watch, ready
+
+
+# --- reference ----------------------------------------------------------------------------------
+
+def python_latent(weights_dir: Path, noise: np.ndarray, prompt: str, steps: int, guidance: float,
+                  kind: str = "spacetime") -> np.ndarray:
+    import torch
+
+    from model import weights
+    from model.sample import denoise
+    from model.text import tokenize
+
+    dit, _ = weights.load_dit(kind, weights_dir)
+    latent = denoise(dit, torch.from_numpy(noise), tokenize(prompt).ids, steps, guidance)
+    return latent[0].numpy()
+
+
+# --- tests --------------------------------------------------------------------------------------
+
+def test_generates_a_clip_from_a_typed_prompt_offline(page, generator_url):
+    watch, ready = open_generator(page, generator_url)
+    assert ready["sessionMs"] < 5_000
+    root = page.locator(".gen")
+    page.locator("#gen-prompt").fill(PROMPT)
+    assert "a red ball bouncing from left to right" in root.locator(".reads").inner_text()
+    page.locator(".gen select").select_option("8")
+    page.locator(".gen .status").evaluate(
+        """el => { window.__statusLog = [];
+                  new MutationObserver(() => window.__statusLog.push(el.textContent))
+                      .observe(el, {childList: true, characterData: true, subtree: true}); }""")
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_function("window.__statusLog.some(s => s.startsWith('Done'))",
+                           timeout=60_000)
+    log = page.evaluate("window.__statusLog")
+    steps_seen = [s for s in log if "step " in s and " of 20" in s]
+    assert steps_seen, log
+    assert "32 spacetime patches" in steps_seen[-1]           # 8 frames -> 2 slices x 16 patches
+    assert page.locator(".gen input[aria-label=Frame]").get_attribute("max") == "7"
+    assert "of 8" in page.locator(".gen .player output").inner_text()
+    pixels = page.locator("figure.spacetime canvas").evaluate(
+        "c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)")
+    assert len(pixels) == 32 * 32 * 4 and np.std(pixels) > 0
+    assert watch.outside == [], watch.outside
+    assert watch.errors == [], watch.errors
+    requested = {urlparse(u).path for u in watch.requests}
+    assert {"/static/ort/ort-wasm-simd-threaded.wasm", "/static/onnx/decoder.onnx",
+            "/static/generator/worker.js"} <= requested
+
+
+def test_parity_with_python_sampler(page, generator_url, tiny_model):
+    weights_dir, _ = tiny_model
+    watch, _ = open_generator(page, generator_url)
+    rng = np.random.default_rng(5)
+    worst = {}
+    for frames, steps, guidance in ((16, 20, 3.0), (8, 8, 5.0)):
+        noise = rng.standard_normal((1, 8, frames // 4, 8, 8)).astype(np.float32)
+        result = page.evaluate(
+            "([noise, frames, steps, guidance, prompt]) => {"
+            " const d = window.__generatorDebug;"
+            " return d.generate({noise, frames, steps, guidance, ids: d.tokenize(prompt).ids,"
+            "                    baseline: true, previewMs: -1}); }",
+            [noise.ravel().tolist(), frames, steps, guidance, PROMPT])
+        for kind in ("spacetime", "per-frame"):
+            got = np.array(result["clips"][kind]["latent"], np.float32).reshape(noise.shape[1:])
+            want = python_latent(weights_dir, noise, PROMPT, steps, guidance, kind)
+            worst[(frames, kind)] = float(np.abs(got - want).max())
+    print(f"\nJS vs Python latent, max |diff|: {worst}")
+    assert max(worst.values()) <= PARITY_TOLERANCE, worst
+    assert watch.errors == [] and watch.outside == []
+
+
+def test_seed_reproduces_torch_noise(page, generator_url, tiny_model):
+    """Without injected noise the browser draws torch.randn's numbers for the seed, so a seed in the
+    browser and `python -m model.sample --seed` start from the same noise."""
+    from model.sample import initial_noise
+
+    weights_dir, _ = tiny_model
+    open_generator(page, generator_url)
+    result = page.evaluate(
+        "p => window.__generatorDebug.generate({seed: 7, frames: 16, steps: 4, guidance: 3,"
+        " ids: window.__generatorDebug.tokenize(p).ids, previewMs: -1})", PROMPT)
+    got = np.array(result["clips"]["spacetime"]["latent"], np.float32).reshape(8, 4, 8, 8)
+    noise = initial_noise(8, 16, 7)
+    want = python_latent(weights_dir, noise.numpy(), PROMPT, 4, 3.0)
+    assert float(np.abs(got - want).max()) <= PARITY_TOLERANCE
+
+
+def test_timings_baseline_and_downloads(page, generator_url):
+    from PIL import Image
+
+    watch, ready = open_generator(page, generator_url)
+    timings = {}
+    for frames in (8, 16, 8, 16, 8, 16):   # first runs at a shape warm it up; keep the last
+        result = page.evaluate(
+            "f => window.__generatorDebug.generate({frames: f, steps: 20, guidance: 3, seed: 1, previewMs: -1})",
+            frames)
+        timings[frames] = result["clips"]["spacetime"]["timings"]["totalMs"]
+    print(f"\nsession creation {ready['sessionMs']:.0f} ms; tiny model, 20 steps with guidance: "
+          + ", ".join(f"{f} frames {ms:.0f} ms" for f, ms in timings.items()))
+
+    page.locator("#gen-baseline").check()
+    page.locator(".gen select").select_option("16")
+    page.get_by_role("button", name="Generate").click()
+    page.locator(".gen .status").filter(has_text="Done").wait_for(timeout=60_000)
+    assert page.locator("figure.per-frame").is_visible()
+    assert "Per-frame baseline" in page.locator("figure.per-frame figcaption").inner_text()
+
+    gif = bytes(page.evaluate("async () => Array.from(await window.__generatorDebug.gif())"))
+    image = Image.open(io.BytesIO(gif))
+    assert image.format == "GIF" and image.n_frames == 16
+    assert image.size == (2 * 32 * 4, 32 * 4)                 # both models side by side, 4x
+    strip = Image.open(io.BytesIO(bytes(page.evaluate(
+        "async () => Array.from(await window.__generatorDebug.pngStrip())"))))
+    assert strip.size == (16 * 64, 2 * 64)
+    assert watch.errors == [] and watch.outside == []
+
+
+def test_hostile_and_empty_prompts_are_plain_text(page, generator_url):
+    watch, _ = open_generator(page, generator_url)
+    prompt = page.locator("#gen-prompt")
+    prompt.fill("<img src=x onerror=alert(1)> " + "zebra " * 900)
+    reads = page.locator(".gen .reads")
+    assert "no known words" in reads.inner_text()
+    assert "ignored unknown word(s): img, src, x, onerror, alert, zebra" in reads.inner_text()
+    assert page.locator(".gen .reads img").count() == 0
+    prompt.fill("")
+    assert "unconditionally" in reads.inner_text()
+    page.get_by_role("button", name="Generate").click()
+    page.locator(".gen .status").filter(has_text="Done").wait_for(timeout=60_000)
+    assert watch.dialogs == [] and watch.errors == [] and watch.outside == []
+
+
+def test_missing_model_shows_a_message(page, generator_url):
+    watch = Watch(page, generator_url)
+    page.goto(generator_url + "missing.html")
+    page.locator(".gen .error").filter(has_text="could not start").wait_for(timeout=30_000)
+    assert "vocab.json is missing" in page.locator(".gen .error").inner_text()
+    assert page.get_by_role("button", name="Generate").is_disabled()
+    assert watch.outside == []
+
+
+SERVE_SCRIPT = """
+import sys
+import panel as pn
+from course.generator import Generator
+from export.vendor import ROOT, package_dir
+port, onnx = int(sys.argv[1]), sys.argv[2]
+assets = "generator-assets"
+pn.serve({"gen": lambda: Generator.for_depth(0, static_url=assets, debug=True, frames=8),
+          "embed/gen": lambda: Generator.for_depth(1, static_url=assets, debug=True, frames=8)},
+         port=port, address="127.0.0.1", show=False, websocket_origin=[f"127.0.0.1:{port}"],
+         static_dirs={f"{assets}/ort": str(package_dir() / "dist"),
+                      f"{assets}/generator": str(ROOT / "web" / "generator"),
+                      f"{assets}/onnx": onnx})
+"""
+
+
+@pytest.fixture(scope="module")
+def served_generator(tiny_model):
+    import socket
+    import time
+
+    _, onnx_dir = tiny_model
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-c", SERVE_SCRIPT, str(port), str(onnx_dir)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(f"panel serve did not start:\n{proc.stdout.read()}")
+            time.sleep(0.3)
+    yield f"http://127.0.0.1:{port}/"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("route", ["gen", "embed/gen"])
+def test_same_component_under_panel_serve(page, served_generator, route):
+    """The ESM is inlined by the server too; the import map's ./ and ../ paths follow the page."""
+    watch = Watch(page, served_generator)
+    page.goto(served_generator + route)
+    page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
+    page.evaluate("window.__generatorDebug.ready")
+    page.locator("#gen-prompt").fill("a blue square sliding from right to left")
+    page.get_by_role("button", name="Generate").click()
+    page.locator(".gen .status").filter(has_text="Done").wait_for(timeout=60_000)
+    assert "of 8" in page.locator(".gen .player output").inner_text()
+    assert watch.errors == [] and watch.outside == []

@@ -1,0 +1,184 @@
+// The generator's arithmetic, with no DOM and no onnxruntime: the prompt's tokens, the initial
+// noise for a seed, and the Euler / classifier-free-guidance loop of flow matching. Each function
+// mirrors one in the Python package so the browser produces the numbers `python -m model.sample`
+// does: tokenize <- model/text.py, torchRandn <- torch.randn on the CPU, timesteps and denoise <-
+// model/sample.py. The loop gets the network as a callback, so it runs unchanged in a Web Worker
+// (calling onnxruntime-web), in Node, or against a stub in a test.
+
+const WORD = /[a-z]+/g;
+export const PATCH = 2;  // spatial patch side of the DiT (model/dit.py): 8x8 latent -> 16 tokens a slice
+
+/** Words and ids the model reads from `text`, following model/text.py `tokenize`.
+ *  Returns {ids, known, unknown, dropped, unconditional}; ids always has `prompt_tokens` entries. */
+export function tokenize(text, vocab) {
+  const index = new Map(vocab.vocab.map((word, i) => [word, i]));
+  const special = new Set([vocab.pad, vocab.null]);
+  const words = String(text ?? "").toLowerCase().match(WORD) ?? [];
+  const known = words.filter((w) => index.has(w) && !special.has(index.get(w)));
+  const unknown = words.filter((w) => !index.has(w));
+  const n = vocab.prompt_tokens;
+  if (known.length === 0) {
+    return { ids: new Array(n).fill(vocab.null), known: [], unknown, dropped: [], unconditional: true };
+  }
+  const kept = known.slice(0, n);
+  const ids = kept.map((w) => index.get(w));
+  while (ids.length < n) ids.push(vocab.pad);
+  return { ids, known: kept, unknown, dropped: known.slice(n), unconditional: false };
+}
+
+/** Plain-language notes about a tokenized prompt (the same cases model/sample.py reports). */
+export function promptNotes(tokens, vocab) {
+  const notes = [];
+  const unique = (list) => [...new Set(list)];
+  if (tokens.unknown.length) {
+    const shown = unique(tokens.unknown);
+    const listed = shown.slice(0, 8).join(", ") + (shown.length > 8 ? `, and ${shown.length - 8} more` : "");
+    notes.push(`ignored unknown word(s): ${listed}`);
+  }
+  if (tokens.dropped.length) {
+    notes.push(`ignored ${tokens.dropped.length} word(s) past the ${vocab.prompt_tokens}-word limit`);
+  }
+  if (tokens.unconditional) {
+    notes.push("no known words: generating unconditionally (the null prompt)");
+  }
+  return notes;
+}
+
+/** The null prompt: what classifier-free guidance compares the prompt against. */
+export function nullIds(vocab) {
+  return new Array(vocab.prompt_tokens).fill(vocab.null);
+}
+
+/** Latent shape [1, C, T', side, side] and token count for a clip of `frames` frames. */
+export function latentShape(vocab, frames) {
+  const slices = frames / vocab.frames_per_slice;
+  if (!Number.isInteger(slices) || !vocab.frame_choices.includes(frames)) {
+    throw new RangeError(`frames must be one of ${vocab.frame_choices.join(", ")} (got ${frames})`);
+  }
+  const side = vocab.latent_side;
+  return { dims: [1, vocab.latent_channels, slices, side, side],
+           size: vocab.latent_channels * slices * side * side,
+           tokens: slices * (side / PATCH) ** 2 };
+}
+
+/** Noise levels from 1 to 0 in `steps` equal steps, rounded to float32 like np.linspace(..., dtype=float32). */
+export function timesteps(steps) {
+  const ts = new Float32Array(steps + 1);
+  const step = -1 / steps;                       // numpy: delta / div in float64
+  for (let i = 0; i < steps; i++) ts[i] = i * step + 1;
+  ts[steps] = 0;                                 // numpy sets the endpoint exactly
+  return ts;
+}
+
+// --- torch.randn on the CPU, reproduced ------------------------------------------------------
+// torch.Generator().manual_seed(s) seeds a 32-bit Mersenne Twister; randn of a float32 tensor with
+// at least 16 elements fills it with 24-bit uniforms, then turns each block of 16 into normals with
+// Box-Muller (first 8 as radii, next 8 as angles) - ATen's normal_fill. Doing the same here makes
+// a seed in the browser start from the noise `python -m model.sample --seed` starts from (to float32
+// rounding of log/cos/sin).
+
+class MersenneTwister {
+  constructor(seed) {
+    this.state = new Uint32Array(624);
+    this.state[0] = Number(BigInt.asUintN(32, BigInt(seed)));
+    for (let i = 1; i < 624; i++) {
+      const prev = this.state[i - 1] ^ (this.state[i - 1] >>> 30);
+      this.state[i] = Math.imul(1812433253, prev) + i;
+    }
+    this.index = 624;
+  }
+
+  next() {
+    const s = this.state;
+    if (this.index >= 624) {
+      for (let i = 0; i < 624; i++) {
+        const y = (s[i] & 0x80000000) | (s[(i + 1) % 624] & 0x7fffffff);
+        s[i] = s[(i + 397) % 624] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      }
+      this.index = 0;
+    }
+    let y = s[this.index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+}
+
+/** `count` standard normals equal (to float32 rounding) to torch.randn(count, generator=manual_seed(seed)). */
+export function torchRandn(seed, count) {
+  if (count < 16) throw new RangeError("torchRandn reproduces torch only for 16 or more values");
+  const f = Math.fround;
+  const twister = new MersenneTwister(seed);
+  const uniform = () => (twister.next() & 0xffffff) / 16777216;
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++) data[i] = uniform();
+  const fill16 = (at) => {
+    for (let j = 0; j < 8; j++) {
+      const u1 = f(1 - data[at + j]);
+      const u2 = data[at + j + 8];
+      const radius = f(Math.sqrt(f(-2 * f(Math.log(u1)))));
+      const theta = f(2 * Math.PI * u2);
+      data[at + j] = f(radius * f(Math.cos(theta)));
+      data[at + j + 8] = f(radius * f(Math.sin(theta)));
+    }
+  };
+  for (let at = 0; at + 16 <= count; at += 16) fill16(at);
+  if (count % 16 !== 0) {
+    // torch redraws the last 16 values from fresh uniforms
+    for (let i = count - 16; i < count; i++) data[i] = uniform();
+    fill16(count - 16);
+  }
+  return data;
+}
+
+// --- the sampling loop ------------------------------------------------------------------------
+
+/** Euler integration of the flow-matching ODE from t = 1 (noise) to t = 0 with classifier-free
+ *  guidance, as model/sample.py `denoise` for one clip.
+ *
+ *  velocity(latent2, t2, ids2) -> Promise<Float32Array>: one network call on a batch of two (the
+ *  prompt first, the null prompt second), returning the two velocities one after the other.
+ *  onStep({step, steps, t, clean}) after each step, `clean` = x - t v, the current guess at the
+ *  clean latent. Returns the final latent (a new Float32Array). */
+export async function denoise({ noise, ids, nullIds: nulls, steps, guidance, velocity, onStep }) {
+  const n = noise.length;
+  const x = Float32Array.from(noise);
+  const pair = new Float32Array(2 * n);
+  const promptPair = BigInt64Array.from([...ids, ...nulls], (v) => BigInt(v));
+  const ts = timesteps(steps);
+  const w = guidance;
+  for (let i = 0; i < steps; i++) {
+    pair.set(x, 0);
+    pair.set(x, n);
+    const t = ts[i];
+    const v2 = await velocity(pair, Float32Array.of(t, t), promptPair);
+    const dt = Math.fround(ts[i + 1] - ts[i]);
+    const v = new Float32Array(n);
+    for (let k = 0; k < n; k++) {
+      const vu = v2[n + k];
+      v[k] = vu + w * (v2[k] - vu);
+    }
+    if (onStep) {
+      const clean = new Float32Array(n);
+      for (let k = 0; k < n; k++) clean[k] = x[k] - t * v[k];
+      await onStep({ step: i + 1, steps, t, clean });
+    }
+    for (let k = 0; k < n; k++) x[k] = x[k] + dt * v[k];
+  }
+  return x;
+}
+
+/** Decoder output (1, F, H, W, 3) floats in [0, 1] -> RGBA bytes, one frame after another. */
+export function framesToRGBA(frames, count, height, width) {
+  const pixels = height * width;
+  const out = new Uint8ClampedArray(count * pixels * 4);
+  for (let p = 0; p < count * pixels; p++) {
+    out[4 * p] = Math.round(frames[3 * p] * 255);
+    out[4 * p + 1] = Math.round(frames[3 * p + 1] * 255);
+    out[4 * p + 2] = Math.round(frames[3 * p + 2] * 255);
+    out[4 * p + 3] = 255;
+  }
+  return out;
+}

@@ -1,0 +1,179 @@
+// The generator's Web Worker: loads onnxruntime-web (wasm, one thread) and the ONNX files, and runs
+// the sampling loop of sampler.js off the page's main thread, so the page never freezes.
+//
+// The page starts it as a module worker and talks to it with messages:
+//   -> {type: "init", ortUrl, modelUrl}           absolute URLs of ort's ESM entry and the ONNX folder
+//   <- {type: "ready", vocab, sessionMs, ortVersion}
+//   -> {type: "warmup", frames}                    one forward of each network at that clip length
+//   <- {type: "warm", frames, ms}                  (the first run at a new shape is several times slower)
+//   -> {type: "generate", id, ids, frames, steps, guidance, seed, models, previewMs, noise?}
+//   <- {type: "progress", id, model, step, steps, tokens, elapsedMs, preview?}   after every step
+//   <- {type: "clip", id, model, frames, height, width, rgba, latent, elapsedMs, timings}
+//   <- {type: "done", id, elapsedMs}
+//   <- {type: "error", id, stage, message}                     anything that went wrong, in words
+// Worker scripts do not see the page's import map, so ort comes in by the URL the page resolved
+// through it, and its .wasm files are looked for in the same folder (wasmPaths).
+
+import { denoise, framesToRGBA, latentShape, nullIds, torchRandn } from "./sampler.js";
+
+let ort = null;
+let vocab = null;
+let modelUrl = null;
+const sessions = new Map();          // "spacetime" | "per-frame" | "decoder" -> Promise<InferenceSession>
+
+function post(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
+function describe(err) {
+  return err && err.message ? err.message : String(err);
+}
+
+async function fetchBytes(name) {
+  const url = new URL(name, modelUrl);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new Error(`could not download the model file ${name}: ${describe(err)}`);
+  }
+  if (!response.ok) throw new Error(`the model file ${name} is missing (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function session(kind) {
+  if (!sessions.has(kind)) {
+    const name = vocab.files[kind];
+    const created = fetchBytes(name).then(async (bytes) => {
+      try {
+        return await ort.InferenceSession.create(bytes, {
+          executionProviders: ["wasm"], graphOptimizationLevel: "all",
+        });
+      } catch (err) {
+        throw new Error(`the model file ${name} could not be loaded (damaged or not an ONNX model): ${describe(err)}`);
+      }
+    });
+    created.catch(() => sessions.delete(kind));   // a later attempt may retry
+    sessions.set(kind, created);
+  }
+  return sessions.get(kind);
+}
+
+async function init({ ortUrl, modelUrl: folder }) {
+  const started = performance.now();
+  modelUrl = folder;
+  try {
+    ort = await import(ortUrl);
+  } catch (err) {
+    throw new Error(`could not load onnxruntime-web from ${ortUrl}: ${describe(err)}`);
+  }
+  ort.env.wasm.numThreads = 1;                   // threads need cross-origin isolation (COOP/COEP)
+  ort.env.wasm.wasmPaths = new URL(".", ortUrl).href;
+  const response = await fetch(new URL("vocab.json", modelUrl)).catch((err) => {
+    throw new Error(`could not download vocab.json: ${describe(err)}`);
+  });
+  if (!response.ok) throw new Error(`the model's vocab.json is missing (HTTP ${response.status})`);
+  vocab = await response.json();
+  const t0 = performance.now();
+  await Promise.all([session("spacetime"), session("decoder")]);
+  const sessionMs = performance.now() - t0;
+  post({ type: "ready", vocab, sessionMs, totalMs: performance.now() - started, ortVersion: ort.env.versions?.web });
+}
+
+function tensor(type, data, dims) {
+  return new ort.Tensor(type, data, dims);
+}
+
+async function decode(decoder, latent, dims) {
+  const out = await decoder.run({ latent: tensor("float32", latent, dims) });
+  const frames = out.frames;
+  const [, count, height, width] = frames.dims;
+  const rgba = framesToRGBA(frames.data, count, height, width);
+  return { rgba, count, height, width };
+}
+
+async function warmup({ frames }) {
+  const started = performance.now();
+  const shape = latentShape(vocab, frames);
+  const [denoiser, decoder] = await Promise.all([session("spacetime"), session("decoder")]);
+  const zeros = new Float32Array(2 * shape.size);
+  await denoiser.run({
+    latent: tensor("float32", zeros, [2, ...shape.dims.slice(1)]),
+    t: tensor("float32", Float32Array.of(1, 1), [2]),
+    ids: tensor("int64", new BigInt64Array(2 * vocab.prompt_tokens).fill(BigInt(vocab.null)), [2, vocab.prompt_tokens]),
+  });
+  await decoder.run({ latent: tensor("float32", zeros.subarray(0, shape.size), shape.dims) });
+  post({ type: "warm", frames, ms: performance.now() - started });
+}
+
+async function generate(request) {
+  if (!vocab) throw new Error("the model is not loaded");
+  const { id, ids, frames, steps, guidance, seed, models, previewMs = 250 } = request;
+  const started = performance.now();
+  const shape = latentShape(vocab, frames);
+  const noise = request.noise ? Float32Array.from(request.noise) : torchRandn(seed, shape.size);
+  if (noise.length !== shape.size) {
+    throw new Error(`noise has ${noise.length} values; ${frames} frames need ${shape.size}`);
+  }
+  const decoder = await session("decoder");
+  for (const kind of models) {
+    const denoiser = await session(kind);
+    const kindStarted = performance.now();
+    const pairDims = [2, ...shape.dims.slice(1)];
+    let lastPreview = -Infinity;
+    let previewCost = 0;                         // ms the last preview decode took
+    let stepMs = 0;
+    const velocity = async (latent2, t2, ids2) => {
+      const t0 = performance.now();
+      const out = await denoiser.run({
+        latent: tensor("float32", latent2, pairDims),
+        t: tensor("float32", t2, [2]),
+        ids: tensor("int64", ids2, [2, vocab.prompt_tokens]),
+      });
+      stepMs += performance.now() - t0;
+      return out.velocity.data;
+    };
+    const onStep = async ({ step, clean }) => {
+      const message = { type: "progress", id, model: kind, step, steps, tokens: shape.tokens,
+                        elapsedMs: performance.now() - started };
+      const transfer = [];
+      const now = performance.now();
+      // A preview costs a decoder run: keep it under about a fifth of the time, however long the clip.
+      if (previewMs >= 0 && step < steps && now - lastPreview >= Math.max(previewMs, 4 * previewCost)) {
+        lastPreview = now;
+        const preview = await decode(decoder, clean, shape.dims);
+        previewCost = performance.now() - now;
+        message.preview = preview;
+        transfer.push(preview.rgba.buffer);
+      }
+      post(message, transfer);
+    };
+    const latent = await denoise({ noise, ids, nullIds: nullIds(vocab), steps, guidance, velocity, onStep });
+    const t0 = performance.now();
+    const clip = await decode(decoder, latent, shape.dims);
+    const decodeMs = performance.now() - t0;
+    post({ type: "clip", id, model: kind, frames: clip.count, height: clip.height, width: clip.width,
+           rgba: clip.rgba, latent, elapsedMs: performance.now() - started,
+           timings: { denoiseMs: stepMs, perStepMs: stepMs / steps, decodeMs,
+                      totalMs: performance.now() - kindStarted } },
+         [clip.rgba.buffer, latent.buffer]);
+  }
+  post({ type: "done", id, elapsedMs: performance.now() - started });
+}
+
+// One request at a time, in order: a generate sent during init waits for the sessions.
+let queue = Promise.resolve();
+
+self.onmessage = (event) => {
+  const message = event.data;
+  queue = queue.then(async () => {
+    try {
+      if (message.type === "init") await init(message);
+      else if (message.type === "warmup") await warmup(message);
+      else if (message.type === "generate") await generate(message);
+      else throw new Error(`unknown message type ${message.type}`);
+    } catch (err) {
+      post({ type: "error", id: message.id ?? null, stage: message.type, message: describe(err) });
+    }
+  });
+};
