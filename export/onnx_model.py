@@ -53,7 +53,8 @@ def _export(module, args, names_in, names_out, dynamic, path: Path) -> None:
 
 
 def store_weights_as_float16(path: Path) -> None:
-    """Replace each float32 initializer with a float16 one plus a Cast back to float32."""
+    """Replace each float32 initializer whose values float16 holds exactly (the trained weights)
+    with a float16 one plus a Cast back to float32."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -65,6 +66,9 @@ def store_weights_as_float16(path: Path) -> None:
             kept.append(init)
             continue
         values = numpy_helper.to_array(init)
+        if not np.array_equal(values.astype(np.float16).astype(np.float32), values):
+            kept.append(init)  # computed constants (position codes, frequencies) stay float32: exact
+            continue
         half = numpy_helper.from_array(values.astype(np.float16), init.name + "_f16")
         kept.append(half)
         casts.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT, name=init.name + "_cast"))
