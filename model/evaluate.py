@@ -199,7 +199,7 @@ def evaluate(args) -> dict:
     for frames in args.frames:
         for split in ("train", "held_out") if frames == 16 else ("train",):
             clips = fresh_clips(args.clips, frames, args.seed, split)
-            label = "" if (frames, split) == (16, "train") else f", {frames} frames" + (
+            label = (f", {frames} frames" if frames != 16 else "") + (
                 ", held-out colour/motion" if split == "held_out" else "")
             if label == "":
                 rows["real clips"] = Row("real clips", scores=[score(c.video, c.prompt) for c in clips])

@@ -51,7 +51,7 @@ class Config:
     ae_frames: int = 16
     ae_lr: float = 1e-3
     foreground_weight: float = 20.0   # the object is ~3% of pixels; without this it comes out grey
-    decoder_steps: int = 2000         # then sharpen the decoder alone: the latents (and DiTs) stay valid
+    decoder_steps: int = 4000         # then sharpen the decoder alone: the latents (and DiTs) stay valid
     decoder_lr: float = 3e-4
     # latent pool the DiTs learn from (one pool per clip length)
     pool_clips: int = 1500
@@ -353,9 +353,14 @@ class Trainer:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            decay = c.ema
+            if kind == "per-frame" and c.perframe_init == "spacetime":
+                # The average starts as the spacetime weights, which are wrong in per-frame mode:
+                # a short warm-up lets it forget them instead of carrying a third of them to the end.
+                decay = min(c.ema, (1 + step) / (10 + step))
             with torch.no_grad():
                 for e, p in zip(ema.parameters(), model.parameters()):
-                    e.lerp_(p, 1 - c.ema)
+                    e.lerp_(p, 1 - decay)
             smooth = loss.item() if smooth is None else 0.98 * smooth + 0.02 * loss.item()
             bar.update(step + 1, loss=smooth, lr=lr)
             if (step + 1) % c.checkpoint_every == 0 or step + 1 == steps:
