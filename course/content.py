@@ -14,6 +14,7 @@ class Section:
     heading: str
     body: str                 # Markdown
     sim: str | None = None    # name of the simulation shown right after this section's prose
+    component: str | None = None  # a live component instead (course.page.COMPONENTS), e.g. "generator"
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from .quiz import quiz_panel
 
 TEMPLATE = get_env().from_string((Path(__file__).parent / "templates" / "page.html").read_text())
 STATIC_DIR = Path(__file__).parent / "static"
+ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"   # what export-onnx writes
 EMBED_HEIGHT = 720    # px: enough for every sim's controls, figures and readouts at desktop width
 
 _markdown = MarkdownIt("commonmark").enable("table")
@@ -43,6 +44,7 @@ class Runtime:
     link_suffix: str       # ".html" for the static site, "" for panel serve routes
     static_url: str        # where course.css / course.js live, relative to the page
     home: str              # the index page's address
+    generator_url: str     # folder holding ort/, generator/ and onnx/ for the chapter-7 generator
 
     def href(self, slug: str) -> str:
         return f"{slug}{self.link_suffix}"
@@ -51,8 +53,19 @@ class Runtime:
         return f"embed/{sim}{self.link_suffix}"
 
 
-SERVED = Runtime(link_suffix="", static_url="assets", home="./")   # /static is Panel's own
-STATIC = Runtime(link_suffix=".html", static_url="static", home="index.html")
+SERVED = Runtime(link_suffix="", static_url="assets", home="./", generator_url="generator-assets")  # /static is Panel's
+STATIC = Runtime(link_suffix=".html", static_url="static", home="index.html", generator_url="static")
+
+
+def _generator(runtime: Runtime, depth: int):
+    from .generator import Generator
+
+    return Generator.for_depth(depth, runtime.generator_url, sizing_mode="stretch_width")
+
+
+# Live components are built per page, once the runtime and the page's depth are known: their asset
+# addresses are relative to the page.
+COMPONENTS = {"generator": _generator}
 
 
 @dataclass
@@ -105,6 +118,8 @@ def chapter_page(chapter: Chapter, chapters: list[Chapter], query: Mapping[str, 
         page.add_html(f'<section class="prose"><h2>{html.escape(section.heading)}</h2>{markdown(section.body)}</section>')
         if section.sim:
             sim_block(page, section.sim, query)
+        if section.component:
+            page.add_root(section.component, COMPONENTS[section.component])
     bullets = "".join(f"<li>{markdown(b).strip()}</li>" for b in chapter.summary)
     page.add_html(f'<section class="summary"><h2>In short</h2><ul>{bullets}</ul></section>')
     page.add_root("quiz", quiz_panel(chapter.quiz))
@@ -176,6 +191,8 @@ def populate(doc: Document, page: Page, chapters: list[Chapter], runtime: Runtim
     """Put the page's roots into `doc` and attach the chrome template; returns {label: root model}."""
     placed = {}
     for label, viewable in page.roots():
+        if callable(viewable) and not isinstance(viewable, pn.viewable.Viewable):
+            viewable = viewable(runtime, depth)   # a live component (COMPONENTS)
         before = {root.id for root in doc.roots}
         if comm is None:
             viewable.server_doc(doc)

@@ -43,6 +43,17 @@ def routes() -> dict:
     return table
 
 
+def generator_dirs() -> dict[str, str]:
+    """Where the chapter-7 generator's files come from under `panel serve` (see course/generator.py)."""
+    from export.vendor import package_dir
+
+    from .generator import WEB_DIR
+    from .page import ONNX_DIR
+
+    base = SERVED.generator_url
+    return {f"{base}/ort": str(package_dir() / "dist"), f"{base}/generator": str(WEB_DIR), f"{base}/onnx": str(ONNX_DIR)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=5006)
@@ -51,7 +62,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     print(f"Serving the course at http://{args.address}:{args.port}/  (Ctrl+C stops)", flush=True)
     pn.serve(routes(), port=args.port, address=args.address, show=args.show,
-             static_dirs={SERVED.static_url: str(STATIC_DIR)}, title="Video Generation course",
+             static_dirs={SERVED.static_url: str(STATIC_DIR), **generator_dirs()}, title="Video Generation course",
              websocket_origin=[f"{args.address}:{args.port}", f"127.0.0.1:{args.port}", f"localhost:{args.port}"])
 
 

@@ -46,6 +46,9 @@ def load_chapters(toc: Iterable[str] = TOC) -> list[Chapter]:
     return chapters
 
 
+COMPONENT_NAMES = ("generator",)   # live components course.page knows how to build
+
+
 def check_course(chapters: list[Chapter], sim_names: Iterable[str]) -> None:
     """Fail loudly on anything that would make a broken site: unknown or unused sims, bad numbering."""
     known = set(sim_names)
@@ -59,6 +62,9 @@ def check_course(chapters: list[Chapter], sim_names: Iterable[str]) -> None:
         for sim in chapter.sims:
             if sim not in known:
                 problems.append(f"chapter {chapter.slug!r} uses the sim {sim!r}, which does not exist")
+        for section in chapter.sections:
+            if section.component is not None and section.component not in COMPONENT_NAMES:
+                problems.append(f"chapter {chapter.slug!r} uses the component {section.component!r}, which does not exist")
     used = {sim for chapter in chapters for sim in chapter.sims}
     for sim in sorted(known - used):
         problems.append(f"the sim {sim!r} is not used by any chapter in the table of contents")

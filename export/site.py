@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import re
 import shutil
 import sys
@@ -26,7 +27,7 @@ from bokeh.resources import CDN
 from panel.io.save import save
 from pyviz_comms import Comm
 
-from course.page import STATIC, STATIC_DIR, Page, chapter_page, embed_page, index_page, populate
+from course.page import ONNX_DIR, STATIC, STATIC_DIR, Page, chapter_page, embed_page, index_page, populate
 from course.toc import TOC, CourseError, check_course, load_chapters
 from sims.registry import VIEWS
 
@@ -115,11 +116,38 @@ def _normalise(path: str) -> str:
     return "/".join(parts)
 
 
+def generator_files() -> dict[str, Path]:
+    """{path under static/: source} for the chapter-7 generator: onnxruntime-web (from node_modules),
+    our ESM files, and the exported model. Anything missing fails the build with what to run."""
+    from course.generator import WEB_DIR
+
+    from .vendor import VendorError, source_files
+
+    try:
+        files = {f"ort/{name}": path for name, path in source_files().items()}
+    except VendorError as err:
+        raise CourseError(f"the chapter-7 generator needs onnxruntime-web: {err}") from None
+    files.update({f"generator/{p.name}": p for p in sorted(WEB_DIR.glob("*.js"))})
+    vocab = ONNX_DIR / "vocab.json"
+    if not vocab.is_file():
+        raise CourseError(f"{vocab} is missing: run `make export-onnx` (or restore model/onnx from git)")
+    names = ["vocab.json", *json.loads(vocab.read_text())["files"].values()]
+    missing = [n for n in names if not (ONNX_DIR / n).is_file()]
+    if missing:
+        raise CourseError(f"model/onnx lacks {', '.join(missing)}: run `make export-onnx`")
+    files.update({f"onnx/{n}": ONNX_DIR / n for n in names})
+    return files
+
+
 def build(out: Path, toc=None, log=print) -> dict:
     started = time.perf_counter()
     chapters = load_chapters(TOC if toc is None else toc)
     check_course(chapters, VIEWS)
     log(f"validated {len(chapters)} chapters and {len(VIEWS)} sims")
+
+    generator = generator_files() if any(s.component == "generator" for c in chapters for s in c.sections) else {}
+    if generator:
+        log(f"  generator: {len(generator)} files ({sum(p.stat().st_size for p in generator.values()) / 1e6:.1f} MB)")
 
     tables = {}
     for name, view_class in VIEWS.items():
@@ -151,6 +179,10 @@ def build(out: Path, toc=None, log=print) -> dict:
             shutil.copyfile(source, target)
         for source in STATIC_DIR.iterdir():
             shutil.copyfile(source, staging / "static" / source.name)
+        for rel, source in generator.items():
+            target = staging / "static" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)

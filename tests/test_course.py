@@ -62,6 +62,30 @@ def test_unknown_sim_is_named(chapters):
         check_course(chapters, {"flicker": None, "compression": None})
 
 
+def test_unknown_component_is_named(chapters):
+    import dataclasses
+
+    broken = dataclasses.replace(chapters[7], sections=(dataclasses.replace(chapters[7].sections[0], component="juggler"),))
+    with pytest.raises(CourseError, match="'juggler', which does not exist"):
+        check_course([*chapters[:7], broken, *chapters[8:]], VIEWS)
+
+
+def test_build_names_what_the_generator_lacks(tmp_path, monkeypatch):
+    """No onnxruntime-web in node_modules, or no exported model: the build says what to run."""
+    import export.site as site
+    import export.vendor as vendor
+
+    monkeypatch.setattr(vendor, "ROOT", tmp_path)
+    monkeypatch.setattr(vendor.source_files, "__defaults__", (tmp_path,))
+    with pytest.raises(CourseError, match="npm ci"):
+        site.build(tmp_path / "site", log=lambda *_: None)
+    monkeypatch.undo()
+    monkeypatch.setattr(site, "ONNX_DIR", tmp_path / "onnx")
+    with pytest.raises(CourseError, match="make export-onnx"):
+        site.build(tmp_path / "site", log=lambda *_: None)
+    assert not (tmp_path / "site").exists()
+
+
 def test_build_fails_before_writing_anything(tmp_path):
     out = tmp_path / "site"
     out.mkdir()

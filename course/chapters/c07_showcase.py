@@ -36,17 +36,16 @@ Each step uses **classifier-free guidance**. The model needs two velocities: one
         ),
         Section(
             heading="Decoding, and what each control does",
-            # sim: showcase (lands with the simulations issue)
-            sim=None,
+            component="generator",
             body="""\
-After the last step the clean latent, still `(8, 4, 8, 8)` for a 16-frame clip, goes through the autoencoder's decoder. The decoder expands time 4x and space 4x per side and returns `(3, 16, 32, 32)`: 16 RGB frames of 32x32 pixels, ready to play as an animation. The live generator arrives on this page together with the course's trained model; until then, here is what its controls will do.
+After the last step the clean latent, still `(8, 4, 8, 8)` for a 16-frame clip, goes through the autoencoder's decoder. The decoder expands time 4x and space 4x per side and returns `(3, 16, 32, 32)`: 16 RGB frames of 32x32 pixels, ready to play as an animation. The generator below runs exactly this pipeline in your browser: the course's trained model, exported to ONNX, executed by onnxruntime's WebAssembly build in a background thread, so nothing leaves your machine. Type a prompt (the words it knows are listed under the box), press Generate, and watch the model's current guess at the clean clip sharpen step by step. Here is what its controls do.
 
 - **Steps.** More Euler steps follow the curve more closely, so the clip comes out cleaner. With very few steps the result is smeared. Because flow-matching paths are nearly straight, the improvement levels off after a modest number of steps.
 - **Guidance scale `w`.** At `w = 1` you get the plain conditional prediction. Raising `w` pushes the clip harder toward the prompt, so it gets the colour and direction right more often. Pushed too far, colours over-saturate and motion turns jerky. A value around 3 is a good starting point.
 - **Clip length.** Frames come in groups of four, one group per latent slice, so 8, 16 and 32 frames give 32, 64 and 128 tokens. More patches mean more work on every step. The same network handles every length, because a longer clip is just a longer sequence.
 - **Seed.** A new seed gives a different clip for the same prompt. Keeping the seed fixed while you move one other control shows exactly what that control changes.
 
-The readouts will show the step counter, the token count and the elapsed time. Beside the **teal** spacetime model will run the **orange** per-frame baseline. It is the same network, but each slice attends only to its own 16 patches. With the same prompt and seed, the baseline's object tends to jump, change size or shift colour, most visibly every fourth frame where one slice hands over to the next.
+While it runs, the readout shows the step, the token count and the elapsed time. Tick the baseline box to run the **orange** per-frame baseline beside the **teal** spacetime model, on the same prompt, seed and starting noise. It is the same network, but each slice attends only to its own 16 patches. With the same prompt and seed, the baseline's object tends to jump, change size or shift colour, most visibly every fourth frame where one slice hands over to the next.
 """,
         ),
         Section(

@@ -1,0 +1,90 @@
+"""How long would the full training recipe take on this machine? Times a few steps of every stage at
+the full config (nothing is saved) and projects the recipe's wall time.
+
+    python -m model.steprate [--steps 20]
+
+Run it on a quiet machine: on a shared one, other processes slow torch's threads a lot.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .autoencoder import VideoAutoencoder
+from .data import FRAME_CHOICES, batch, make_clip
+from .dit import TOKENS_PER_SLICE, DiT
+from .train import Config, Trainer
+
+
+def _time(step, n: int) -> float:
+    step()  # warm-up
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m model.steprate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", type=int, default=20)
+    args = parser.parse_args(argv)
+    c = Config()
+    rng = np.random.default_rng(0)
+    w = c.ae_width
+    ae = VideoAutoencoder(c.latent_channels, (w, 2 * w, 4 * w))
+    opt = torch.optim.Adam(ae.parameters())
+
+    def ae_step(params=None):
+        video, mask = (torch.from_numpy(a) for a in batch([make_clip(rng, c.ae_frames) for _ in range(c.ae_batch)]))
+        recon, raw = ae(video)
+        loss = ((1 + c.foreground_weight * mask[:, None]) * (recon - video) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    dit = DiT(Trainer(c).dit_config("spacetime"))
+    dopt = torch.optim.AdamW(dit.parameters())
+
+    def dit_step():
+        frames = int(rng.choice(FRAME_CHOICES))
+        size = c.dit_tokens // (TOKENS_PER_SLICE * frames // 4)
+        x = torch.randn(size, c.latent_channels, frames // 4, 8, 8)
+        t = torch.rand(size)
+        loss = F.mse_loss(dit(x, t, torch.zeros(size, 10, dtype=torch.long)), x)
+        dopt.zero_grad()
+        loss.backward()
+        dopt.step()
+
+    def encode_batch():
+        with torch.no_grad():
+            video, _ = batch([make_clip(rng, 20) for _ in range(32)])
+            ae.encoder(torch.from_numpy(video))
+
+    ae_s = _time(ae_step, args.steps)
+    ae.encoder.requires_grad_(False)
+    opt = torch.optim.Adam(ae.decoder.parameters())
+    dec_s = _time(ae_step, args.steps)
+    dit_s = _time(dit_step, args.steps)
+    enc_s = _time(encode_batch, max(3, args.steps // 4))
+    rows = [("autoencoder", c.ae_steps, ae_s), ("latents (batches of 32)", c.pool_clips * len(FRAME_CHOICES) // 32, enc_s),
+            ("spacetime DiT", c.dit_steps, dit_s), ("per-frame DiT", c.perframe_steps, dit_s),
+            ("decoder polish", c.decoder_steps, dec_s)]
+    total = 0.0
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; median of {args.steps} steps each")
+    for name, steps, seconds in rows:
+        total += steps * seconds
+        print(f"  {name:26s} {seconds * 1000:7.0f} ms/step x {steps:5d} = {steps * seconds / 60:5.1f} min")
+    print(f"  projected full recipe: {total / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
