@@ -8,7 +8,8 @@ per-frame baseline, in one table.
 The detector finds the object by colour: pixels within `COLOUR_RADIUS` of the prompt's colour.
 From that: presence in the frames where the object should be visible, direction of travel, the
 largest centroid jump between frames, smoothness, jumps at latent-slice boundaries, background
-flicker, and whether the object comes back out from behind the wall.
+flicker (per pixel) and drift (of the background's average colour), and whether the object comes
+back out from behind the wall.
 """
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ class Track:
     centres: np.ndarray          # (F, 2) centroid (nan where absent)
     wrong_pixels: float          # mean pixels per frame in another object colour
     flicker: float               # mean |frame_t - frame_t-1| over background pixels
+    drift: float                 # mean change of the background's average colour between frames
 
 
 def detect(video: np.ndarray, prompt: Prompt) -> Track:
@@ -68,7 +70,11 @@ def detect(video: np.ndarray, prompt: Prompt) -> Track:
     background = ~(near[1:] | near[:-1])
     change = np.abs(video[1:] - video[:-1]).mean(axis=-1)
     flicker = float((change * background).sum() / max(background.sum(), 1))
-    return Track(present, centres, float(others.sum(axis=0).mean()), flicker)
+    # The background's average colour per frame pair: the decoder's pixel noise averages out, a
+    # background that shifts as a whole (what a model without attention across time does) does not.
+    drift = [np.abs(video[t + 1][m].mean(axis=0) - video[t][m].mean(axis=0)).mean()
+             for t, m in enumerate(background) if m.any()]
+    return Track(present, centres, float(others.sum(axis=0).mean()), flicker, float(np.mean(drift)) if drift else 0.0)
 
 
 def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
@@ -89,6 +95,7 @@ class ClipScore:
     inside_jump: float           # mean jump inside a slice
     wrong_pixels: float
     flicker: float
+    drift: float
     reappears: bool | None       # wall clips only
 
 
@@ -120,6 +127,7 @@ def score(video: np.ndarray, prompt: Prompt) -> ClipScore:
         inside_jump=mean(steps[valid & ~boundary]),
         wrong_pixels=track.wrong_pixels,
         flicker=track.flicker,
+        drift=track.drift,
         reappears=reappears,
     )
 
@@ -145,6 +153,7 @@ class Row:
             "inside_jump_px": round(float(np.nanmean(get("inside_jump"))), 3),
             "wrong_colour_px": round(float(np.mean(get("wrong_pixels"))), 3),
             "background_flicker": round(float(np.mean(get("flicker"))), 5),
+            "background_drift": round(float(np.mean(get("drift"))), 5),
             "reappears": round(float(np.mean(wall)), 4) if wall else None,
             "seconds": round(self.seconds, 1),
         }
@@ -213,7 +222,8 @@ def evaluate(args) -> dict:
 COLUMNS = (("presence", "present, right colour", "{:.1%}"), ("direction_right", "direction right", "{:.1%}"),
            ("reappears", "re-appears after wall", "{:.1%}"), ("largest_jump_px", "largest jump px", "{:.2f}"),
            ("boundary_jump_px", "jump at / inside slice px", None), ("smoothness_px", "2nd diff px", "{:.2f}"),
-           ("background_flicker", "background flicker", "{:.4f}"), ("wrong_colour_px", "wrong-colour px", "{:.2f}"),
+           ("background_flicker", "background flicker", "{:.4f}"), ("background_drift", "background drift", "{:.4f}"),
+           ("wrong_colour_px", "wrong-colour px", "{:.2f}"),
            ("psnr_db", "PSNR dB", "{:.1f}"))
 
 
