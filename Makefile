@@ -34,7 +34,7 @@ node_modules/.package-lock.json: package-lock.json
 
 web-deps: node_modules/.package-lock.json  ## Install onnxruntime-web from npm (for the in-browser generator)
 
-serve: setup  ## Set up and open the course at http://localhost:5006 (live Python)
+serve: setup web-deps  ## Set up and open the course at http://localhost:5006 (live Python)
 	$(PY) -m course.serve --port $(PORT)
 
 test: setup-dev browser web-deps  ## Set up and run every test (unit and real-browser)
@@ -43,7 +43,7 @@ test: setup-dev browser web-deps  ## Set up and run every test (unit and real-br
 test-fast: setup-dev  ## Only the tests that need no browser
 	$(PY) -m pytest -q -m "not browser"
 
-build-site: setup  ## Write the static site to site/ (upload that folder anywhere)
+build-site: setup web-deps  ## Write the static site to site/ (upload that folder anywhere)
 	$(PY) -m export.site --out site
 
 site-serve: build-site  ## Build, then serve site/ on http://localhost:8000 to check it
