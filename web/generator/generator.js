@@ -36,12 +36,14 @@ const CSS = `
 .gen .controls input[type=number] { width: 6em; }
 .gen button.go { font: inherit; font-weight: 600; padding: 6px 18px; }
 .gen .status { min-height: 1.4em; font-variant-numeric: tabular-nums; }
+.gen [hidden] { display: none !important; }
 .gen .error { color: #b42318; white-space: pre-wrap; }
+.gen .error:empty { display: none; }
 .gen .clips { display: flex; flex-wrap: wrap; gap: 16px; }
 .gen figure { margin: 0; display: grid; gap: 4px; }
 .gen figcaption { font-size: 14px; font-weight: 600; }
-.gen figure.spacetime figcaption { color: #0f766e; }
-.gen figure.per-frame figcaption { color: #c2410c; }
+.gen figure.spacetime figcaption { color: #13968a; }   /* the course's teal */
+.gen figure.per-frame figcaption { color: #e8772e; }   /* the course's orange */
 .gen canvas.clip { width: ${32 * SCALE}px; height: ${32 * SCALE}px; image-rendering: pixelated;
                    background: #111; border-radius: 4px; }
 .gen .player { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
