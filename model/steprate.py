@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     ae = VideoAutoencoder(c.latent_channels, (w, 2 * w, 4 * w))
     opt = torch.optim.Adam(ae.parameters())
 
-    def ae_step(params=None):
+    def ae_step():
         video, mask = (torch.from_numpy(a) for a in batch([make_clip(rng, c.ae_frames) for _ in range(c.ae_batch)]))
         recon, raw = ae(video)
         loss = ((1 + c.foreground_weight * mask[:, None]) * (recon - video) ** 2).mean()

@@ -159,3 +159,21 @@ def picture_figure(title: str, size: float, width: int = 220):
     fig.grid.visible = False
     fig.min_border = 4
     return fig
+
+
+def small_legend(fig, location: str, alpha: float | None = None) -> None:
+    """The course's legend style: small labels at `location`, optionally see-through."""
+    fig.legend.location = location
+    fig.legend.label_text_font_size = "11px"
+    if alpha is not None:
+        fig.legend.background_fill_alpha = alpha
+
+
+def current_frame_markers(fig, source, y0, y1) -> None:
+    """A thin vertical rule at the current frame plus one dot per model (orange per-frame, teal
+    spacetime), all read from `source` (columns frame, per_frame, spacetime, and y0/y1 if named)."""
+    from ..colors import ORANGE, TEAL
+
+    fig.segment(x0="frame", x1="frame", y0=y0, y1=y1, source=source, color=MUTED, line_width=1)
+    for col, colour in (("per_frame", ORANGE), ("spacetime", TEAL)):
+        fig.scatter("frame", col, source=source, size=11, fill_color=colour, line_color="white", line_width=2)

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..colors import ORANGE, TEAL
 from ..cost import COURSE, LAYERS, STEPS, WIDTH, Cost, course_model_flops
-from .base import SimView, small_figure
+from .base import SimView, small_figure, small_legend
 
 SECONDS = np.arange(1, Cost.param.seconds.bounds[1] + 1, dtype=float)
 
@@ -31,8 +31,7 @@ class CostView(SimView):
             for col, colour, legend in (("raw", ORANGE, "raw pixels"), ("latent", TEAL, "latent")):
                 fig.line("seconds", col, source=curve, color=colour, line_width=2.5, legend_label=legend)
                 fig.scatter("seconds", col, source=marker, size=12, fill_color=colour, line_color="white", line_width=2)
-            fig.legend.location = "bottom_right"
-            fig.legend.label_text_font_size = "11px"
+            small_legend(fig, "bottom_right")
             figs.append(fig)
         self.readout("tokens")
         self.readout("flops")

@@ -10,7 +10,7 @@ from bokeh.transform import linear_cmap
 
 from ..colors import MUTED, ORANGE, TEAL
 from ..flicker import CANVAS, N_FRAMES, Flicker, Clip, background_flicker, mean_jump, true_path
-from .base import SimView, picture_figure, small_figure
+from .base import SimView, current_frame_markers, picture_figure, small_figure, small_legend
 
 HUE_LOW, HUE_HIGH = 0.40, 0.76
 BALL_PALETTE = ["#%02x%02x%02x" % tuple(int(255 * c) for c in colorsys.hsv_to_rgb(h, 0.75, 0.85))
@@ -50,12 +50,8 @@ class FlickerView(SimView):
             traj.line("frame", col, source=paths, color=colour, line_width=2, legend_label=label)
             traj.scatter("frame", col, source=paths, color=colour, size=4)
         now = self.source("now", frame=[], per_frame=[], spacetime=[], bottom=[], top=[])
-        traj.segment(x0="frame", x1="frame", y0="bottom", y1="top", source=now, color=MUTED, line_width=1)
-        for col, colour in (("per_frame", ORANGE), ("spacetime", TEAL)):
-            traj.scatter("frame", col, source=now, size=11, fill_color=colour, line_color="white", line_width=2)
-        traj.legend.location = "top_left"
-        traj.legend.label_text_font_size = "11px"
-        traj.legend.background_fill_alpha = 0.7
+        current_frame_markers(traj, now, "bottom", "top")
+        small_legend(traj, "top_left", 0.7)
 
         self.readout("jump")
         self.readout("background")

@@ -6,7 +6,7 @@ import numpy as np
 from ..colors import INK, MUTED, ORANGE, TEAL
 from ..guidance import (CENTRES, CLASS_NAMES, SIGMA, TYPICAL_REAL, Guidance, adherence, diversity, sample,
                         typical)
-from .base import SimView, small_figure
+from .base import SimView, small_figure, small_legend
 
 W_VALUES = np.arange(Guidance.param.w.bounds[0], Guidance.param.w.bounds[1] + 1)
 
@@ -38,9 +38,7 @@ class GuidanceView(SimView):
                                           ("typical", ORANGE, "dotted", "realism (typical samples)")):
             curves.line("w", col, source=curve, color=colour, line_dash=dash, line_width=2.5, legend_label=legend)
             curves.scatter("w", col, source=marker, size=11, fill_color=colour, line_color="white", line_width=2)
-        curves.legend.location = "center_right"
-        curves.legend.label_text_font_size = "11px"
-        curves.legend.background_fill_alpha = 0.8
+        small_legend(curves, "center_right", 0.8)
         self.readout("measures")
         return [plane, curves]
 

@@ -9,7 +9,7 @@ from bokeh.core.properties import value
 from ..colors import INK, MUTED, ORANGE, TEAL
 from ..permanence import (CANVAS, COLOURS, FLOOR, N_FRAMES, ON_TRACK_PX, WALL, WALL_TOP, Y, Permanence, Result,
                           Scene, errors, given_frames, hidden, on_track, outline, run)
-from .base import SimView, picture_figure, small_figure
+from .base import SimView, current_frame_markers, picture_figure, small_figure, small_legend
 
 SKY, GROUND, WALL_FILL = "#eef2f6", "#c9c2b4", "#8d99a6"
 MODELS = (("per_frame", "Per-frame model", ORANGE), ("spacetime", "Spacetime model", TEAL))
@@ -67,12 +67,8 @@ class PermanenceView(SimView):
         traj.line("frame", "true", source=paths, color=INK, line_dash="dashed", line_width=1.5,
                   legend_label="real object")
         now = self.source("now", frame=[0.0], per_frame=[0.0], spacetime=[0.0])
-        traj.segment(x0="frame", x1="frame", y0=0, y1=CANVAS, source=now, color=MUTED, line_width=1)
-        for col, colour in (("per_frame", ORANGE), ("spacetime", TEAL)):
-            traj.scatter("frame", col, source=now, size=11, fill_color=colour, line_color="white", line_width=2)
-        traj.legend.location = "bottom_right"
-        traj.legend.label_text_font_size = "11px"
-        traj.legend.background_fill_alpha = 0.8
+        current_frame_markers(traj, now, 0, CANVAS)
+        small_legend(traj, "bottom_right", 0.8)
 
         self.readout("frame")
         self.readout("identity")
