@@ -233,8 +233,14 @@ class Trainer:
             lr = peak_lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / steps)))
             for group in opt.param_groups:
                 group["lr"] = lr
+            frames, count = c.ae_frames, c.ae_batch
+            if stage == "decoder":
+                # Every length the DiTs generate: trained on 16 frames only, the decoder lost the object in
+                # the first and last frames of fast 8-frame clips. Same number of frames per batch.
+                frames = int(rng.choice(FRAME_CHOICES))
+                count = max(1, c.ae_batch * c.ae_frames // frames)
             video, mask = (torch.from_numpy(a).to(self.device)
-                           for a in batch([make_clip(rng, c.ae_frames) for _ in range(c.ae_batch)]))
+                           for a in batch([make_clip(rng, frames) for _ in range(count)]))
             recon, raw = model(video)
             weight = 1 + c.foreground_weight * mask[:, None]
             loss = (weight * (recon - video) ** 2).mean() / weight.mean() + 1e-4 * raw.pow(2).mean()
