@@ -7,9 +7,10 @@ inputs latent (B, C, T', 8, 8) float32, t (B,) float32, ids (B, 10) int64; outpu
 decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in [0, 1]) and vocab.json (the words,
 the shapes, and the sampler's defaults). Batch and slice count are dynamic.
 
-Weights are stored as float16 and widened to float32 by a Cast the runtime folds away when it
-loads the model: half the download, and since the trained weights are float16 values already
-(see model/weights.py), the results are the same numbers PyTorch computes.
+Each network's large weights go in a `.weights` file beside its graph, as float16 where float16
+holds them exactly (the trained weights are float16 values already, see model/weights.py) and
+float32 otherwise; the loaders widen them to float32 before onnxruntime sees the model, so the
+results are the numbers PyTorch computes. Why and how: model/onnx_weights.py.
 """
 from __future__ import annotations
 
@@ -21,9 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
+from model import onnx_weights
+
 ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"
 OPSET = 18
 TOLERANCE = 1e-4
+EXAMPLES = "encoded_examples.npz"   # real clips + their latents, for the compression sim (not for the browser)
 FILES = {"spacetime": "denoiser_spacetime.onnx", "per-frame": "denoiser_perframe.onnx"}
 
 
@@ -49,36 +53,6 @@ def _export(module, args, names_in, names_out, dynamic, path: Path) -> None:
                                 output_names=names_out, dynamic_shapes=dynamic, verbose=False)
     program.optimize()
     program.save(str(path))
-    store_weights_as_float16(path)
-
-
-def store_weights_as_float16(path: Path) -> None:
-    """Replace each float32 initializer whose values float16 holds exactly (the trained weights)
-    with a float16 one plus a Cast back to float32."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
-    model = onnx.load(str(path))
-    graph = model.graph
-    kept, casts = [], []
-    for init in graph.initializer:
-        if init.data_type != TensorProto.FLOAT or np.prod(init.dims) < 16:
-            kept.append(init)
-            continue
-        values = numpy_helper.to_array(init)
-        if not np.array_equal(values.astype(np.float16).astype(np.float32), values):
-            kept.append(init)  # computed constants (position codes, frequencies) stay float32: exact
-            continue
-        half = numpy_helper.from_array(values.astype(np.float16), init.name + "_f16")
-        kept.append(half)
-        casts.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT, name=init.name + "_cast"))
-    del graph.initializer[:]
-    graph.initializer.extend(kept)
-    nodes = list(graph.node)
-    del graph.node[:]
-    graph.node.extend(casts + nodes)
-    onnx.checker.check_model(model)
-    onnx.save(model, str(path))
 
 
 def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.stderr) -> dict:
@@ -112,13 +86,38 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
         "steps": {"default": DEFAULT_STEPS, "min": STEP_RANGE[0], "max": STEP_RANGE[1]},
         "guidance": {"default": DEFAULT_GUIDANCE, "min": GUIDANCE_RANGE[0], "max": GUIDANCE_RANGE[1]},
         "files": {"spacetime": FILES["spacetime"], "per-frame": FILES["per-frame"], "decoder": "decoder.onnx"},
+        # float16 on the wire, float32 in memory: see model/onnx_weights.py
+        "weights": {name: onnx_weights.split(out / name) for name in (*FILES.values(), "decoder.onnx")},
     }
     (out / "vocab.json").write_text(json.dumps(meta, indent=1) + "\n")
+    write_encoded_examples(ae, out / EXAMPLES)
     report["max_abs_diff"] = check(out, wdir)
     report["files"] = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
     report["total_bytes"] = sum(report["files"].values())
+    report["model_bytes"] = sum(size for name, size in report["files"].items() if name.endswith((".onnx", ".weights")))
     (out / "export_report.json").write_text(json.dumps(report, indent=2) + "\n")
     return report
+
+
+def write_encoded_examples(ae, path: Path, count: int = 6, frames: int = 16, seed: int = 2024) -> None:
+    """A few fresh training-style clips and their latents, for the compression sim.
+
+    Only the decoder is exported (the browser never encodes), so the one thing build time cannot
+    compute with onnxruntime is a real clip's latent: the encoder runs here, once, and the pages
+    decode these latents with decoder.onnx. Stored small: frames as uint8, latents as float32."""
+    import numpy as np
+    import torch
+
+    from model.data import batch, make_clip
+
+    rng = np.random.default_rng(seed)
+    clips = [make_clip(rng, frames) for _ in range(count)]
+    video, _ = batch(clips)
+    with torch.no_grad():
+        latents = ae.encode(torch.from_numpy(video)).numpy().astype(np.float32)
+    frames_u8 = np.stack([np.round(np.clip(c.video, 0, 1) * 255).astype(np.uint8) for c in clips])
+    np.savez_compressed(path, video=frames_u8, latent=latents,
+                        prompt=np.array([c.prompt.text for c in clips]))
 
 
 def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
@@ -138,7 +137,7 @@ def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
     cases = [(b, s) for b in (1, 2, 3) for s in range(2, 9, 2)] + [(2, 1)]
     for kind, name in FILES.items():
         dit, _ = weights.load_dit(kind, wdir)
-        session = ort.InferenceSession(str(out / name), options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(onnx_weights.session_bytes(out, name), options, providers=["CPUExecutionProvider"])
         diff = 0.0
         for b, s in cases:
             latent = rng.standard_normal((b, ae.latent_channels, s, 8, 8)).astype(np.float32)
@@ -149,7 +148,8 @@ def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
             got = session.run(None, {"latent": latent, "t": t, "ids": ids})[0]
             diff = max(diff, float(np.abs(got - want).max()))
         worst[name] = diff
-    session = ort.InferenceSession(str(out / "decoder.onnx"), options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(onnx_weights.session_bytes(out, "decoder.onnx"), options,
+                                   providers=["CPUExecutionProvider"])
     diff = 0.0
     decoder = _decoder_module(ae)
     for b, s in ((1, 2), (1, 4), (2, 8), (1, 1)):

@@ -131,7 +131,8 @@ def generator_files() -> dict[str, Path]:
     vocab = ONNX_DIR / "vocab.json"
     if not vocab.is_file():
         raise CourseError(f"{vocab} is missing: run `make export-onnx` (or restore model/onnx from git)")
-    names = ["vocab.json", *json.loads(vocab.read_text())["files"].values()]
+    meta = json.loads(vocab.read_text())
+    names = ["vocab.json", *meta["files"].values(), *(w["wire"] for w in meta.get("weights", {}).values())]
     missing = [n for n in names if not (ONNX_DIR / n).is_file()]
     if missing:
         raise CourseError(f"model/onnx lacks {', '.join(missing)}: run `make export-onnx`")

@@ -46,46 +46,16 @@ def tiny_model(tmp_path_factory) -> tuple[Path, Path]:
     return weights_dir, onnx_dir
 
 
-def _static_page(component, title: str) -> tuple[str, set[str]]:
-    """The component saved as a page at the site root, with Bokeh/Panel URLs pointed at static/."""
-    from bokeh.resources import CDN
-    from panel.io.save import save
-
-    from export.site import REMOTE_SRC, localise
-
-    buffer = io.StringIO()
-    save(component, buffer, resources=CDN, title=title)
-    needed: set[str] = set()
-    html = localise(buffer.getvalue(), 0, needed)
-    remote = REMOTE_SRC.findall(html)
-    assert not remote, f"the page would load from outside the site: {remote[:3]}"
-    return html, needed
-
-
 @pytest.fixture(scope="session")
 def generator_site(tmp_path_factory, tiny_model) -> Path:
-    from course.generator import WEB_DIR, Generator
-    from export.site import collect_static
-    from export.vendor import vendor_ort
+    from course.generator import Generator
+    from export import generator_page
 
     _, onnx_dir = tiny_model
-    site = tmp_path_factory.mktemp("generator-site")
-    pages = {
+    return generator_page.build(tmp_path_factory.mktemp("generator-site"), onnx_dir, {
         "index.html": Generator(debug=True, frames=8, steps=20),
         "missing.html": Generator(debug=True, model_url="static/no-such-folder/"),
-    }
-    needed: set[str] = set()
-    for name, component in pages.items():
-        html, page_needs = _static_page(component, "Generator prototype")
-        (site / name).write_text(html, encoding="utf-8")
-        needed |= page_needs
-    for rel, source in collect_static(needed).items():
-        (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, site / "static" / rel)
-    vendor_ort(site / "static" / "ort")
-    shutil.copytree(WEB_DIR, site / "static" / "generator")
-    shutil.copytree(onnx_dir, site / "static" / "onnx")
-    return site
+    }, title="Generator prototype")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -241,8 +241,12 @@ def test_onnx_export_of_tiny_weights_matches_pytorch(tiny, tmp_path):
     assert set(report["files"]) >= {"denoiser_spacetime.onnx", "denoiser_perframe.onnx", "decoder.onnx", "vocab.json"}
     assert max(report["max_abs_diff"].values()) <= 1e-4
     import onnx
-    model = onnx.load(str(tmp_path / "denoiser_spacetime.onnx"))
+    model = onnx.load(str(tmp_path / "denoiser_spacetime.onnx"), load_external_data=False)
     assert model.opset_import[0].version >= 18
+    # float16 on the wire, float32 in the graph: no Cast for the browser to fold at load time
+    assert not [n for n in model.graph.node if n.op_type == "Cast" and n.input[0].endswith("_f16")]
+    external = [i for i in model.graph.initializer if i.data_location == onnx.TensorProto.EXTERNAL]
+    assert external and all(i.data_type == onnx.TensorProto.FLOAT for i in external)
     dims = [d.dim_param or d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
     assert isinstance(dims[0], str) and isinstance(dims[2], str), "batch and slice count must be dynamic"
 
@@ -257,8 +261,33 @@ def test_committed_onnx_files_match_the_committed_weights():
     assert max(worst.values()) <= 1e-4
     meta = json.loads((ONNX_DIR / "vocab.json").read_text())
     assert meta["vocab"] == list(VOCAB) and meta["frame_choices"] == list(FRAME_CHOICES)
-    total = sum(p.stat().st_size for p in ONNX_DIR.glob("*.onnx"))
+    files = [ONNX_DIR / n for n in meta["files"].values()] + [ONNX_DIR / w["wire"] for w in meta["weights"].values()]
+    total = sum(p.stat().st_size for p in files)
     assert total < 15e6
+
+
+def test_weights_file_widens_to_the_trained_float32_values():
+    """The .weights pieces come back as exactly the float32 values PyTorch holds."""
+    import json
+
+    import onnx
+    from onnx import numpy_helper
+
+    from export.onnx_model import ONNX_DIR
+    from model import weights
+    from model.onnx_weights import session_bytes
+
+    meta = json.loads((ONNX_DIR / "vocab.json").read_text())
+    model = onnx.load_from_string(session_bytes(ONNX_DIR, "denoiser_spacetime.onnx", meta))
+    values = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    dit, _ = weights.load_dit("spacetime")
+    found = 0
+    for name, param in dit.state_dict().items():
+        p = param.numpy()
+        forms = [p, p.T] if p.ndim == 2 else [p]     # the exporter stores Linear weights transposed
+        found += any(v.shape == f.shape and np.array_equal(v, f) for v in values.values() for f in forms)
+    assert found >= 0.9 * len(dit.state_dict()), f"only {found} trained tensors are bit-exact in the widened model"
+    assert any(p[1] == "f16" for p in meta["weights"]["denoiser_spacetime.onnx"]["pieces"])
 
 
 # ----- evaluation

@@ -19,7 +19,8 @@ import { denoise, framesToRGBA, latentShape, nullIds, torchRandn } from "./sampl
 let ort = null;
 let vocab = null;
 let modelUrl = null;
-const sessions = new Map();          // "spacetime" | "per-frame" | "decoder" -> Promise<InferenceSession>
+const sessions = new Map();
+const loadTimes = {};                // ms spent fetching and creating each session (reported in "ready")          // "spacetime" | "per-frame" | "decoder" -> Promise<InferenceSession>
 
 function post(message, transfer = []) {
   self.postMessage(message, transfer);
@@ -41,14 +42,66 @@ async function fetchBytes(name) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+// float16 -> float32 for every 16-bit pattern: widening 2.7 M weights is then one lookup each.
+let halfTable = null;
+function halfToFloat() {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) {
+      const sign = h & 0x8000 ? -1 : 1, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+      halfTable[h] = exponent === 0 ? sign * mantissa * 2 ** -24
+        : exponent === 31 ? (mantissa ? NaN : sign * Infinity)
+        : sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+    }
+  }
+  return halfTable;
+}
+
+/** The .weights file's pieces (float16 or float32 each) as the float32 external data the graph
+ *  names, in order: the JS twin of model/onnx_weights.py `widen`. */
+export function widen(wire, entry) {
+  if (entry.bytes % 4) throw new Error("bad weights manifest");
+  const out = new Float32Array(entry.bytes / 4);
+  const table = halfToFloat();
+  let at = 0;
+  for (const [offset, kind, count] of entry.pieces) {
+    const size = kind === "f16" ? 2 : 4;
+    if (offset % 4 || offset + size * count > wire.byteLength || at + count > out.length) {
+      throw new Error(`${wire.byteLength} bytes do not match the layout vocab.json gives for them`);
+    }
+    if (kind === "f16") {
+      const half = new Uint16Array(wire.buffer, wire.byteOffset + offset, count);
+      for (let i = 0; i < count; i++) out[at + i] = table[half[i]];
+    } else {
+      out.set(new Float32Array(wire.buffer.slice(wire.byteOffset + offset, wire.byteOffset + offset + 4 * count)), at);
+    }
+    at += count;
+  }
+  return out;
+}
+
 function session(kind) {
   if (!sessions.has(kind)) {
     const name = vocab.files[kind];
-    const created = fetchBytes(name).then(async (bytes) => {
+    const entry = vocab.weights?.[name];
+    const t0 = performance.now();
+    const created = Promise.all([fetchBytes(name), entry ? fetchBytes(entry.wire) : null]).then(async ([bytes, wire]) => {
+      const t1 = performance.now();
+      loadTimes[`${kind} fetchMs`] = t1 - t0;
+      let externalData;
+      if (entry) {
+        try {
+          externalData = [{ path: entry.external, data: new Uint8Array(widen(wire, entry).buffer) }];
+        } catch (err) {
+          throw new Error(`the model file ${entry.wire} is damaged: ${describe(err)}`);
+        }
+      }
       try {
-        return await ort.InferenceSession.create(bytes, {
-          executionProviders: ["wasm"], graphOptimizationLevel: "all",
+        const made = await ort.InferenceSession.create(bytes, {
+          executionProviders: ["wasm"], graphOptimizationLevel: "all", externalData,
         });
+        loadTimes[`${kind} createMs`] = performance.now() - t1;
+        return made;
       } catch (err) {
         throw new Error(`the model file ${name} could not be loaded (damaged or not an ONNX model): ${describe(err)}`);
       }
@@ -67,6 +120,7 @@ async function init({ ortUrl, modelUrl: folder }) {
   } catch (err) {
     throw new Error(`could not load onnxruntime-web from ${ortUrl}: ${describe(err)}`);
   }
+  const importedAt = performance.now();
   ort.env.wasm.numThreads = 1;                   // threads need cross-origin isolation (COOP/COEP)
   ort.env.wasm.wasmPaths = new URL(".", ortUrl).href;
   const response = await fetch(new URL("vocab.json", modelUrl)).catch((err) => {
@@ -77,7 +131,8 @@ async function init({ ortUrl, modelUrl: folder }) {
   const t0 = performance.now();
   await Promise.all([session("spacetime"), session("decoder")]);
   const sessionMs = performance.now() - t0;
-  post({ type: "ready", vocab, sessionMs, totalMs: performance.now() - started, ortVersion: ort.env.versions?.web });
+  post({ type: "ready", vocab, sessionMs, totalMs: performance.now() - started, ortVersion: ort.env.versions?.web,
+         breakdown: { ...loadTimes, ortImportMs: importedAt - started } });
 }
 
 function tensor(type, data, dims) {

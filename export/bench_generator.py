@@ -1,0 +1,121 @@
+"""`make bench`, part two: how fast the chapter-7 generator is in the browser, against the same work
+in onnxruntime from Python, measured in one run.
+
+Browser: headless Chromium, onnxruntime-web on one wasm thread in the generator's Web Worker, the
+committed model, a page holding only the generator (export/generator_page.py). Python: onnxruntime
+limited to one thread (export/ort_sampler.py). Same work on both sides: 20 Euler steps, each one
+denoiser call on a batch of two (prompt + null prompt for guidance), then the decoder.
+
+Reported, as medians over --runs generations after one warm-up per length:
+  * session start: creating the spacetime denoiser and decoder sessions (browser: fetch included);
+  * generation time for 8, 16 and 32 frames, and the browser/Python ratio;
+  * the 16-frame time with the live preview on, as a reader sees it.
+The machine is shared and noisy: compare ratios from one run, not numbers across runs.
+
+    python -m export.bench_generator [--runs 5] [--frames 8 16 32]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+from pathlib import Path
+
+from export.bench import CHROMIUM_FLAGS, serve
+from model.ort_sampler import ONNX_DIR, OrtSampler
+
+PROMPT = "a red ball bouncing from left to right"
+STEPS, GUIDANCE = 20, 3.0
+
+GENERATE_JS = """async ([frames, seed, previewMs]) => {
+  const r = await window.__generatorDebug.generate({frames, seed, steps: %d, guidance: %s, previewMs});
+  return r.clips.spacetime.timings;
+}""" % (STEPS, GUIDANCE)
+
+
+def browser_times(frames_list: list[int], runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from course.generator import Generator
+    from export import generator_page
+
+    out: dict = {"generate_ms": {}, "decode_ms": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        site = generator_page.build(Path(tmp) / "site", ONNX_DIR, {"index.html": Generator(debug=True)})
+        url, server = serve(site)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+                starts, ready_at = [], []
+                for _ in range(runs):   # cold loads: a fresh context each time, nothing cached
+                    context = browser.new_context()
+                    page = context.new_page()
+                    page.goto(url + "index.html")
+                    page.wait_for_function("window.__generatorDebug !== undefined", timeout=60_000)
+                    ready = page.evaluate("window.__generatorDebug.ready")
+                    starts.append(ready["sessionMs"])
+                    ready_at.append(page.evaluate("performance.now()"))
+                    context.close()
+                out["session_ms"] = statistics.median(starts)
+                out["ready_after_navigation_ms"] = statistics.median(ready_at)
+                page = browser.new_context().new_page()
+                page.goto(url + "index.html")
+                page.wait_for_function("window.__generatorDebug !== undefined", timeout=60_000)
+                page.evaluate("window.__generatorDebug.ready")
+                for frames in frames_list:
+                    page.evaluate(GENERATE_JS, [frames, 0, -1])          # the first run at a shape is slow
+                    timings = [page.evaluate(GENERATE_JS, [frames, seed, -1]) for seed in range(1, runs + 1)]
+                    out["generate_ms"][frames] = statistics.median(t["totalMs"] for t in timings)
+                    out["decode_ms"][frames] = statistics.median(t["decodeMs"] for t in timings)
+                if 16 in frames_list:
+                    out["preview_16_ms"] = statistics.median(
+                        page.evaluate(GENERATE_JS, [16, seed, 250])["totalMs"] for seed in range(1, runs + 1))
+                browser.close()
+        finally:
+            server.shutdown()
+    return out
+
+
+def python_times(frames_list: list[int], runs: int) -> dict:
+    sampler = OrtSampler(threads=1)
+    sampler.session("spacetime"), sampler.session("decoder")
+    out = {"session_ms": 1000 * (sampler.session_seconds["spacetime"] + sampler.session_seconds["decoder"]),
+           "generate_ms": {}, "decode_ms": {}}
+    for frames in frames_list:
+        sampler.generate(PROMPT, frames, STEPS, GUIDANCE, seed=0)
+        clips = [sampler.generate(PROMPT, frames, STEPS, GUIDANCE, seed=seed) for seed in range(1, runs + 1)]
+        out["generate_ms"][frames] = statistics.median(1000 * c.seconds for c in clips)
+        out["decode_ms"][frames] = statistics.median(1000 * (c.seconds - sum(c.step_seconds)) for c in clips)
+    return out
+
+
+def report(browser: dict, python: dict, frames_list: list[int]) -> str:
+    lines = [f"Generator: {STEPS} steps, guidance {GUIDANCE} (batch of 2), then the decoder; medians",
+             "| | Chromium, wasm, 1 thread | onnxruntime Python, 1 thread | ratio |", "|---|---|---|---|",
+             f"| session start | {browser['session_ms']:.0f} ms | {python['session_ms']:.0f} ms | "
+             f"{browser['session_ms'] / python['session_ms']:.1f}x |"]
+    for frames in frames_list:
+        b, p = browser["generate_ms"][frames], python["generate_ms"][frames]
+        lines.append(f"| {frames} frames | {b:.0f} ms | {p:.0f} ms | {b / p:.2f}x |")
+        bd, pd = browser["decode_ms"][frames], python["decode_ms"][frames]
+        lines.append(f"| ... of which decoding | {bd:.0f} ms | {pd:.0f} ms | {bd / pd:.2f}x |")
+    if "preview_16_ms" in browser:
+        lines.append(f"| 16 frames, live preview on | {browser['preview_16_ms']:.0f} ms | | |")
+    lines.append(f"Generator ready {browser['ready_after_navigation_ms']:.0f} ms after navigation (cold).")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m export.bench_generator", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--frames", type=int, nargs="+", default=[8, 16, 32])
+    args = parser.parse_args(argv)
+    # Python first and alone, then the browser: the two never compete for a core.
+    python = python_times(args.frames, args.runs)
+    browser = browser_times(args.frames, args.runs)
+    print(report(browser, python, args.frames))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
