@@ -1,5 +1,26 @@
 """Chapter 4: the diffusion transformer that denoises the spacetime token sequence."""
 from course.content import Chapter, Choice, Quiz, Reference, Section
+from sims.attention import learned, learned_attention
+
+
+def _time_share(model: str) -> float:
+    """Mean share of a patch's attention that lands on other latent slices (16 tokens a slice)."""
+    weights = learned_attention(model)
+    same = [[i // 16 == j // 16 for j in range(len(weights))] for i in range(len(weights))]
+    return float(sum(w for row, mask in zip(weights, same) for w, m in zip(row, mask) if not m) / len(weights))
+
+
+LEARNED_PARAGRAPH = f"""
+Now set **Weights** to `learned`. The picture becomes a clip the course's own spacetime DiT generated
+for "a red ball bouncing from left to right" (one frame for each latent slice of 4 frames), and the
+lines become the trained network's attention: the softmax weights read out of the exported model
+while it denoised that clip, at `t = {float(learned()["t"]):g}`, averaged over its 4 heads and 6 blocks.
+Nobody chose these weights. Averaged over all 64 patches, the spacetime model sends
+{100 * _time_share("spacetime"):.0f}% of its attention to other slices. Switch to `per-frame`: the
+baseline, reading the same noisy latent, sends {100 * _time_share("per-frame"):.0f}%, because it computes
+attention slice by slice and never sees the others.
+
+"""
 
 CHAPTER = Chapter(
     number=4,
@@ -78,7 +99,7 @@ line vanishes and the time share reads exactly 0%, because the mask sets those s
 infinity before the softmax. And since nothing else in its own frame looks like a ball, the patch
 now puts 99.3% of its attention on itself: inside one frame, there is nothing to learn about where
 the ball has been or where it is going.
-""",
+""" + LEARNED_PARAGRAPH,
         ),
         Section(
             heading="Why attention across time removes flicker",

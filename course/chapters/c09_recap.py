@@ -1,5 +1,21 @@
 """Chapter 9: the whole course on one page, with the course model's shapes and further reading."""
 from course.content import Chapter, Choice, Quiz, Reference, Section
+from sims.recap import model_shapes
+
+
+def _measured_shapes() -> str:
+    m = model_shapes()[16]
+    return f"""
+A ✓ in the table marks a shape that was not only worked out by the rules but read from the exported
+model itself: when this page was built, the ONNX files ran on noise for every clip length, and what
+came out was recorded. At 16 frames the denoiser returned a velocity `{tuple(m["velocity"])}`, its
+{m["blocks"]} self-attention layers each produced {m["heads"]} maps of {m["tokens"][0]} × {m["tokens"][0]}
+weights, and the decoder returned {m["video"][1]} frames of {m["video"][2]} × {m["video"][3]} pixels. The
+encoder has no ✓: it is not exported, because generation never uses it.
+"""
+
+
+MEASURED_SHAPES = _measured_shapes()
 
 CHAPTER = Chapter(
     number=9,
@@ -62,7 +78,7 @@ Here is what happens to a 16-frame clip of 32x32 RGB frames, stage by stage, wit
 The simulation below draws this pipeline. Tap a stage, or use the buttons, to see the tensor that goes into it and the one that comes out; the table under it gives every piece's job and shapes, with the same stage highlighted. Training runs the line as far as the DiT: a real clip through the encoder, noise mixed into its latent, one DiT pass scored against the true velocity. Generation skips the encoder: it starts at the latent with pure noise, goes round the dashed loop 20 times and ends at the decoder. It opens on a 16-frame clip of 32 × 32 frames, so every shape matches the list above.
 
 Predict before you set the clip to 32 frames: which shapes change? Only those with a time axis or a token count. The latent becomes `(8, 8, 8, 8)`, patchify gives `(128, 128)`, and attention compares 128 × 128 pairs instead of 64 × 64. The prompt's `(10, 128)` stays put, and so does the network: the same weights read 64 tokens or 128. Then try the frame size: making the 16 frames 64 pixels tall (still 32 wide) doubles the rows of patches in every slice, so they too make 128 tokens. (The course's model itself only takes 32 × 32 frames, since its table of positions is built for an 8 × 8 latent; the other sizes are there to practise the rules.)
-""",
+""" + MEASURED_SHAPES,
         ),
         Section(
             heading="Where to go next",

@@ -8,12 +8,14 @@ site replays the state that widget points at; under `panel serve` the widget set
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from bokeh.models import CustomJS, Legend, LegendItem, LinearInterpolator
 from bokeh.transform import linear_cmap, transform
 
-from ..attention import (GRID, N_FRAMES, N_PATCHES, PATCH, PER_FRAME, SIZE, Attention, ball_tokens, clip,
-                         grid_positions, where)
+from ..attention import (FRAMES_PER_SLICE, GRID, N_FRAMES, N_PATCHES, PATCH, PER_FRAME, PROMPT, SIZE, Attention,
+                         ball_tokens, clip, grid_positions, learned, learned_frames, where)
 from ..colors import INK, MUTED, ORANGE, TEAL
 from .base import SimView, small_figure
 
@@ -31,6 +33,16 @@ def centres() -> tuple[np.ndarray, np.ndarray]:
     x = pos[:, 0] * STRIDE + (pos[:, 2] + 0.5) * PATCH
     y = SIZE - (pos[:, 1] + 0.5) * PATCH
     return x.astype(float), y.astype(float)
+
+
+@functools.lru_cache(maxsize=1)
+def hand_pictures() -> list[np.ndarray]:
+    return [rgba(f) for f in clip()]
+
+
+@functools.lru_cache(maxsize=1)
+def learned_pictures() -> list[np.ndarray]:
+    return [rgba(f) for f in learned_frames()]
 
 
 def rgba(frame: np.ndarray) -> np.ndarray:
@@ -85,13 +97,16 @@ class AttentionView(SimView):
         pic.axis.visible = False
         pic.grid.visible = False
         pic.min_border = 4
-        frames = clip()
-        pic.image_rgba(image=[rgba(f) for f in frames], x=[f * STRIDE for f in range(N_FRAMES)], y=[0] * N_FRAMES,
-                       dw=SIZE, dh=SIZE)
+        # Two pictures, one over the other: the hand-set clip, and the clip the trained DiT generated
+        # (one frame per latent slice) shown only for learned weights. Their pixels never change, so
+        # the static site stores only the `alpha` column per state.
+        lefts = [f * STRIDE for f in range(N_FRAMES)]
+        for key in ("hand_picture", "learned_picture"):
+            pic.image_rgba(image="image", x="x", y=0, dw=SIZE, dh=SIZE, global_alpha="alpha",
+                           source=self.source(key, image=[], x=[], alpha=[]))
         pic.rect(x, y, width=PATCH, height=PATCH, fill_color=None, line_color="white", line_alpha=0.7, line_width=1)
-        pic.text([f * STRIDE + SIZE / 2 for f in range(N_FRAMES)], [SIZE + 1.2] * N_FRAMES,
-                 text=[f"frame {f}" for f in range(N_FRAMES)], text_align="center", text_baseline="bottom",
-                 text_font_size="12px", text_color=MUTED)
+        pic.text("x", SIZE + 1.2, text="text", text_align="center", text_baseline="bottom", text_font_size="12px",
+                 text_color=MUTED, source=self.source("labels", x=[left + SIZE / 2 for left in lefts], text=[""] * N_FRAMES))
 
         links = self.source("links", x0=x * 0, y0=y * 0, x1=x, y1=y, kind=x * 0, weight=x * 0)
         colour = linear_cmap("kind", LINK_COLOURS, 0, 1)
@@ -119,13 +134,14 @@ class AttentionView(SimView):
         pic.add_layout(legend, "below")
         self.picture = pic
 
-        shares = small_figure("Attention landing in each frame", width=340, height=230,
-                              x_range=[f"frame {f}" for f in range(N_FRAMES)], y_range=(0, 1.05))
+        shares = small_figure("Attention landing in each frame (or slice)", width=340, height=230,
+                              x_range=[str(f) for f in range(N_FRAMES)], y_range=(0, 1.05))
         shares.vbar(x="frame", top="share", width=0.7, fill_color=linear_cmap("kind", LINK_COLOURS, 0, 1),
                     line_color=None,
-                    source=self.source("shares", frame=[f"frame {f}" for f in range(N_FRAMES)],
+                    source=self.source("shares", frame=[str(f) for f in range(N_FRAMES)],
                                        share=np.zeros(N_FRAMES), kind=np.zeros(N_FRAMES)))
         shares.xgrid.visible = False
+        shares.xaxis.axis_label = "frame (hand-set) or latent slice of 4 frames (learned)"
         shares.yaxis.axis_label = "attention weight"
 
         self.readout("split")
@@ -137,11 +153,18 @@ class AttentionView(SimView):
         p = self.sim.patch
         other = (~self.sim.same_frame()).astype(float)
         frame = where(p)[0]
+        hand = self.sim.source == "hand-set"
+        lefts = np.array([f * STRIDE for f in range(N_FRAMES)], float)
         return {
+            "hand_picture": {"image": hand_pictures(), "x": lefts, "alpha": np.full(N_FRAMES, float(hand))},
+            "learned_picture": {"image": learned_pictures(), "x": lefts, "alpha": np.full(N_FRAMES, float(not hand))},
+            "labels": {"x": lefts + SIZE / 2, "text": [f"frame {f}" if hand else
+                                                      f"slice {f}: frames {FRAMES_PER_SLICE * f}–{FRAMES_PER_SLICE * f + 3}"
+                                                      for f in range(N_FRAMES)]},
             "links": {"x0": np.full(N_PATCHES, x[p]), "y0": np.full(N_PATCHES, y[p]), "x1": x, "y1": y,
                       "kind": other, "weight": np.asarray(self.sim.weights(), float)},
             "chosen": {"x": x[p:p + 1], "y": y[p:p + 1]},
-            "shares": {"frame": [f"frame {f}" for f in range(N_FRAMES)], "share": self.sim.frame_shares(),
+            "shares": {"frame": [str(f) for f in range(N_FRAMES)], "share": self.sim.frame_shares(),
                        "kind": (np.arange(N_FRAMES) != frame).astype(float)},
         }
 
@@ -149,26 +172,35 @@ class AttentionView(SimView):
     def _pct(w: float) -> str:
         return f"{100 * w:.1f}%" if w >= 0.001 else "under 0.1%"
 
-    @staticmethod
-    def _name(i: int) -> str:
+    def _name(self, i: int) -> str:
         f, r, c = where(i)
+        if self.sim.source == "learned":
+            return f"slice {f}, row {r}, column {c}"
         what = "the ball" if i in ball_tokens() else "sky"
         return f"{what} in frame {f}, row {r}, column {c}"
 
     def readouts(self):
         p, w = self.sim.patch, self.sim.weights()
         f, r, c = where(p)
-        holds = "holds the ball" if p in ball_tokens() else "is plain sky"
         masked = self.sim.model == "per-frame"
         time = "exactly 0%" if masked else self._pct(self.sim.time_share())
-        split = (f"Patch {p} (frame {f}, row {r}, column {c}) {holds}. Its attention: "
-                 f"<b style='color:{ORANGE}'>{self._pct(self.sim.space_share())} on its own frame</b> (space, "
-                 f"itself included) · <b style='color:{TEAL}'>{time} on the other frames</b> (time).")
+        if self.sim.source == "hand-set":
+            holds = "holds the ball" if p in ball_tokens() else "is plain sky"
+            split = (f"Patch {p} (frame {f}, row {r}, column {c}) {holds}. Its attention: "
+                     f"<b style='color:{ORANGE}'>{self._pct(self.sim.space_share())} on its own frame</b> (space, "
+                     f"itself included) · <b style='color:{TEAL}'>{time} on the other frames</b> (time).")
+        else:
+            t = float(learned()["t"])
+            split = (f"Patch {p} (slice {f}, row {r}, column {c}), the trained {self.sim.model} DiT at t = {t:g} "
+                     f"generating “{PROMPT}”: <b style='color:{ORANGE}'>{self._pct(self.sim.space_share())} on "
+                     f"its own slice</b> (space, itself included) · <b style='color:{TEAL}'>{time} on the other "
+                     f"slices</b> (time). Averaged over the 4 heads and 6 blocks; the picture shows the finished clip.")
         order = [int(j) for j in np.argsort(-w, kind="stable") if w[j] > 0][:4]
         named = [("itself" if j == p else self._name(j)) + f" {self._pct(w[j])}" for j in order]
         links = "Largest weights: " + "; ".join(named) + "."
         if masked:
-            links += " The mask stops attention at the frame's edge, so the other frames get nothing."
+            edge = "frame" if self.sim.source == "hand-set" else "slice"
+            links += f" The mask stops attention at the {edge}'s edge, so the others get nothing."
         return {"split": split, "links": links}
 
     def on_page(self, doc, root):

@@ -1,11 +1,27 @@
-"""View of sims.compression: raw and latent volumes as boxes to the same scale, and their sizes."""
+"""View of sims.compression: raw and latent volumes as boxes to the same scale, and their sizes; then the
+course's own autoencoder on a real clip: its 16 frames, its (8, 4, 8, 8) latent, and the decoded frames.
+
+The real clip's pictures never change with the controls, so they are drawn once. They are stored
+small: each frame as one byte per pixel, an index into a 255-colour palette fitted to these frames.
+"""
 from __future__ import annotations
 
-import numpy as np
+import functools
 
-from ..colors import ORANGE, TEAL
-from ..compression import Compression, box_faces
+import numpy as np
+from bokeh.models import LinearColorMapper
+from bokeh.palettes import Greys256
+
+from ..colors import INK, MUTED, ORANGE, TEAL
+from ..compression import SHOWN, Compression, box_faces, examples
 from .base import SimView, small_figure
+
+# The real-clip figure, in data units of one pixel: frames side by side in groups of 4 (one latent
+# slice each), the 8 latent channels of a slice as tiles under its group, the decoded frames below.
+FRAME, GAP, GROUP_GAP = 32, 2, 12
+GROUP = 4 * FRAME + 3 * GAP
+TILE = (GROUP - 7 * GAP) / 8
+ROWS = {"clip": 2 * FRAME + TILE + 20, "latent": FRAME + 10, "decoded": 0.0}     # bottom edge of each row
 
 FACE_ALPHA = {"front": 0.55, "top": 0.3, "side": 0.4}
 
@@ -39,7 +55,40 @@ class CompressionView(SimView):
         figs.append(counts)
         self.readout("sizes")
         self.readout("ratio")
+        figs.append(self._real_clip())
+        self.readout("real")
         return figs
+
+    def _real_clip(self):
+        ex = examples()
+        video, decoded, latent = ex["video"][SHOWN], ex["decoded"][SHOWN], ex["latent"][SHOWN]
+        width = 4 * GROUP + 3 * GROUP_GAP
+        fig = small_figure("The course's autoencoder on a real clip", width=720, height=230,
+                           x_range=(-78, width + 2), y_range=(-2, ROWS["clip"] + FRAME + 14), tools="")
+        fig.axis.visible = False
+        fig.grid.visible = False
+        fig.min_border = 4
+        palette, pictures = real_pictures()
+        frame_x = [(f // 4) * (GROUP + GROUP_GAP) + (f % 4) * (FRAME + GAP) for f in range(len(video))]
+        mapper = LinearColorMapper(palette=palette, low=-0.5, high=len(palette) - 0.5)
+        fig.image(image="image", x="x", y="y", dw=FRAME, dh=FRAME, color_mapper=mapper, source=self.source(
+            "real_frames", image=list(pictures[0]) + list(pictures[1]), x=frame_x * 2,
+            y=[ROWS["clip"]] * len(video) + [ROWS["decoded"]] * len(video)))
+        channels, slices = latent.shape[:2]
+        bound = float(np.abs(latent).max())
+        fig.image(image="image", x="x", y=ROWS["latent"], dw=TILE, dh=TILE,
+                  color_mapper=LinearColorMapper(palette=Greys256, low=-bound, high=bound),
+                  source=self.source("real_latent", image=[latent[c, s, ::-1] for s in range(slices) for c in range(channels)],
+                                     x=[s * (GROUP + GROUP_GAP) + c * (TILE + GAP) for s in range(slices) for c in range(channels)]))
+        labels = {"clip": ("clip", ORANGE), "latent": ("latent", TEAL), "decoded": ("decoded", ORANGE)}
+        for row, (text, colour) in labels.items():
+            size = TILE if row == "latent" else FRAME
+            fig.text([-6], [ROWS[row] + size / 2], text=[text], text_align="right", text_baseline="middle",
+                     text_font_size="12px", text_color=colour)
+        fig.text([s * (GROUP + GROUP_GAP) + GROUP / 2 for s in range(slices)], [ROWS["clip"] + FRAME + 2] * slices,
+                 text=[f"frames {4 * s}–{4 * s + 3} → slice {s}" for s in range(slices)], text_align="center",
+                 text_baseline="bottom", text_font_size="11px", text_color=MUTED)
+        return fig
 
     def data(self):
         raw, latent = self.sim.raw(), self.sim.latent()
@@ -63,5 +112,49 @@ class CompressionView(SimView):
         return {
             "sizes": (f"<b style='color:{ORANGE}'>Raw</b> ({shape(raw)}): {raw.values:,} values · "
                       f"<b style='color:{TEAL}'>Latent</b> ({shape(latent)}): {latent.values:,} values"),
+            "real": self._real_readout(),
             "ratio": f"The latent holds <b style='color:{TEAL}'>{self.sim.ratio():,.1f}× fewer</b> values than the raw clip.",
         }
+
+    @staticmethod
+    def _real_readout() -> str:
+        ex = examples()
+        video, latent, scores = ex["video"][SHOWN], ex["latent"][SHOWN], ex["psnr"]
+        return (f"<b>Real clip</b> “{ex['prompt'][SHOWN]}”: {video.size:,} numbers "
+                f"({' × '.join(map(str, video.shape))}) go into <b style='color:{TEAL}'>{latent.size:,}</b> "
+                f"({' × '.join(map(str, latent.shape))}, one grey tile per channel and slice), "
+                f"{video.size / latent.size:g}× fewer. decoder.onnx rebuilds the frames at "
+                f"<b style='color:{INK}'>{scores[SHOWN]:.1f} dB</b> PSNR; over all {len(scores)} example clips "
+                f"{scores.min():.1f} to {scores.max():.1f} dB.")
+
+
+@functools.lru_cache(maxsize=1)
+def real_pictures() -> tuple[list[str], np.ndarray]:
+    """The shown clip and its decoding as palette indices: (palette, (2, F, H, W) uint8, rows bottom-up)."""
+    ex = examples()
+    video, decoded = ex["video"][SHOWN], ex["decoded"][SHOWN]
+    palette, indices = quantise(np.concatenate([video, decoded]).reshape(-1, 3))
+    return palette, indices.reshape(2, *video.shape[:3])[:, :, ::-1]
+
+
+def quantise(pixels: np.ndarray, colours: int = 255, iterations: int = 12) -> tuple[list[str], np.ndarray]:
+    """A palette of `colours` hex colours fitted to (n, 3) uint8 pixels by k-means, and each pixel's index.
+
+    Deterministic: starts from evenly spaced distinct colours in order of brightness."""
+    distinct, inverse, counts = np.unique(pixels, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    if len(distinct) <= colours:
+        centres = distinct.astype(float)
+    else:
+        order = np.argsort(distinct.astype(float) @ [0.299, 0.587, 0.114], kind="stable")
+        centres = distinct[order[np.linspace(0, len(order) - 1, colours).astype(int)]].astype(float)
+        points = distinct.astype(float)
+        for _ in range(iterations):
+            nearest = ((points[:, None] - centres[None]) ** 2).sum(-1).argmin(axis=1)
+            for k in range(colours):                  # weighted by how often each colour occurs
+                mine = nearest == k
+                if mine.any():
+                    centres[k] = np.average(points[mine], axis=0, weights=counts[mine])
+    nearest = ((distinct.astype(float)[:, None] - centres[None]) ** 2).sum(-1).argmin(axis=1)
+    rgb = np.clip(np.round(centres), 0, 255).astype(int)
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb], nearest[inverse].astype(np.uint8)

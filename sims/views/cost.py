@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..colors import ORANGE, TEAL
-from ..cost import COURSE, LAYERS, STEPS, WIDTH, Cost, course_model_flops
+from ..cost import COURSE, LAYERS, MODELS, STEPS, WIDTH, Cost, course_model_flops, course_step_flops, fit_formula, measured
 from .base import SimView, small_figure, small_legend
 
 SECONDS = np.arange(1, Cost.param.seconds.bounds[1] + 1, dtype=float)
@@ -33,10 +33,31 @@ class CostView(SimView):
                 fig.scatter("seconds", col, source=marker, size=12, fill_color=colour, line_color="white", line_width=2)
             small_legend(fig, "bottom_right")
             figs.append(fig)
+        figs.append(self._measured())
         self.readout("tokens")
         self.readout("flops")
         self.readout("course")
+        self.readout("measured")
         return figs
+
+    @staticmethod
+    def _measured():
+        """The course's own DiT: measured ms per step (dots) and the formula fitted to them (lines).
+        Nothing here depends on the controls: drawn once."""
+        runs = measured()
+        frames, ms = runs["frames"].astype(float), runs["ms"]
+        fixed, per_gflop = fit_formula(frames, ms)
+        fig = small_figure("The course's model: ms per denoiser step", width=340, height=280,
+                           x_range=(frames[0] - 2, frames[-1] + 2))
+        fig.xaxis.axis_label = "clip length (frames)"
+        fig.yaxis.axis_label = "milliseconds per step (batch of 2)"
+        for m, (model, colour) in enumerate(zip(MODELS, (TEAL, ORANGE))):
+            fig.line(frames, fixed + per_gflop * course_step_flops(frames, model) / 1e9, color=colour, line_width=2,
+                     line_dash="dashed", legend_label=f"{model}: formula")
+            fig.scatter(frames, ms[m], size=9, fill_color=colour, line_color="white", line_width=1.5,
+                        legend_label=f"{model}: measured")
+        small_legend(fig, "top_left", alpha=0.6)
+        return fig
 
     def data(self):
         flops_raw, flops_latent = self.sim.flops(SECONDS)
@@ -68,4 +89,23 @@ class CostView(SimView):
             "course": (f"Formula per layer: 4·N²·d + 24·N·d². The course's own model: {COURSE['tokens']} tokens, "
                        f"d = {COURSE['width']}, {COURSE['layers']} layers, {COURSE['steps']} guided steps: "
                        f"{course_model_flops() / 1e9:.1f} GFLOP per clip."),
+            "measured": measured_readout(),
         }
+
+
+def measured_readout() -> str:
+    runs = measured()
+    frames, ms = runs["frames"], runs["ms"]
+    fixed, per_gflop = fit_formula(frames, ms)
+    first, last = int(frames[0]), int(frames[-1])
+    n, d = last // 4 * 16, COURSE["width"]
+    share = 4 * n * n * d / (4 * n * n * d + 24 * n * d * d)
+    return (f"Measured on the machine that built this page (onnxruntime, one thread, median of repeated calls): "
+            f"one guided step of the <b style='color:{TEAL}'>spacetime</b> model takes {ms[0, 0]:.1f} ms at "
+            f"{first} frames and {ms[0, -1]:.1f} ms at {last}; the <b style='color:{ORANGE}'>per-frame</b> model "
+            f"{ms[1, 0]:.1f} and {ms[1, -1]:.1f} ms. The formula fitted to all {ms.size} points, "
+            f"{fixed:.1f} ms + {per_gflop:.1f} ms per GFLOP, predicts "
+            f"{fixed + per_gflop * float(course_step_flops(first)) / 1e9:.1f} and "
+            f"{fixed + per_gflop * float(course_step_flops(last)) / 1e9:.1f} ms for the spacetime model. "
+            f"Even at {n} tokens attention is only {100 * share:.0f}% of the formula's FLOPs (d = {d}); the "
+            f"spacetime model costs {100 * (ms[0, -1] / ms[1, -1] - 1):.0f}% more than the per-frame one at {last} frames.")

@@ -9,7 +9,8 @@ from bokeh.layouts import column
 from bokeh.models import Arrow, CustomJS, NormalHead, TapTool
 
 from ..colors import INK, MUTED, ORANGE, TEAL
-from ..recap import BLOCKS, GUIDED_BATCH, HEADS, STAGES, STEPS, TEXT_TOKENS, WIDTH, Recap, fmt, values
+from ..recap import (BLOCKS, GUIDED_BATCH, HEADS, STAGES, STEPS, TEXT_TOKENS, WIDTH, Recap, fmt, measured_stage_shapes,
+                     model_shapes, values)
 from .base import SimView, small_figure
 
 # Where each stage's box sits in the diagram: the main line left to right, the text encoder below,
@@ -138,7 +139,7 @@ class RecapView(SimView):
         fig.grid.visible = False
         fig.rect(x=360, y="y", width=716, height=TABLE_ROW - 2, source=self.source("highlight", y=[0.0]),
                  fill_color=TEAL, fill_alpha=0.16, line_color=TEAL)
-        for x, title in zip(TABLE_COLUMNS, ("piece", "its job", "shape in → out")):
+        for x, title in zip(TABLE_COLUMNS, ("piece", "its job", "shape in → out (✓ measured)")):
             fig.text([x], [0], text=[title], text_baseline="middle", text_font_size="12px", text_color=MUTED,
                      text_font_style="italic")
         y = -TABLE_ROW * np.arange(1, n + 1, dtype=float)
@@ -170,6 +171,7 @@ class RecapView(SimView):
         focus = f"{stage}: {fmt(shape_in)} → {fmt(shape_out)}" if shape_in else f"{stage}: {fmt(shape_out)}"
         focus += f"   ({_count(shape_in)}{values(shape_out):,} numbers)"
         both = [clip.stage_shapes(s) for s in STAGES]
+        measured = measured_stage_shapes(clip.frames, clip.height, clip.width) or {}
         return {
             "boxes": {"x": np.array([POSITION[s][0] * STEP_X for s in STAGES], float),
                       "y": np.array([POSITION[s][1] for s in STAGES], float),
@@ -180,7 +182,7 @@ class RecapView(SimView):
             "highlight": {"y": np.array([-TABLE_ROW * (STAGES.index(stage) + 1)], float)},
             "rows": {"y": -TABLE_ROW * np.arange(1, len(STAGES) + 1, dtype=float),
                      "piece": [ROLE[s][0] for s in STAGES], "job": [ROLE[s][1] for s in STAGES],
-                     "shapes": [f"{fmt(i)} → {fmt(o)}" if i else fmt(o) for i, o in both],
+                     "shapes": [_shapes(s, io, measured) for s, io in zip(STAGES, both)],
                      "weight": ["bold" if c else "normal" for c in chosen]},
         }
 
@@ -192,10 +194,25 @@ class RecapView(SimView):
                    f"Each self-attention compares {n:,} × {n:,} = {n * n:,} pairs per head ({HEADS} heads, "
                    f"{BLOCKS} blocks); a guided clip takes {STEPS} steps × {GUIDED_BATCH} = "
                    f"{STEPS * GUIDED_BATCH} passes through the DiT.")
-        if (clip.height, clip.width) != (32, 32):
+        m = model_shapes().get(clip.frames)
+        if (clip.height, clip.width) != (32, 32) or m is None:
             numbers += " (The course's model itself only takes 32 × 32 frames; these shapes follow its rules.)"
+        else:
+            numbers += (f" ✓ Read from the exported model, run on noise with onnxruntime: velocity {fmt(m['velocity'])}, "
+                        f"{m['blocks']} self-attention maps of {m['heads']} heads × {m['tokens'][0]} × {m['tokens'][0]}, "
+                        f"prompt {fmt(m['text'])}, decoded clip {fmt(m['video'])} (batch dimension left out). "
+                        "The encoder is not exported: generation never runs it.")
         return {"stage": f"<b>{self.sim.stage}.</b> {EXPLAIN[self.sim.stage]}", "numbers": numbers}
 
 
 def _count(shape) -> str:
     return "" if shape is None else f"{values(shape):,} → "
+
+
+def _shapes(stage: str, rule, measured: dict) -> str:
+    """A table cell: shape in → out by the rules, ✓ where the exported model gave exactly that."""
+    i, o = rule
+    text = f"{fmt(i)} → {fmt(o)}" if i else fmt(o)
+    if stage not in measured:
+        return text
+    return text + " ✓" if measured[stage] == rule else text + f"  (model: {fmt(measured[stage][1])})"
