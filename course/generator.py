@@ -60,6 +60,7 @@ class Generator(pn.custom.JSComponent):
     ort_url = param.String(default="static/ort/", doc="folder holding the vendored onnxruntime-web files")
     code_url = param.String(default="static/generator/", doc="folder holding web/generator/*.js")
     model_url = param.String(default="static/onnx/", doc="folder holding vocab.json and the ONNX files")
+    autorun = param.Boolean(default=False, doc="generate the prompt's clip as soon as the model is ready")
     debug = param.Boolean(default=False, doc="expose window.__generatorDebug (tests and benchmarks)")
 
     _esm = WEB_DIR / "generator.js"

@@ -60,7 +60,8 @@ STATIC = Runtime(link_suffix=".html", static_url="static", home="index.html", ge
 def _generator(runtime: Runtime, depth: int):
     from .generator import Generator
 
-    return Generator.for_depth(depth, runtime.generator_url, sizing_mode="stretch_width")
+    # The chapter opens with a clip already made: the reader sees the model work before touching it.
+    return Generator.for_depth(depth, runtime.generator_url, autorun=True, sizing_mode="stretch_width")
 
 
 # Live components are built per page, once the runtime and the page's depth are known: their asset

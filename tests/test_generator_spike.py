@@ -221,6 +221,29 @@ def test_timings_baseline_and_downloads(page, generator_url):
     assert watch.errors == [] and watch.outside == []
 
 
+def test_fifty_generations_in_a_row_keep_the_heap_flat(page, generator_url):
+    """No error over 50 generations with live previews, and the page's JS heap (after a garbage
+    collection) grows by less than 20% from the first generation to the last."""
+    watch, _ = open_generator(page, generator_url)
+    cdp = page.context.new_cdp_session(page)
+
+    def heap() -> int:
+        cdp.send("HeapProfiler.collectGarbage")
+        return cdp.send("Runtime.getHeapUsage")["usedSize"]
+
+    run = "s => window.__generatorDebug.generate({frames: 16, steps: 20, guidance: 3, seed: s, previewMs: 0})"
+    page.evaluate(run, 0)
+    before = heap()
+    for seed in range(1, 50):
+        result = page.evaluate(run, seed)
+        assert result["clips"]["spacetime"]["frames"] == 16
+    after = heap()
+    print(f"\nJS heap after 1 generation {before / 1e6:.2f} MB, after 50: {after / 1e6:.2f} MB")
+    assert after < 1.2 * before, (before, after)
+    assert "Done in" in page.locator(".gen .status").inner_text()
+    assert watch.errors == [] and watch.outside == []
+
+
 def test_hostile_and_empty_prompts_are_plain_text(page, generator_url):
     watch, _ = open_generator(page, generator_url)
     prompt = page.locator("#gen-prompt")

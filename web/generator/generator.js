@@ -239,6 +239,7 @@ export function render({ model, el }) {
     const panel = panels.get(message.model);
     panel.clip = { rgba: message.rgba, frames: message.frames, width: message.width, height: message.height };
     panel.final = true;
+    warmed.add(message.frames);
     panel.caption.textContent = `${LABELS[message.model]} — ${message.frames} frames in ${seconds(message.timings.totalMs)}`;
     ui.scrub.disabled = false; ui.play.disabled = false; ui.png.disabled = false; ui.gif.disabled = false;
     showFrame(0);
@@ -272,10 +273,15 @@ export function render({ model, el }) {
       fillVocabulary();
       ui.status.textContent = `Model ready (loaded in ${seconds(message.sessionMs)}). Type a prompt and press Generate.`;
       ui.go.disabled = false;
-      // The first run at a clip length is several times slower than the next: pay that now, in the
-      // worker, while the reader is still reading or typing.
-      worker.postMessage({ type: "warmup", frames: Number(ui.frames.value) });
       readyResolve(message);
+      if (model.autorun && !running) {
+        // A first clip for the prompt already in the box, so the chapter opens on a result.
+        generate().catch((err) => showError(`Generation failed: ${err.message}`));
+      } else {
+        // The first run at a clip length is several times slower than the next: pay that now, in
+        // the worker, while the reader is still reading or typing.
+        worker.postMessage({ type: "warmup", frames: Number(ui.frames.value) });
+      }
     } else if (message.type === "progress") onProgress(message);
     else if (message.type === "clip") onClip(message);
     else if (message.type === "done") onDone(message);

@@ -1,0 +1,106 @@
+"""Chapter 7 as a reader gets it: the built static site (and `panel serve`) with the committed
+model, in Chromium, with every request outside the site refused.
+
+The generator makes a first clip by itself when the chapter opens; a reader can then type a prompt
+and generate again. Whatever goes wrong with the model (no WebAssembly, a damaged file) shows a
+message in the generator and leaves the rest of the chapter, its quiz included, working.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from course.toc import load_chapters
+
+pytestmark = pytest.mark.browser
+CHAPTER = next(c for c in load_chapters() if any(s.component == "generator" for s in c.sections))
+FINAL_CAPTION = re.compile(r"Spacetime model — \d+ frames in ")
+
+
+def _url(base: str, runtime: str) -> str:
+    return f"{base}{CHAPTER.slug}.html" if runtime == "static" else f"{base}{CHAPTER.slug}"
+
+
+def _guard(page, base: str) -> list[str]:
+    """Refuse and record every request that leaves the site; record page errors too."""
+    origin = urlparse(base).netloc
+    problems: list[str] = []
+
+    def gate(route):
+        url = urlparse(route.request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.netloc != origin:
+            problems.append(f"request outside the site: {route.request.url}")
+            return route.abort()
+        return route.continue_()
+
+    page.context.route("**/*", gate)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return problems
+
+
+def _quiz_still_works(page) -> None:
+    radios = page.locator(".quiz input[type=radio]")
+    radios.first.wait_for(timeout=20_000)
+    radios.first.check()
+    expect(page.locator(".quiz .quiz-feedback")).to_have_text(re.compile(r"^(Right|Not quite)\."), timeout=5_000)
+
+
+def _canvas_has_picture(page) -> bool:
+    return page.locator("figure.spacetime canvas").evaluate(
+        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  let lo = 255, hi = 0; for (let i = 0; i < d.length; i += 4) { lo = Math.min(lo, d[i]); hi = Math.max(hi, d[i]); }
+                  return c.width === 32 && hi - lo > 40; }""")
+
+
+@pytest.mark.parametrize("runtime", ["static", "served"])
+def test_chapter_opens_on_a_generated_clip_and_generates_again(page, runtime, site_url, served_url):
+    base = site_url if runtime == "static" else served_url
+    problems = _guard(page, base)
+    page.goto(_url(base, runtime))
+    caption = page.locator("figure.spacetime figcaption")
+    expect(caption).to_have_text(FINAL_CAPTION, timeout=60_000)      # no click: the first clip makes itself
+    assert _canvas_has_picture(page)
+    page.locator("#gen-prompt").fill("a blue square sliding from right to left")
+    page.locator("select").first.select_option("8")
+    page.locator("button.go").click()
+    expect(caption).to_have_text(re.compile(r"Spacetime model — 8 frames in "), timeout=60_000)
+    expect(page.locator(".gen .status")).to_have_text(re.compile(r"^Done in "))
+    assert _canvas_has_picture(page)
+    _quiz_still_works(page)
+    assert problems == []
+
+
+def test_without_webassembly_the_generator_says_so_and_the_chapter_works(page, site_url):
+    problems = _guard(page, site_url)
+    page.add_init_script("delete window.WebAssembly")
+    page.goto(_url(site_url, "static"))
+    expect(page.locator(".gen .error")).to_have_text(re.compile("lacks WebAssembly"), timeout=30_000)
+    expect(page.locator("button.go")).to_be_disabled()
+    _quiz_still_works(page)
+    assert problems == []
+
+
+@pytest.mark.parametrize("damaged", ["denoiser_spacetime.onnx", "denoiser_spacetime.weights", "decoder.onnx"])
+def test_a_damaged_model_file_shows_a_message_and_the_chapter_works(page, site_url, damaged):
+    problems = _guard(page, site_url)
+    page.route(f"**/onnx/{damaged}", lambda route: route.fulfill(status=200, body=b"\x08\x07not a model" * 50))
+    page.goto(_url(site_url, "static"))
+    error = page.locator(".gen .error")
+    expect(error).to_have_text(re.compile("could not start.*damaged", re.S), timeout=30_000)
+    assert damaged in error.inner_text()
+    expect(page.locator("button.go")).to_be_disabled()
+    _quiz_still_works(page)
+    assert problems == []
+
+
+def test_a_missing_model_file_shows_a_message(page, site_url):
+    problems = _guard(page, site_url)
+    page.route("**/onnx/decoder.weights", lambda route: route.fulfill(status=404, body=b"not found"))
+    page.goto(_url(site_url, "static"))
+    expect(page.locator(".gen .error")).to_have_text(re.compile(r"decoder\.weights is missing \(HTTP 404\)"),
+                                                     timeout=30_000)
+    _quiz_still_works(page)
+    assert problems == []
