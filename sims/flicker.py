@@ -106,3 +106,80 @@ class Flicker(Sim):
     def true_motion(self) -> float:
         x, y = true_path()
         return float(np.mean(np.hypot(np.diff(x), np.diff(y))))
+
+
+# --- our trained model ----------------------------------------------------------------------------
+# The same comparison with the course's own two DiTs (model/onnx), run with onnxruntime when the page
+# is built (sims.model_clips caches the result). Same prompt, same seed, same starting noise for both:
+# the only difference is whether attention reaches across frames.
+REAL_PROMPT = "a red ball arcing from left to right"
+REAL_KINDS = ("per-frame", "spacetime")      # in the order of Flicker.clips()
+REAL_SEEDS = 4                               # one per value of the `seed` control
+REAL_VERSION = 1                             # bump to recompute the cached clips
+PALETTE_SIZE = 256                           # frames travel as uint8 colour indices: 1 kB per frame
+
+
+def palette_frames(videos: np.ndarray, size: int = PALETTE_SIZE, rounds: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """(..., H, W, 3) frames in [0, 1] -> (uint8 indices (..., H, W), palette (size, 3)).
+
+    A page ships a 32 x 32 frame as 1 kB of indices into one shared palette instead of 4 kB of RGBA;
+    the palette is a k-means fit (`rounds` Lloyd steps) to all the pixels, so the colours that occur
+    most are kept best.
+    """
+    pixels = videos.reshape(-1, 3).astype(np.float32)
+    rng = np.random.default_rng(0)
+    centres = pixels[rng.choice(len(pixels), size, replace=False)]
+    for _ in range(rounds + 1):
+        index = _nearest(pixels, centres)
+        counts = np.bincount(index, minlength=size)
+        sums = np.stack([np.bincount(index, pixels[:, c], minlength=size) for c in range(3)], axis=1)
+        used = counts > 0
+        centres[used] = sums[used] / counts[used, None]
+    return _nearest(pixels, centres).astype(np.uint8).reshape(videos.shape[:-1]), np.clip(centres, 0, 1)
+
+
+def _nearest(pixels: np.ndarray, centres: np.ndarray, chunk: int = 32768) -> np.ndarray:
+    """Index of the nearest centre for every pixel, a chunk at a time (memory stays small)."""
+    out = np.empty(len(pixels), np.int64)
+    c2 = (centres**2).sum(axis=1)
+    for i in range(0, len(pixels), chunk):
+        p = pixels[i:i + chunk]
+        out[i:i + chunk] = np.argmin(c2[None] - 2 * p @ centres.T, axis=1)
+    return out
+
+
+def hex_palette(palette: np.ndarray) -> list[str]:
+    return ["#%02x%02x%02x" % tuple(int(round(255 * c)) for c in rgb) for rgb in palette]
+
+
+def measure(video: np.ndarray, prompt_text: str) -> dict[str, float | np.ndarray]:
+    """The detector's readings of one clip (model.evaluate.score) plus the object's x per frame."""
+    from model.evaluate import detect, score
+    from model.text import parse_prompt
+
+    prompt = parse_prompt(prompt_text)
+    s = score(video, prompt)
+    return {"largest_jump": s.largest_jump, "smoothness": s.smoothness, "flicker": s.flicker, "drift": s.drift,
+            "presence": s.presence, "wrong_pixels": s.wrong_pixels,
+            "reappears": float("nan") if s.reappears is None else float(s.reappears),
+            "x": detect(video, prompt).centres[:, 0]}
+
+
+def _real_clips(sampler) -> dict[str, np.ndarray]:
+    videos = np.stack([np.stack([sampler.generate(REAL_PROMPT, frames=N_FRAMES, seed=seed, kind=kind).video
+                                 for seed in range(REAL_SEEDS)]) for kind in REAL_KINDS])   # (2, seeds, F, H, W, 3)
+    frames, palette = palette_frames(videos)
+    readings = [[measure(v, REAL_PROMPT) for v in per_kind] for per_kind in videos]
+    out = {"frames": frames, "palette": palette.astype(np.float32)}
+    for key in readings[0][0]:
+        out[key] = np.array([[r[key] for r in per_kind] for per_kind in readings], np.float32)
+    return out
+
+
+def real_clips() -> dict[str, np.ndarray]:
+    """Both models' clips of REAL_PROMPT for every seed, as palette frames, and their detector readings:
+    frames (2, seeds, F, 32, 32) uint8, palette (256, 3), and per (model, seed) largest_jump, smoothness,
+    flicker, drift, presence, wrong_pixels, x (F,) — model axis in REAL_KINDS order."""
+    from .model_clips import cached
+
+    return cached("flicker", REAL_VERSION, _real_clips)

@@ -210,3 +210,69 @@ class Permanence(Sim):
         """Indices of the frames the models generate (the rest are given)."""
         s = run(self.seed)[0]
         return np.setdiff1d(np.arange(N_FRAMES), given_frames(s))
+
+
+# --- our trained model ----------------------------------------------------------------------------
+# The course's two DiTs (model/onnx) on an occlusion prompt, run with onnxruntime when the page is built
+# and cached (sims.model_clips). Unlike the toy above, they are not handed any frames: each makes the
+# whole clip from the prompt, so the test is whether the object that goes behind the wall comes out.
+REAL_PROMPT = "a red ball sliding from left to right behind a wall"
+REAL_KINDS = ("per-frame", "spacetime")
+REAL_SHOWN_SEED = 0            # the clip on show
+REAL_SEEDS = 16                # the clips counted in the readouts (seeds 0 .. 15)
+REAL_VERSION = 1
+TELEPORT_PX = 5.0              # a jump between frames this large is a pop, not a slide (the ball moves ~1 px a frame)
+COLOUR_NAMES = ("none", "red", "green", "blue", "yellow")     # "none" first, then model.data.RGB's keys
+
+
+def dominant_colour(video: np.ndarray) -> str:
+    """The object colour (model.data.RGB) with the most pixels in these frames, or "none" below the
+    detector's minimum area per frame."""
+    from model.evaluate import MIN_AREA, colour_masks
+
+    counts = {name: int(mask.sum()) for name, mask in colour_masks(video).items()}
+    name = max(counts, key=counts.get)
+    return name if counts[name] >= MIN_AREA * len(video) else "none"
+
+
+def real_readings(video: np.ndarray) -> dict[str, float]:
+    """Per clip: the detector's verdict (reappears), presence, largest jump, and whether the colour that
+    comes out (last 30% of frames) is the colour that went in (first 30%)."""
+    from .flicker import measure
+
+    s = np.linspace(0, 1, len(video))
+    before, after = dominant_colour(video[s <= 0.3]), dominant_colour(video[s >= 0.7])
+    m = measure(video, REAL_PROMPT)
+    return {"reappears": m["reappears"], "presence": m["presence"], "largest_jump": m["largest_jump"],
+            "colour_kept": float(before == after != "none"),
+            "colour_after": float(COLOUR_NAMES.index(after))}
+
+
+def _real_clips(sampler) -> dict[str, np.ndarray]:
+    from .flicker import palette_frames
+
+    videos = np.stack([np.stack([sampler.generate(REAL_PROMPT, frames=N_FRAMES, seed=seed, kind=kind).video
+                                 for seed in range(REAL_SEEDS)]) for kind in REAL_KINDS])   # (2, seeds, F, H, W, 3)
+    frames, palette = palette_frames(videos[:, REAL_SHOWN_SEED])
+    readings = [[real_readings(v) for v in per_kind] for per_kind in videos]
+    out = {"frames": frames, "palette": palette.astype(np.float32)}
+    for key in readings[0][0]:
+        out[key] = np.array([[r[key] for r in per_kind] for per_kind in readings], np.float32)
+    return out
+
+
+def real_clips() -> dict[str, np.ndarray]:
+    """frames (2, F, 32, 32) uint8 of seed REAL_SHOWN_SEED with their palette (256, 3), and per (model,
+    seed) over REAL_SEEDS seeds: reappears, presence, largest_jump, colour_kept, colour_after (an index
+    into COLOUR_NAMES) — model axis in REAL_KINDS order."""
+    from .model_clips import cached
+
+    return cached("permanence", REAL_VERSION, _real_clips)
+
+
+def real_summary() -> dict[str, dict[str, int]]:
+    """Per model, over the REAL_SEEDS clips: how many come back out, keep their colour, pop (jump > TELEPORT_PX)."""
+    real = real_clips()
+    return {kind: {"reappears": int(real["reappears"][m].sum()), "colour_kept": int(real["colour_kept"][m].sum()),
+                   "pops": int((real["largest_jump"][m] > TELEPORT_PX).sum())}
+            for m, kind in enumerate(REAL_KINDS)}

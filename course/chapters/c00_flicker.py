@@ -1,5 +1,29 @@
 """Chapter 0: why running an image model once per frame does not make a video."""
 from course.content import Chapter, Choice, Quiz, Reference, Section
+from sims.flicker import REAL_KINDS, REAL_PROMPT, real_clips
+
+
+def _range(key: str, kind: str, scale: float = 1.0) -> str:
+    """'lo to hi' of one detector reading of our model's clips over the seeds."""
+    values = scale * real_clips()[key][REAL_KINDS.index(kind)]
+    return f"{values.min():.1f} to {values.max():.1f}"
+
+
+REAL_PARAGRAPH = f"""
+The stand-in is drawn by hand, so the lower half of the simulation runs the same experiment on the
+course's own trained models, the two small diffusion transformers of chapter 4: one whose attention
+reaches across the whole clip (teal) and one whose attention stays inside each short stretch of
+frames (orange), so that nothing ties one stretch to the next. Their clips were generated when this
+page was built, from the prompt "{REAL_PROMPT}", 24 frames each, with the same seed and therefore
+the same starting noise for both. The frame player and the `seed` move them too. Step through
+slowly: the teal ball follows one arc, while the orange ball lurches, in most seeds drops out of a
+few frames, and blotches of other colours come and go around it. The last readout measures both
+clips with the course's colour-based detector: over the four seeds, the per-frame clip's largest
+jump between two frames is {_range("largest_jump", "per-frame")} px, the spacetime clip's
+{_range("largest_jump", "spacetime")} px, and the background changes by {_range("flicker", "per-frame", 100)}%
+per frame against {_range("flicker", "spacetime", 100)}%. The real per-frame background is far steadier
+than the stand-in's, but its ball still jumps: the prompt is all its frames share.
+"""
 
 CHAPTER = Chapter(
     number=0,
@@ -52,7 +76,7 @@ how much its shading changes from one frame to the next, which is zero for teal.
 Before you change the `seed`, predict: will a different random draw ever give a smooth orange clip?
 Try all four. Each seed gives a new zigzag, while teal's path and its readout stay put, because
 nothing in the per-frame plan ties one frame to the next.
-""",
+""" + REAL_PARAGRAPH,
         ),
         Section(
             heading="Why it happens: no frame sees the others",

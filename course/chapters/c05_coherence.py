@@ -1,5 +1,28 @@
 """Chapter 5: how coherence and rough physics emerge from denoising real video."""
 from course.content import Chapter, Choice, Quiz, Reference, Section
+from sims.permanence import REAL_PROMPT, REAL_SEEDS, TELEPORT_PX, real_summary
+
+_COUNTS = real_summary()
+_LEAST_KEPT = min(c["colour_kept"] for c in _COUNTS.values())
+_KEPT = ("both models keep it in every seed" if _LEAST_KEPT == REAL_SEEDS
+         else f"both models keep it in at least {_LEAST_KEPT} of {REAL_SEEDS} seeds")
+
+REAL_PARAGRAPH = f"""
+The lower half of the simulation puts the course's own two trained models in front of a wall. There
+is one difference from the experiment above: nothing is given. Each model makes all 24 frames from
+the prompt "{REAL_PROMPT}", and the frame player steps through both clips, made from the same
+starting noise. The last readout counts what the detector finds over {REAL_SEEDS} seeds of that
+prompt: whether the ball comes back out, whether it has the same colour after the wall as before,
+and whether it *pops*, jumping more than {TELEPORT_PX:.0f} px between two frames, when a ball that
+crosses the frame in 24 frames moves about one pixel per frame. The spacetime model brings the ball out in
+{_COUNTS["spacetime"]["reappears"]} of {REAL_SEEDS} seeds, and it pops in {_COUNTS["spacetime"]["pops"]}: it
+slides. The per-frame model also gets a red ball out on the far side in {_COUNTS["per-frame"]["reappears"]} of
+{REAL_SEEDS},
+since every one of its frames is told "red ball, left to right", but its ball pops in
+{_COUNTS["per-frame"]["pops"]} of {REAL_SEEDS}, from one place to another on the way, because no frame
+knows where the one before put it. Keeping the colour is the easy part ({_KEPT}), because the
+prompt names it; keeping the place is what takes attention across frames.
+"""
 
 CHAPTER = Chapter(
     number=5,
@@ -85,7 +108,7 @@ The per-frame model has no object for 12 frames, then produces a pink square, wh
 out at almost the right place (0.31 px off): the right position, the wrong object. Try the other
 seeds: sometimes the per-frame object comes out a frame or two early or late and more than 2 px
 away, sometimes it even has the right shape, but in none of them is it the object that went in.
-""",
+""" + REAL_PARAGRAPH,
         ),
         Section(
             heading="World-model behaviour at scale",

@@ -1,18 +1,24 @@
 """View of sims.permanence: both models' clips at the chosen frame, the object's x against frame for
-the real clip and both models, and the identity and tracking readouts."""
+the real clip and both models, and the identity and tracking readouts; then our trained model's two DiTs
+on an occlusion prompt (real clips computed at build time, sims.permanence.real_clips)."""
 from __future__ import annotations
 
 import numpy as np
 import panel as pn
 from bokeh.core.properties import value
+from bokeh.models import LinearColorMapper
 
 from ..colors import INK, MUTED, ORANGE, TEAL
-from ..permanence import (CANVAS, COLOURS, FLOOR, N_FRAMES, ON_TRACK_PX, WALL, WALL_TOP, Y, Permanence, Result,
-                          Scene, errors, given_frames, hidden, on_track, outline, run)
+from ..flicker import PALETTE_SIZE, hex_palette
+from ..permanence import (CANVAS, COLOURS, COLOUR_NAMES, FLOOR, N_FRAMES, ON_TRACK_PX, REAL_KINDS, REAL_PROMPT,
+                          REAL_SEEDS, REAL_SHOWN_SEED, TELEPORT_PX, WALL, WALL_TOP, Y, Permanence, Result, Scene,
+                          errors, given_frames, hidden, on_track, outline, real_clips, real_summary, run)
 from .base import SimView, current_frame_markers, picture_figure, small_figure, small_legend
+from .flicker import real_pair_figure
 
 SKY, GROUND, WALL_FILL = "#eef2f6", "#c9c2b4", "#8d99a6"
 MODELS = (("per_frame", "Per-frame model", ORANGE), ("spacetime", "Spacetime model", TEAL))
+OFF_CANVAS = -10.0 * CANVAS     # where the real frames not on show wait
 
 
 class PermanenceView(SimView):
@@ -73,7 +79,51 @@ class PermanenceView(SimView):
         self.readout("frame")
         self.readout("identity")
         self.readout("error")
-        return pictures + [traj]
+        self.readout("real")
+        self.readout("real_seeds")
+        return pictures + [traj] + self._build_real()
+
+    # -- our trained model -------------------------------------------------------------------------
+    def _build_real(self):
+        real = real_clips()
+        mapper = LinearColorMapper(palette=hex_palette(real["palette"]), low=-0.5, high=PALETTE_SIZE - 0.5)
+        # Every frame ships once; the frame control only moves them (x), as in the flicker view.
+        # Rows flipped: the clip's row 0 is its top, a Bokeh image's row 0 its bottom.
+        self._real_images = {kind: [np.ascontiguousarray(f[::-1]) for f in real["frames"][m]]
+                             for m, kind in enumerate(REAL_KINDS)}
+        sources = {kind: self.source(f"real_{kind.replace('-', '_')}", image=[], x=[], y=[]) for kind in REAL_KINDS}
+        return [real_pair_figure(f"Our trained model: the occlusion prompt, seed {REAL_SHOWN_SEED}", mapper, sources)]
+
+    def _real_data(self) -> dict[str, dict]:
+        x = np.where(np.arange(N_FRAMES) == self.sim.frame, 0.0, OFF_CANVAS)
+        return {f"real_{kind.replace('-', '_')}": {"image": images, "x": x, "y": np.zeros(N_FRAMES)}
+                for kind, images in self._real_images.items()}
+
+    @staticmethod
+    def _real_readouts() -> dict[str, str]:
+        real, seed = real_clips(), REAL_SHOWN_SEED
+
+        def pair(fmt):
+            return " · ".join(f"<b style='color:{ORANGE if kind == 'per-frame' else TEAL}'>{kind} {fmt(m)}</b>"
+                              for m, kind in enumerate(REAL_KINDS))
+
+        yes = lambda v: "yes" if v else "no"  # noqa: E731
+        shown = (f"<b>Our trained model</b>, prompt “{REAL_PROMPT}”, seed {seed}: each DiT makes all "
+                 f"{N_FRAMES} frames from the prompt, nothing given. Comes back out after the wall: "
+                 + pair(lambda m: yes(real["reappears"][m, seed]))
+                 + ". Colour after the wall: "
+                 + pair(lambda m: COLOUR_NAMES[int(real["colour_after"][m, seed])])
+                 + ". Largest jump between frames: "
+                 + pair(lambda m: f"{real['largest_jump'][m, seed]:.1f} px") + ".")
+        summary = real_summary()
+        counts = (f"Over seeds 0 to {REAL_SEEDS - 1} of the same prompt: comes back out in "
+                  + pair(lambda m: f"{summary[REAL_KINDS[m]]['reappears']} of {REAL_SEEDS}")
+                  + "; same colour before and after the wall in "
+                  + pair(lambda m: f"{summary[REAL_KINDS[m]]['colour_kept']} of {REAL_SEEDS}")
+                  + f"; the ball pops (jumps more than {TELEPORT_PX:.0f} px between two frames) in "
+                  + pair(lambda m: f"{summary[REAL_KINDS[m]]['pops']} of {REAL_SEEDS}")
+                  + ". (The course's detector, model/evaluate.py.)")
+        return {"real": shown, "real_seeds": counts}
 
     @staticmethod
     def _object(result: Result, i: int) -> dict:
@@ -101,6 +151,7 @@ class PermanenceView(SimView):
             "paths": {"frame": np.arange(N_FRAMES, dtype=float), "true": s.x(), "per_frame": pf.x,
                       "spacetime": st.x},
             "now": {"frame": np.array([float(i)]), "per_frame": pf.x[i:i + 1], "spacetime": st.x[i:i + 1]},
+            **self._real_data(),
         }
 
     def readouts(self):
@@ -130,7 +181,7 @@ class PermanenceView(SimView):
                  f"mean position error {self._mean(pf, s, gen)}, and no object at all in "
                  f"{int(np.isnan(pf.x[gen]).sum())} frames. (On track: the same object within "
                  f"{ON_TRACK_PX:.0f} px of the real one.)")
-        return {"frame": frame, "identity": identity, "error": error}
+        return {"frame": frame, "identity": identity, "error": error, **self._real_readouts()}
 
     @staticmethod
     def _says(result: Result, s: Scene, i: int) -> str:
