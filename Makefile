@@ -49,8 +49,9 @@ build-site: setup web-deps  ## Write the static site to site/ (upload that folde
 site-serve: build-site  ## Build, then serve site/ on http://localhost:8000 to check it
 	cd site && ../$(PY) -m http.server 8000
 
-bench: setup-dev browser  ## Benchmarks: time to interactive per chapter, page weight, site size, build time
+bench: setup-dev browser web-deps  ## Benchmarks: chapters (interactive, weight, build) and the in-browser generator
 	$(PY) -m export.bench
+	$(PY) -m export.bench_generator
 
 $(VENV)/.installed-train: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e ".[train]"

@@ -76,8 +76,22 @@ class Generator(pn.custom.JSComponent):
     @classmethod
     def for_depth(cls, depth: int, static_url: str = "static", **params) -> "Generator":
         """A generator on a page `depth` folders below the site root, assets under `static_url`."""
-        up = "../" * depth + static_url.rstrip("/") + "/"
-        return cls(ort_url=up + "ort/", code_url=up + "generator/", model_url=up + "onnx/", **params)
+        return cls(**asset_urls(depth, static_url), **params)
+
+
+def asset_urls(depth: int, static_url: str = "static") -> dict[str, str]:
+    """The three folder URLs, relative to a page `depth` folders below the site root."""
+    up = "../" * depth + static_url.rstrip("/") + "/"
+    return {"ort_url": up + "ort/", "code_url": up + "generator/", "model_url": up + "onnx/"}
+
+
+def early_start(depth: int, static_url: str = "static") -> dict[str, str]:
+    """What the page template's early-start script needs (see templates/page.html): the worker,
+    onnxruntime's entry and the ONNX folder, as page-relative URLs that resolve exactly as the
+    component's own (import map and model_url) do, so the component can adopt that worker."""
+    urls = asset_urls(depth, static_url)
+    return {"worker": _folder(urls["code_url"]) + "worker.js", "ort": _folder(urls["ort_url"]) + ORT_ENTRY,
+            "model": urls["model_url"]}
 
 
 def _folder(url: str) -> str:

@@ -161,6 +161,15 @@ def root_name(label: str) -> str:
     return f"course-{label}"
 
 
+def _early_start(page: Page, runtime: Runtime, depth: int) -> dict | None:
+    """URLs for the template to start the generator's worker early, on pages that have one."""
+    if not any(label == "generator" for label, _ in page.roots()):
+        return None
+    from .generator import early_start
+
+    return early_start(depth, runtime.generator_url)
+
+
 def template_variables(page: Page, chapters: list[Chapter], runtime: Runtime, depth: int = 0) -> dict:
     """Everything the chrome template needs. `depth` is how many folders below the site root the page is."""
     up = "../" * depth
@@ -183,6 +192,7 @@ def template_variables(page: Page, chapters: list[Chapter], runtime: Runtime, de
         "next": entry(page.next) if page.next else None,
         "blocks": blocks,
         "bare": page.bare,
+        "generator_early": _early_start(page, runtime, depth),
         "embeds": [{"name": s, "href": up + runtime.embed_href(s), "height": EMBED_HEIGHT,
                     "example_query": f"?{first_control(s)}=2"} for s in page.embeds],
     }

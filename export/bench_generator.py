@@ -9,7 +9,9 @@ denoiser call on a batch of two (prompt + null prompt for guidance), then the de
 Reported, as medians over --runs generations after one warm-up per length:
   * session start: creating the spacetime denoiser and decoder sessions (browser: fetch included);
   * generation time for 8, 16 and 32 frames, and the browser/Python ratio;
-  * the 16-frame time with the live preview on, as a reader sees it.
+  * the 16-frame time with the live preview on, as a reader sees it;
+  * chapter 7 of the built site, cold: time until its first clip (made without a click) is on screen;
+  * the page's JS heap after the first and the 50th generation in a row.
 The machine is shared and noisy: compare ratios from one run, not numbers across runs.
 
     python -m export.bench_generator [--runs 5] [--frames 8 16 32]
@@ -76,6 +78,73 @@ def browser_times(frames_list: list[int], runs: int) -> dict:
     return out
 
 
+def first_clip_times(runs: int, marks: list | None = None) -> list[float]:
+    """ms from navigation to chapter 7's first finished clip on screen, cold, on the built site."""
+    from playwright.sync_api import sync_playwright
+
+    from course.toc import load_chapters
+    from export.site import build
+
+    chapter = next(c for c in load_chapters() if any(s.component == "generator" for s in c.sections))
+    times, marks = [], marks if marks is not None else []
+    with tempfile.TemporaryDirectory() as tmp:
+        build(Path(tmp) / "site", log=lambda *_: None)
+        url, server = serve(Path(tmp) / "site")
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+                for _ in range(runs):
+                    context = browser.new_context()          # cold: nothing cached
+                    page = context.new_page()
+                    page.goto(f"{url}{chapter.slug}.html")
+                    # the component lives in a shadow root, which locators (unlike querySelector) pierce
+                    page.locator("figure.spacetime figcaption").filter(has_text=" frames in ").wait_for(timeout=60_000)
+                    times.append(page.evaluate("performance.now()"))
+                    marks.append(page.evaluate(
+                        "[['generator-early-start', 'generator-start'], ['generator-ready']].map(names => "
+                        "performance.getEntriesByName(names.find(n => performance.getEntriesByName(n).length))[0].startTime)"))
+                    context.close()
+                browser.close()
+        finally:
+            server.shutdown()
+    return times
+
+
+def heap_over_generations(count: int = 50) -> tuple[float, float]:
+    """The page's JS heap (MB, after a GC) after the first and the last of `count` generations."""
+    from playwright.sync_api import sync_playwright
+
+    from course.generator import Generator
+    from export import generator_page
+
+    run = "s => window.__generatorDebug.generate({frames: 16, steps: %d, guidance: %s, seed: s})" % (STEPS, GUIDANCE)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = generator_page.build(Path(tmp) / "site", ONNX_DIR, {"index.html": Generator(debug=True)})
+        url, server = serve(site)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+                page = browser.new_page()
+                page.goto(url + "index.html")
+                page.wait_for_function("window.__generatorDebug !== undefined", timeout=60_000)
+                page.evaluate("window.__generatorDebug.ready")
+                cdp = page.context.new_cdp_session(page)
+
+                def heap() -> float:
+                    cdp.send("HeapProfiler.collectGarbage")
+                    return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
+
+                page.evaluate(run, 0)
+                first = heap()
+                for seed in range(1, count):
+                    page.evaluate(run, seed)
+                last = heap()
+                browser.close()
+        finally:
+            server.shutdown()
+    return first, last
+
+
 def python_times(frames_list: list[int], runs: int) -> dict:
     sampler = OrtSampler(threads=1)
     sampler.session("spacetime"), sampler.session("decoder")
@@ -114,6 +183,15 @@ def main(argv=None) -> int:
     python = python_times(args.frames, args.runs)
     browser = browser_times(args.frames, args.runs)
     print(report(browser, python, args.frames))
+    marks: list = []
+    first = first_clip_times(args.runs, marks)
+    print(f"Chapter 7, cold: first finished clip on screen {statistics.median(first):.0f} ms after navigation "
+          f"(median of {len(first)}; range {min(first):.0f}-{max(first):.0f} ms); the generator started at "
+          f"{statistics.median(m[0] for m in marks):.0f} ms and its model was ready at "
+          f"{statistics.median(m[1] for m in marks):.0f} ms")
+    before, after = heap_over_generations(50)
+    print(f"50 generations in a row (16 frames, live preview on): JS heap {before:.2f} MB after the first, "
+          f"{after:.2f} MB after the last ({100 * (after / before - 1):+.1f}%)")
     return 0
 
 

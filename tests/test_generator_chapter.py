@@ -65,9 +65,14 @@ def test_chapter_opens_on_a_generated_clip_and_generates_again(page, runtime, si
     assert _canvas_has_picture(page)
     page.locator("#gen-prompt").fill("a blue square sliding from right to left")
     page.locator("select").first.select_option("8")
+    # The page must stay responsive while the model runs: record the main thread's long tasks.
+    page.evaluate("""() => { window.__longTasks = [];
+        new PerformanceObserver(list => list.getEntries().forEach(e => window.__longTasks.push(e.duration)))
+          .observe({entryTypes: ['longtask']}); }""")
     page.locator("button.go").click()
     expect(caption).to_have_text(re.compile(r"Spacetime model — 8 frames in "), timeout=60_000)
     expect(page.locator(".gen .status")).to_have_text(re.compile(r"^Done in "))
+    assert max(page.evaluate("window.__longTasks"), default=0) < 200, "the main thread froze while generating"
     assert _canvas_has_picture(page)
     _quiz_still_works(page)
     assert problems == []

@@ -273,6 +273,7 @@ export function render({ model, el }) {
       fillVocabulary();
       ui.status.textContent = `Model ready (loaded in ${seconds(message.sessionMs)}). Type a prompt and press Generate.`;
       ui.go.disabled = false;
+      performance.mark("generator-ready");
       readyResolve(message);
       if (model.autorun && !running) {
         // A first clip for the prompt already in the box, so the chapter opens on a result.
@@ -311,13 +312,28 @@ export function render({ model, el }) {
     const ortUrl = resolveModule("onnxruntime-web");
     const workerUrl = resolveModule("course-generator/worker.js");
     const modelUrl = new URL(model.model_url, document.baseURI).href;
-    worker = new Worker(workerUrl, { type: "module", name: "course-generator" });
-    worker.onmessage = onMessage;
-    worker.onerror = (event) => {
+    performance.mark("generator-start");          // marks for the benchmark's timeline
+    const onWorkerError = (event) => {
       event.preventDefault();
       onMessage({ data: { type: "error", id: running?.id ?? null, stage: vocab ? "generate" : "init",
                           message: event.message || "the generator's worker script failed to load" } });
     };
+    // The chapter page may have started this very worker already (templates/page.html): take it
+    // over, with whatever it has said so far, instead of loading everything a second time.
+    const early = globalThis.__courseGeneratorEarly;
+    if (early && !early.taken && early.workerUrl === workerUrl && early.ortUrl === ortUrl && early.modelUrl === modelUrl) {
+      early.taken = true;
+      worker = early.worker;
+      worker.onmessage = onMessage;
+      worker.onerror = onWorkerError;
+      early.messages.forEach(onMessage);
+      early.errors.forEach(onWorkerError);
+      performance.mark("generator-adopted-early-worker");
+      return;
+    }
+    worker = new Worker(workerUrl, { type: "module", name: "course-generator" });
+    worker.onmessage = onMessage;
+    worker.onerror = onWorkerError;
     worker.postMessage({ type: "init", ortUrl, modelUrl });
   }
 
