@@ -60,6 +60,7 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
 
     from model import weights
     from model.data import FRAME_CHOICES
+    from model.dit import Attention
     from model.sample import DEFAULT_GUIDANCE, DEFAULT_STEPS, STEP_RANGE, GUIDANCE_RANGE
     from model.text import NULL, PAD, PROMPT_TOKENS, VOCAB, WORD_ID
 
@@ -73,6 +74,9 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
     example = (torch.randn(2, c, 4, 8, 8), torch.rand(2), torch.zeros(2, PROMPT_TOKENS, dtype=torch.int64))
     for kind, name in FILES.items():
         dit, _ = weights.load_dit(kind, wdir)
+        for module in dit.modules():    # spelled-out attention: fewer ops for the browser (model/dit.py)
+            if isinstance(module, Attention):
+                module.explicit = True
         t0 = time.perf_counter()
         _export(dit, example, ["latent", "t", "ids"], ["velocity"],
                 {"latent": {0: batch, 2: slices}, "t": {0: batch}, "ids": {0: batch}}, out / name)

@@ -65,15 +65,21 @@ class Attention(nn.Module):
         self.out = nn.Linear(width, width)
         self.record = False
         self.weights: torch.Tensor | None = None
+        # Spelled-out attention instead of F.scaled_dot_product_attention: the same numbers (to
+        # float rounding), but the ONNX exporter turns SDPA into a dozen shape ops per call that
+        # cost the browser's one wasm thread more than the maths. export/onnx_model.py sets it.
+        self.explicit = False
 
     def forward(self, x: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
         b, n, d = x.shape
         ctx = x if context is None else context
         q = self.q(x).reshape(b, n, self.heads, -1).transpose(1, 2)
         k, v = self.kv(ctx).reshape(b, -1, 2, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
-        if self.record:
-            self.weights = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d // self.heads), dim=-1)
-            out = self.weights @ v
+        if self.record or self.explicit:
+            weights = torch.softmax((q * (1 / math.sqrt(d // self.heads))) @ k.transpose(-1, -2), dim=-1)
+            if self.record:
+                self.weights = weights
+            out = weights @ v
         else:
             out = F.scaled_dot_product_attention(q, k, v)
         return self.out(out.transpose(1, 2).reshape(b, n, d))

@@ -221,6 +221,20 @@ def test_timings_baseline_and_downloads(page, generator_url):
     assert watch.errors == [] and watch.outside == []
 
 
+def test_progress_shows_step_tokens_time_and_a_live_preview(page, generator_url):
+    watch, _ = open_generator(page, generator_url)
+    result = page.evaluate("() => window.__generatorDebug.generate({frames: 16, steps: 20, guidance: 3, seed: 2,"
+                           " previewMs: 0})")
+    progress = result["progress"]
+    assert [p["step"] for p in progress] == list(range(1, 21))
+    assert {p["tokens"] for p in progress} == {64}                  # 4 latent slices x 16 patches
+    assert all(b["elapsedMs"] >= a["elapsedMs"] for a, b in zip(progress, progress[1:]))
+    assert progress[4]["status"].startswith("Spacetime model: step 5 of 20 · 64 spacetime patches · ")
+    previews = [p for p in progress if p["preview"]]
+    assert previews and all("current guess at step" in p["caption"] for p in previews)
+    assert watch.errors == []
+
+
 def test_fifty_generations_in_a_row_keep_the_heap_flat(page, generator_url):
     """No error over 50 generations with live previews, and the page's JS heap (after a garbage
     collection) grows by less than 20% from the first generation to the last."""

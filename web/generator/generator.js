@@ -232,7 +232,8 @@ export function render({ model, el }) {
       showFrame(player.frame);
     }
     pending.get(message.id)?.result.progress.push({ model: message.model, step: message.step,
-      steps: message.steps, tokens: message.tokens, elapsedMs: message.elapsedMs });
+      steps: message.steps, tokens: message.tokens, elapsedMs: message.elapsedMs, preview: Boolean(message.preview),
+      status: ui.status.textContent, caption: panels.get(message.model).caption.textContent });
   }
 
   function onClip(message) {

@@ -178,7 +178,9 @@ async function generate(request) {
     const denoiser = await session(kind);
     const kindStarted = performance.now();
     const pairDims = [2, ...shape.dims.slice(1)];
-    let lastPreview = -Infinity;
+    // The first preview waits previewMs too: after one step the estimate is mostly blur, and a
+    // decoder run then would cost a short clip a sixth of its time.
+    let lastPreview = previewMs > 0 ? performance.now() : -Infinity;
     let previewCost = 0;                         // ms the last preview decode took
     let stepMs = 0;
     const velocity = async (latent2, t2, ids2) => {
