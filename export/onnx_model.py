@@ -60,7 +60,7 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
 
     from model import weights
     from model.data import FRAME_CHOICES
-    from model.dit import Attention
+    from model.dit import PATCH, Attention
     from model.sample import DEFAULT_GUIDANCE, DEFAULT_STEPS, STEP_RANGE, GUIDANCE_RANGE
     from model.text import NULL, PAD, PROMPT_TOKENS, VOCAB, WORD_ID
 
@@ -86,7 +86,7 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
             out / "decoder.onnx")
     meta = {
         "vocab": list(VOCAB), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": PROMPT_TOKENS,
-        "latent_channels": c, "latent_side": 8, "frames_per_slice": 4, "frame_choices": list(FRAME_CHOICES),
+        "latent_channels": c, "latent_side": 8, "frames_per_slice": 4, "patch": PATCH, "frame_choices": list(FRAME_CHOICES),
         "steps": {"default": DEFAULT_STEPS, "min": STEP_RANGE[0], "max": STEP_RANGE[1]},
         "guidance": {"default": DEFAULT_GUIDANCE, "min": GUIDANCE_RANGE[0], "max": GUIDANCE_RANGE[1]},
         "files": {"spacetime": FILES["spacetime"], "per-frame": FILES["per-frame"], "decoder": "decoder.onnx"},

@@ -149,7 +149,7 @@ def _real_sweep(sampler) -> dict[str, np.ndarray]:
     from model.evaluate import score
     from model.text import parse_prompt
 
-    from .flicker import palette_frames
+    from .palette import palette_frames
 
     prompt, ws = parse_prompt(REAL_PROMPT), REAL_W_VALUES
     adherent = np.zeros((len(ws), REAL_SEEDS), np.float32)

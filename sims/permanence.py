@@ -249,7 +249,7 @@ def real_readings(video: np.ndarray) -> dict[str, float]:
 
 
 def _real_clips(sampler) -> dict[str, np.ndarray]:
-    from .flicker import palette_frames
+    from .palette import palette_frames
 
     videos = np.stack([np.stack([sampler.generate(REAL_PROMPT, frames=N_FRAMES, seed=seed, kind=kind).video
                                  for seed in range(REAL_SEEDS)]) for kind in REAL_KINDS])   # (2, seeds, F, H, W, 3)

@@ -4,7 +4,7 @@ views ship the real frames and show the right one for the controls."""
 import numpy as np
 import pytest
 
-from sims import flicker, guidance, model_clips
+from sims import flicker, guidance, model_clips, palette
 from sims import permanence as pm
 
 pytest.importorskip("onnxruntime")
@@ -21,17 +21,17 @@ def test_palette_frames_round_trip_closely():
     rng = np.random.default_rng(0)
     video = np.clip(rng.normal(0.5, 0.2, (3, 8, 8, 3)), 0, 1).astype(np.float32)
     video[:, :4] = [0.9, 0.1, 0.1]                              # a flat red half is kept exactly
-    index, palette = flicker.palette_frames(video, size=32)
-    assert index.shape == (3, 8, 8) and index.dtype == np.uint8 and palette.shape == (32, 3)
-    np.testing.assert_allclose(palette[index[:, :4]], video[:, :4], atol=1e-6)
-    assert np.abs(palette[index] - video).mean() < 0.1
+    index, colours = palette.palette_frames(video, size=32)
+    assert index.shape == (3, 8, 8) and index.dtype == np.uint8 and colours.shape == (32, 3)
+    np.testing.assert_allclose(colours[index[:, :4]], video[:, :4], atol=1e-6)
+    assert np.abs(colours[index] - video).mean() < 0.1
 
 
 # -- flicker -----------------------------------------------------------------------------------------
 def test_flicker_real_clips_have_the_right_shapes():
     real = flicker.real_clips()
     assert real["frames"].shape == (2, flicker.REAL_SEEDS, flicker.N_FRAMES, SIDE, SIDE)
-    assert real["frames"].dtype == np.uint8 and real["palette"].shape == (flicker.PALETTE_SIZE, 3)
+    assert real["frames"].dtype == np.uint8 and real["palette"].shape == (palette.PALETTE_SIZE, 3)
     assert real["x"].shape == (2, flicker.REAL_SEEDS, flicker.N_FRAMES)
     assert flicker.REAL_SEEDS == len(flicker.Flicker().control_values("seed"))
 

@@ -14,6 +14,7 @@ from bokeh.palettes import Greys256
 
 from ..colors import INK, MUTED, ORANGE, TEAL
 from ..compression import SHOWN, Compression, box_faces, examples
+from ..palette import hex_palette, palette_frames
 from .base import SimView, small_figure
 
 # The real-clip figure, in data units of one pixel: frames side by side in groups of 4 (one latent
@@ -133,28 +134,6 @@ def real_pictures() -> tuple[list[str], np.ndarray]:
     """The shown clip and its decoding as palette indices: (palette, (2, F, H, W) uint8, rows bottom-up)."""
     ex = examples()
     video, decoded = ex["video"][SHOWN], ex["decoded"][SHOWN]
-    palette, indices = quantise(np.concatenate([video, decoded]).reshape(-1, 3))
-    return palette, indices.reshape(2, *video.shape[:3])[:, :, ::-1]
-
-
-def quantise(pixels: np.ndarray, colours: int = 255, iterations: int = 12) -> tuple[list[str], np.ndarray]:
-    """A palette of `colours` hex colours fitted to (n, 3) uint8 pixels by k-means, and each pixel's index.
-
-    Deterministic: starts from evenly spaced distinct colours in order of brightness."""
-    distinct, inverse, counts = np.unique(pixels, axis=0, return_inverse=True, return_counts=True)
-    inverse = inverse.ravel()
-    if len(distinct) <= colours:
-        centres = distinct.astype(float)
-    else:
-        order = np.argsort(distinct.astype(float) @ [0.299, 0.587, 0.114], kind="stable")
-        centres = distinct[order[np.linspace(0, len(order) - 1, colours).astype(int)]].astype(float)
-        points = distinct.astype(float)
-        for _ in range(iterations):
-            nearest = ((points[:, None] - centres[None]) ** 2).sum(-1).argmin(axis=1)
-            for k in range(colours):                  # weighted by how often each colour occurs
-                mine = nearest == k
-                if mine.any():
-                    centres[k] = np.average(points[mine], axis=0, weights=counts[mine])
-    nearest = ((distinct.astype(float)[:, None] - centres[None]) ** 2).sum(-1).argmin(axis=1)
-    rgb = np.clip(np.round(centres), 0, 255).astype(int)
-    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb], nearest[inverse].astype(np.uint8)
+    pixels = np.stack([video, decoded]).astype(np.float32) / 255     # both stored as uint8
+    indices, palette = palette_frames(pixels, size=255)
+    return hex_palette(palette), indices[:, :, ::-1]

@@ -10,8 +10,9 @@ from bokeh.models import LinearColorMapper, Range1d
 from bokeh.transform import dodge, linear_cmap
 
 from ..colors import MUTED, ORANGE, TEAL
-from ..flicker import (CANVAS, N_FRAMES, PALETTE_SIZE, REAL_KINDS, REAL_PROMPT, Clip, Flicker, background_flicker,
-                       hex_palette, mean_jump, real_clips, true_path)
+from ..palette import PALETTE_SIZE, hex_palette
+from ..flicker import (CANVAS, N_FRAMES, REAL_KINDS, REAL_PROMPT, Clip, Flicker, background_flicker,
+                       mean_jump, real_clips, true_path)
 from .base import SimView, current_frame_markers, picture_figure, small_figure, small_legend
 
 HUE_LOW, HUE_HIGH = 0.40, 0.76

@@ -7,7 +7,7 @@ import numpy as np
 from bokeh.models import LinearColorMapper, Range1d
 
 from ..colors import INK, MUTED, ORANGE, TEAL
-from ..flicker import PALETTE_SIZE, hex_palette
+from ..palette import PALETTE_SIZE, hex_palette
 from ..guidance import (CENTRES, CLASS_NAMES, REAL_PROMPT, REAL_SEEDS, REAL_SHOWN, REAL_W_VALUES, SIGMA, TYPICAL_REAL,
                         Guidance, adherence, diversity, real_sweep, sample, typical)
 from .base import SimView, picture_figure, small_figure, small_legend

@@ -9,7 +9,7 @@ from bokeh.core.properties import value
 from bokeh.models import LinearColorMapper
 
 from ..colors import INK, MUTED, ORANGE, TEAL
-from ..flicker import PALETTE_SIZE, hex_palette
+from ..palette import PALETTE_SIZE, hex_palette
 from ..permanence import (CANVAS, COLOURS, COLOUR_NAMES, FLOOR, N_FRAMES, ON_TRACK_PX, REAL_KINDS, REAL_PROMPT,
                           REAL_SEEDS, REAL_SHOWN_SEED, TELEPORT_PX, WALL, WALL_TOP, Y, Permanence, Result, Scene,
                           errors, given_frames, hidden, on_track, outline, real_clips, real_summary, run)

@@ -6,7 +6,7 @@
 // (calling onnxruntime-web), in Node, or against a stub in a test.
 
 const WORD = /[a-z]+/g;
-export const PATCH = 2;  // spatial patch side of the DiT (model/dit.py): 8x8 latent -> 16 tokens a slice
+export const PATCH = 2;  // spatial patch side of the DiT (model/dit.py), when vocab.json predates its "patch"
 
 /** Words and ids the model reads from `text`, following model/text.py `tokenize`.
  *  Returns {ids, known, unknown, dropped, unconditional}; ids always has `prompt_tokens` entries. */
@@ -58,7 +58,7 @@ export function latentShape(vocab, frames) {
   const side = vocab.latent_side;
   return { dims: [1, vocab.latent_channels, slices, side, side],
            size: vocab.latent_channels * slices * side * side,
-           tokens: slices * (side / PATCH) ** 2 };
+           tokens: slices * (side / (vocab.patch ?? PATCH)) ** 2 };
 }
 
 /** Noise levels from 1 to 0 in `steps` equal steps, rounded to float32 like np.linspace(..., dtype=float32). */
