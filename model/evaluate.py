@@ -51,6 +51,7 @@ class Track:
     centres: np.ndarray          # (F, 2) centroid (nan where absent)
     wrong_pixels: float          # mean pixels per frame in another object colour
     flicker: float               # mean |frame_t - frame_t-1| over background pixels
+    pair_flicker: np.ndarray     # (F-1,) the same for each pair of consecutive frames
     drift: float                 # mean change of the background's average colour between frames
 
 
@@ -70,11 +71,13 @@ def detect(video: np.ndarray, prompt: Prompt) -> Track:
     background = ~(near[1:] | near[:-1])
     change = np.abs(video[1:] - video[:-1]).mean(axis=-1)
     flicker = float((change * background).sum() / max(background.sum(), 1))
+    pair_flicker = (change * background).sum(axis=(1, 2)) / np.maximum(background.sum(axis=(1, 2)), 1)
     # The background's average colour per frame pair: the decoder's pixel noise averages out, a
     # background that shifts as a whole (what a model without attention across time does) does not.
     drift = [np.abs(video[t + 1][m].mean(axis=0) - video[t][m].mean(axis=0)).mean()
              for t, m in enumerate(background) if m.any()]
-    return Track(present, centres, float(others.sum(axis=0).mean()), flicker, float(np.mean(drift)) if drift else 0.0)
+    return Track(present, centres, float(others.sum(axis=0).mean()), flicker, pair_flicker,
+                 float(np.mean(drift)) if drift else 0.0)
 
 
 def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
@@ -95,6 +98,8 @@ class ClipScore:
     inside_jump: float           # mean jump inside a slice
     wrong_pixels: float
     flicker: float
+    boundary_flicker: float      # background flicker between frames of two latent slices
+    inside_flicker: float        # ... and between frames of one slice
     drift: float
     reappears: bool | None       # wall clips only
 
@@ -127,6 +132,8 @@ def score(video: np.ndarray, prompt: Prompt) -> ClipScore:
         inside_jump=mean(steps[valid & ~boundary]),
         wrong_pixels=track.wrong_pixels,
         flicker=track.flicker,
+        boundary_flicker=mean(track.pair_flicker[boundary]),
+        inside_flicker=mean(track.pair_flicker[~boundary]),
         drift=track.drift,
         reappears=reappears,
     )
@@ -153,6 +160,8 @@ class Row:
             "inside_jump_px": round(float(np.nanmean(get("inside_jump"))), 3),
             "wrong_colour_px": round(float(np.mean(get("wrong_pixels"))), 3),
             "background_flicker": round(float(np.mean(get("flicker"))), 5),
+            "boundary_flicker": round(float(np.nanmean(get("boundary_flicker"))), 5),
+            "inside_flicker": round(float(np.nanmean(get("inside_flicker"))), 5),
             "background_drift": round(float(np.mean(get("drift"))), 5),
             "reappears": round(float(np.mean(wall)), 4) if wall else None,
             "seconds": round(self.seconds, 1),
@@ -222,7 +231,8 @@ def evaluate(args) -> dict:
 COLUMNS = (("presence", "present, right colour", "{:.1%}"), ("direction_right", "direction right", "{:.1%}"),
            ("reappears", "re-appears after wall", "{:.1%}"), ("largest_jump_px", "largest jump px", "{:.2f}"),
            ("boundary_jump_px", "jump at / inside slice px", None), ("smoothness_px", "2nd diff px", "{:.2f}"),
-           ("background_flicker", "background flicker", "{:.4f}"), ("background_drift", "background drift", "{:.4f}"),
+           ("background_flicker", "background flicker", "{:.4f}"),
+           ("boundary_flicker", "flicker at / inside slice", None), ("background_drift", "background drift", "{:.4f}"),
            ("wrong_colour_px", "wrong-colour px", "{:.2f}"),
            ("psnr_db", "PSNR dB", "{:.1f}"))
 
@@ -235,6 +245,8 @@ def markdown(result: dict) -> str:
         for key, _, fmt in COLUMNS:
             if key == "boundary_jump_px":
                 cells.append(f"{row['boundary_jump_px']:.2f} / {row['inside_jump_px']:.2f}")
+            elif key == "boundary_flicker":
+                cells.append(f"{row['boundary_flicker']:.4f} / {row['inside_flicker']:.4f}")
             elif row.get(key) is None:
                 cells.append("–")
             else:

@@ -309,6 +309,12 @@ def test_detector_scores_real_clips_and_catches_broken_ones():
     rng = np.random.default_rng(0)
     shaken = clip.video + rng.uniform(-0.1, 0.1, (16, 1, 1, 3)).astype(np.float32) * (clip.mask[..., None] == 0)
     assert score(shaken, clip.prompt).flicker > 20 * max(score(clip.video, clip.prompt).flicker, 1e-4)
+    # a background that changes only where one latent slice meets the next flickers at the boundaries
+    seams = clip.video.copy()
+    for start in range(4, 16, 4):
+        seams[start:] += 0.05 * (clip.mask[start:, ..., None] == 0)
+    s = score(np.clip(seams, 0, 1), clip.prompt)
+    assert s.boundary_flicker > 0.02 and s.inside_flicker < s.boundary_flicker / 20
 
 
 def test_evaluate_cli_writes_a_table_and_json(tmp_path):
