@@ -60,8 +60,9 @@ def main(argv=None):
     parser.add_argument("--address", default="localhost")
     parser.add_argument("--show", action="store_true", help="open a browser tab")
     args = parser.parse_args(argv)
+    table = routes()    # loads every chapter (and computes the model-backed sims if not cached yet)
     print(f"Serving the course at http://{args.address}:{args.port}/  (Ctrl+C stops)", flush=True)
-    pn.serve(routes(), port=args.port, address=args.address, show=args.show,
+    pn.serve(table, port=args.port, address=args.address, show=args.show,
              static_dirs={SERVED.static_url: str(STATIC_DIR), **generator_dirs()}, title="Video Generation course",
              websocket_origin=[f"{args.address}:{args.port}", f"127.0.0.1:{args.port}", f"localhost:{args.port}"])
 

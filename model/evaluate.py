@@ -185,7 +185,8 @@ def _torch_rows(clips: list[Clip], frames: int, args, rows: dict, label: str) ->
     from .sample import denoise, initial_noise, to_frames
     from .text import tokenize
 
-    ae, _ = weights.load_autoencoder()
+    wdir = args.weights or weights.WEIGHTS_DIR
+    ae, _ = weights.load_autoencoder(wdir)
     chunks = [clips[i:i + args.batch] for i in range(0, len(clips), args.batch)]
     if label == "" and frames == 16:
         t0, row, mse = time.perf_counter(), Row("autoencoder reconstruction"), []
@@ -199,7 +200,7 @@ def _torch_rows(clips: list[Clip], frames: int, args, rows: dict, label: str) ->
         row.seconds = time.perf_counter() - t0
         rows["autoencoder reconstruction"] = row
     for kind in args.models:
-        dit, _ = weights.load_dit(kind)
+        dit, _ = weights.load_dit(kind, wdir)
         name = f"{kind} DiT{label}"
         t0, row = time.perf_counter(), Row(name)
         for n, chunk in enumerate(chunks):
@@ -267,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", nargs="+", default=["spacetime", "per-frame"])
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--out", type=Path, default=EVALUATION_JSON)
+    parser.add_argument("--weights", type=Path, default=None, help="folder of trained weights (default model/weights)")
     args = parser.parse_args(argv)
     if args.clips < 1:
         parser.error("--clips must be at least 1")

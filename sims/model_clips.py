@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -64,7 +66,12 @@ def cached(name: str, version: int, compute: Callable[[OrtSampler], dict[str, np
     if path.exists():
         with np.load(path) as blob:
             return {key: blob[key] for key in blob.files}
+    # A cold cache costs a few seconds per sim (about a minute for the whole course): say so.
+    print(f"model-backed data for {name!r}: computing with onnxruntime, cached in {CACHE_DIR} ...",
+          file=sys.stderr, flush=True)
+    started = time.perf_counter()
     arrays = compute(sampler(onnx_dir))
+    print(f"model-backed data for {name!r}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     if not isinstance(arrays, dict) or not all(isinstance(v, np.ndarray) for v in arrays.values()):
         raise TypeError(f"{name}: the compute function must return a dict of numpy arrays")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,7 @@ def served_url():
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "course.serve", "--port", str(port), "--address", "127.0.0.1"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 60
+    deadline = time.time() + 180   # a cold model-sims cache adds about a minute (sims/model_clips.py)
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
@@ -73,7 +73,7 @@ def served_url():
             time.sleep(0.3)
     else:
         proc.kill()
-        raise RuntimeError("course.serve did not start within 60 s")
+        raise RuntimeError("course.serve did not start within 180 s")
     yield f"http://127.0.0.1:{port}/"
     proc.terminate()
     proc.wait(timeout=10)
