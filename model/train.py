@@ -53,6 +53,7 @@ class Config:
     foreground_weight: float = 20.0   # the object is ~3% of pixels; without this it comes out grey
     decoder_steps: int = 4000         # then sharpen the decoder alone: the latents (and DiTs) stay valid
     decoder_lr: float = 3e-4
+    decoder_temporal: float = 2.0     # weight of matching frame-to-frame differences (a static background stays static)
     # latent pool the DiTs learn from (one pool per clip length)
     pool_clips: int = 1500
     # DiTs
@@ -244,6 +245,11 @@ class Trainer:
             recon, raw = model(video)
             weight = 1 + c.foreground_weight * mask[:, None]
             loss = (weight * (recon - video) ** 2).mean() / weight.mean() + 1e-4 * raw.pow(2).mean()
+            if stage == "decoder" and c.decoder_temporal > 0:
+                # Per-pixel MSE lets the decoder paint a slightly different texture on each frame of a
+                # still background; that shimmer is flicker every clip inherits. Match the changes too.
+                change = lambda v: v[:, :, 1:] - v[:, :, :-1]  # noqa: E731
+                loss = loss + c.decoder_temporal * (change(recon) - change(video)).pow(2).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
