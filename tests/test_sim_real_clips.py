@@ -47,12 +47,12 @@ def test_flicker_real_frames_are_the_models_clips(sampler):
 
 
 def test_flicker_spacetime_clips_jump_and_flicker_less_for_every_seed():
-    """What chapter 0 says of these clips: for every seed the per-frame clip's largest jump is several
-    times the spacetime clip's, its background changes roughly twice as much, it loses the ball in
+    """What chapter 0 says of these clips: for every seed the per-frame clip's largest jump is at least
+    twice the spacetime clip's, its background changes roughly twice as much, it loses the ball in
     some frames of most seeds and shows other colours; the spacetime ball is always there, in red only."""
     real = flicker.real_clips()
     pf, st = flicker.REAL_KINDS.index("per-frame"), flicker.REAL_KINDS.index("spacetime")
-    assert np.all(real["largest_jump"][pf] > 3 * real["largest_jump"][st])
+    assert np.all(real["largest_jump"][pf] > 2 * real["largest_jump"][st])
     assert np.all(real["flicker"][pf] > 1.5 * real["flicker"][st])
     assert np.all(real["flicker"][pf] < 3 * real["flicker"][st])
     assert np.sum(real["presence"][pf] < 1) >= 3 and np.all(real["presence"][st] == 1.0)
