@@ -102,7 +102,7 @@ def measure_pages(site: Path, runs: int) -> None:
             ms = statistics.median(s[0] for s in samples)
             own = (site / f"{chapter.slug}.html").stat().st_size
             print(f"{chapter.number}. {chapter.slug:25} {ms:10.0f} {own / 1e3:9.0f}k {samples[0][1] / 1e6:10.2f}M  "
-                  + (f"sim '{sim}' answered its first control" if sim else "quiz ready (no sim yet)"))
+                  + (f"sim '{sim}' answered its first control" if sim else "quiz ready (no sim on this page)"))
         browser.close()
     server.shutdown()
 
