@@ -19,6 +19,7 @@ The machine is shared and noisy: compare ratios from one run, not numbers across
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import tempfile
 from pathlib import Path
@@ -35,46 +36,53 @@ GENERATE_JS = """async ([frames, seed, previewMs]) => {
 }""" % (STEPS, GUIDANCE)
 
 
-def browser_times(frames_list: list[int], runs: int) -> dict:
+@contextlib.contextmanager
+def generator_browser():
+    """(headless Chromium, URL of a served page holding only the generator, debug hook on)."""
     from playwright.sync_api import sync_playwright
 
     from course.generator import Generator
     from export import generator_page
 
-    out: dict = {"generate_ms": {}, "decode_ms": {}}
     with tempfile.TemporaryDirectory() as tmp:
         site = generator_page.build(Path(tmp) / "site", ONNX_DIR, {"index.html": Generator(debug=True)})
         url, server = serve(site)
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-                starts, ready_at = [], []
-                for _ in range(runs):   # cold loads: a fresh context each time, nothing cached
-                    context = browser.new_context()
-                    page = context.new_page()
-                    page.goto(url + "index.html")
-                    page.wait_for_function("window.__generatorDebug !== undefined", timeout=60_000)
-                    ready = page.evaluate("window.__generatorDebug.ready")
-                    starts.append(ready["sessionMs"])
-                    ready_at.append(page.evaluate("performance.now()"))
-                    context.close()
-                out["session_ms"] = statistics.median(starts)
-                out["ready_after_navigation_ms"] = statistics.median(ready_at)
-                page = browser.new_context().new_page()
-                page.goto(url + "index.html")
-                page.wait_for_function("window.__generatorDebug !== undefined", timeout=60_000)
-                page.evaluate("window.__generatorDebug.ready")
-                for frames in frames_list:
-                    page.evaluate(GENERATE_JS, [frames, 0, -1])          # the first run at a shape is slow
-                    timings = [page.evaluate(GENERATE_JS, [frames, seed, -1]) for seed in range(1, runs + 1)]
-                    out["generate_ms"][frames] = statistics.median(t["totalMs"] for t in timings)
-                    out["decode_ms"][frames] = statistics.median(t["decodeMs"] for t in timings)
-                if 16 in frames_list:
-                    out["preview_16_ms"] = statistics.median(
-                        page.evaluate(GENERATE_JS, [16, seed, 250])["totalMs"] for seed in range(1, runs + 1))
+                yield browser, url + "index.html"
                 browser.close()
         finally:
             server.shutdown()
+
+
+def open_generator(browser, url: str):
+    page = browser.new_context().new_page()
+    page.goto(url)
+    page.wait_for_function("window.__generatorDebug !== undefined", timeout=60_000)
+    return page, page.evaluate("window.__generatorDebug.ready")
+
+
+def browser_times(frames_list: list[int], runs: int) -> dict:
+    out: dict = {"generate_ms": {}, "decode_ms": {}}
+    with generator_browser() as (browser, url):
+        starts, ready_at = [], []
+        for _ in range(runs):   # cold loads: a fresh context each time, nothing cached
+            page, ready = open_generator(browser, url)
+            starts.append(ready["sessionMs"])
+            ready_at.append(page.evaluate("performance.now()"))
+            page.context.close()
+        out["session_ms"] = statistics.median(starts)
+        out["ready_after_navigation_ms"] = statistics.median(ready_at)
+        page, _ = open_generator(browser, url)
+        for frames in frames_list:
+            page.evaluate(GENERATE_JS, [frames, 0, -1])          # the first run at a shape is slow
+            timings = [page.evaluate(GENERATE_JS, [frames, seed, -1]) for seed in range(1, runs + 1)]
+            out["generate_ms"][frames] = statistics.median(t["totalMs"] for t in timings)
+            out["decode_ms"][frames] = statistics.median(t["decodeMs"] for t in timings)
+        if 16 in frames_list:
+            out["preview_16_ms"] = statistics.median(
+                page.evaluate(GENERATE_JS, [16, seed, 250])["totalMs"] for seed in range(1, runs + 1))
     return out
 
 
@@ -112,36 +120,20 @@ def first_clip_times(runs: int, marks: list | None = None) -> list[float]:
 
 def heap_over_generations(count: int = 50) -> tuple[float, float]:
     """The page's JS heap (MB, after a GC) after the first and the last of `count` generations."""
-    from playwright.sync_api import sync_playwright
-
-    from course.generator import Generator
-    from export import generator_page
-
     run = "s => window.__generatorDebug.generate({frames: 16, steps: %d, guidance: %s, seed: s})" % (STEPS, GUIDANCE)
-    with tempfile.TemporaryDirectory() as tmp:
-        site = generator_page.build(Path(tmp) / "site", ONNX_DIR, {"index.html": Generator(debug=True)})
-        url, server = serve(site)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-                page = browser.new_page()
-                page.goto(url + "index.html")
-                page.wait_for_function("window.__generatorDebug !== undefined", timeout=60_000)
-                page.evaluate("window.__generatorDebug.ready")
-                cdp = page.context.new_cdp_session(page)
+    with generator_browser() as (browser, url):
+        page, _ = open_generator(browser, url)
+        cdp = page.context.new_cdp_session(page)
 
-                def heap() -> float:
-                    cdp.send("HeapProfiler.collectGarbage")
-                    return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
+        def heap() -> float:
+            cdp.send("HeapProfiler.collectGarbage")
+            return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
 
-                page.evaluate(run, 0)
-                first = heap()
-                for seed in range(1, count):
-                    page.evaluate(run, seed)
-                last = heap()
-                browser.close()
-        finally:
-            server.shutdown()
+        page.evaluate(run, 0)
+        first = heap()
+        for seed in range(1, count):
+            page.evaluate(run, seed)
+        last = heap()
     return first, last
 
 

@@ -66,19 +66,9 @@ class FlickerView(SimView):
                        fill_color=linear_cmap("hue", BALL_PALETTE, HUE_LOW, HUE_HIGH))
             pictures.append(fig)
 
-        traj = small_figure("Ball position across the clip", width=420, height=260,
-                            x_range=(-0.5, N_FRAMES - 0.5), y_range=(0, CANVAS))
-        traj.xaxis.axis_label = "frame"
-        traj.yaxis.axis_label = "x position (px)"
         true_x, _ = true_path()
-        traj.line(np.arange(N_FRAMES), true_x, color=MUTED, line_dash="dashed", legend_label="true path")
-        paths = self.source("paths", frame=[], per_frame=[], spacetime=[])
-        for col, colour, label in (("per_frame", ORANGE, "per-frame"), ("spacetime", TEAL, "spacetime")):
-            traj.line("frame", col, source=paths, color=colour, line_width=2, legend_label=label)
-            traj.scatter("frame", col, source=paths, color=colour, size=4)
-        now = self.source("now", frame=[], per_frame=[], spacetime=[], bottom=[], top=[])
-        current_frame_markers(traj, now, "bottom", "top")
-        small_legend(traj, "top_left", 0.7)
+        traj = self._trajectory("Ball position across the clip", "", ("per-frame", "spacetime"),
+                                true_x=true_x)
 
         self.readout("jump")
         self.readout("background")
@@ -98,18 +88,26 @@ class FlickerView(SimView):
                              for m, kind in enumerate(REAL_KINDS)}
         sources = {kind: self.source(f"real_{REAL_KEYS[kind]}", image=[], x=[], y=[]) for kind in REAL_KINDS}
         pictures = real_pair_figure("Our trained model: the same prompt, seed and noise", mapper, sources)
-        traj = small_figure("Our model: the ball's x, found by the detector", width=420, height=260,
-                            x_range=(-0.5, N_FRAMES - 0.5), y_range=(0, CANVAS))
+        traj = self._trajectory("Our model: the ball's x, found by the detector", "real_",
+                                ("per-frame DiT", "spacetime DiT"))
+        return [pictures, traj]
+
+    def _trajectory(self, title: str, prefix: str, labels: tuple[str, str], true_x=None):
+        """The ball's x against frame for both clips, with the current-frame marker; sources are
+        `<prefix>paths` and `<prefix>now`."""
+        traj = small_figure(title, width=420, height=260, x_range=(-0.5, N_FRAMES - 0.5), y_range=(0, CANVAS))
         traj.xaxis.axis_label = "frame"
         traj.yaxis.axis_label = "x position (px)"
-        paths = self.source("real_paths", frame=[], per_frame=[], spacetime=[])
-        for col, colour, label in (("per_frame", ORANGE, "per-frame DiT"), ("spacetime", TEAL, "spacetime DiT")):
+        if true_x is not None:
+            traj.line(np.arange(N_FRAMES), true_x, color=MUTED, line_dash="dashed", legend_label="true path")
+        paths = self.source(f"{prefix}paths", frame=[], per_frame=[], spacetime=[])
+        for col, colour, label in (("per_frame", ORANGE, labels[0]), ("spacetime", TEAL, labels[1])):
             traj.line("frame", col, source=paths, color=colour, line_width=2, legend_label=label)
             traj.scatter("frame", col, source=paths, color=colour, size=4)
-        now = self.source("real_now", frame=[], per_frame=[], spacetime=[], bottom=[], top=[])
+        now = self.source(f"{prefix}now", frame=[], per_frame=[], spacetime=[], bottom=[], top=[])
         current_frame_markers(traj, now, "bottom", "top")
         small_legend(traj, "top_left", 0.7)
-        return [pictures, traj]
+        return traj
 
     def _real_data(self) -> dict[str, dict]:
         real, seed, i = real_clips(), self.sim.seed, self.sim.frame
