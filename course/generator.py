@@ -7,7 +7,7 @@ Euler / classifier-free-guidance loop that mirrors model/sample.py. This class o
 files and the ONNX files are, relative to the page, and carries the initial control values.
 
 How Panel 1.9.4 ships a JSComponent, as read from panel/custom.py and panel.js and checked in
-tests/test_generator_spike.py:
+tests/test_generator_browser.py:
 
 - `_esm` names a file; Panel reads it and puts its *text* into the Bokeh model (the `esm`
   property), both under `panel serve` and in a static `save()`: the ESM is inlined in the page's

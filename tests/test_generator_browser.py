@@ -1,8 +1,9 @@
-"""The chapter-7 generator prototype, end to end in Chromium, on a freshly trained tiny model.
+"""The chapter-7 generator component alone, end to end in Chromium, on a freshly trained tiny model
+(tests/test_generator_chapter.py runs it inside the real chapter with the committed model).
 
 A session fixture trains the `tiny` preset and exports it to ONNX (about half a minute on 2 cores);
-another builds a one-component static page the way the site does (Panel `save`, CDN URLs localised,
-onnxruntime-web vendored from node_modules) and serves it over HTTP. The browser may fetch nothing
+another builds one-component static pages the way the site does (export/generator_page.py: Panel
+`save`, CDN URLs localised, onnxruntime-web vendored from node_modules) and serves them over HTTP. The browser may fetch nothing
 outside that origin. The parity tests feed the browser the same noise Python uses and compare the
 final latent with model/sample.py's `denoise` on the same weights.
 """
