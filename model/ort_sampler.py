@@ -14,13 +14,14 @@ reproduced in numpy as web/generator/sampler.js does in JS), so a seed here star
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
+
+from .text import Tokens, tokenize
 
 ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"
 KINDS = ("spacetime", "per-frame")
@@ -31,18 +32,10 @@ class ModelFilesMissing(FileNotFoundError):
 
 
 @dataclass
-class Tokens:
-    ids: list[int]
-    known: list[str]
-    unknown: list[str]
-    unconditional: bool
-
-
-@dataclass
 class Clip:
     video: np.ndarray                 # (F, H, W, 3) float32 in [0, 1]
     latent: np.ndarray                # (C, F/4, side, side) the final clean latent
-    tokens: Tokens
+    tokens: Tokens                    # model/text.py's reading of the prompt
     seconds: float                    # wall time of denoising + decoding
     step_seconds: list[float] = field(default_factory=list)   # one denoiser call (batch of 2) each
 
@@ -90,19 +83,18 @@ class OrtSampler:
         self._sessions: dict = {}
         self.session_seconds: dict[str, float] = {}
 
-    # --- the vocabulary, as model/text.py and sampler.js read it ------------------------------
+    # --- prompts: model/text.py's vocabulary is the one vocab.json was exported from ------------
     def tokenize(self, text: str) -> Tokens:
-        vocab, n = self.vocab["vocab"], self.vocab["prompt_tokens"]
-        index = {w: i for i, w in enumerate(vocab)}
-        special = {self.vocab["pad"], self.vocab["null"]}
-        words = re.findall(r"[a-z]+", (text or "").lower())
-        known = [w for w in words if w in index and index[w] not in special]
-        unknown = [w for w in words if w not in index]
-        if not known:
-            return Tokens([self.vocab["null"]] * n, [], unknown, True)
-        kept = known[:n]
-        ids = [index[w] for w in kept] + [self.vocab["pad"]] * (n - len(kept))
-        return Tokens(ids, kept, unknown, False)
+        return tokenize(text or "")
+
+    def pair_ids(self, ids: list[int]) -> np.ndarray:
+        """(2, prompt_tokens) int64: the prompt and the null prompt, the batch guidance runs on."""
+        return np.array([ids, [self.vocab["null"]] * self.vocab["prompt_tokens"]], dtype=np.int64)
+
+    @staticmethod
+    def timesteps(steps: int) -> np.ndarray:
+        """Noise levels from 1 to 0 in `steps` equal steps (float32, as model/sample.py and the browser)."""
+        return np.linspace(1.0, 0.0, steps + 1, dtype=np.float32)
 
     def latent_dims(self, frames: int) -> tuple[int, int, int, int, int]:
         if frames not in self.vocab["frame_choices"]:
@@ -144,12 +136,12 @@ class OrtSampler:
 
     # --- the loop -------------------------------------------------------------------------------
     def denoise(self, kind: str, noise: np.ndarray, ids: list[int], steps: int, guidance: float,
-                on_step: Callable[[int, np.ndarray], None] | None = None,
+                on_step: Callable[[int, np.ndarray, np.ndarray], None] | None = None,
                 step_seconds: list[float] | None = None) -> np.ndarray:
-        """Euler steps from t=1 to t=0 with CFG as one batch of two; on_step(i, clean estimate)."""
-        n_tokens = self.vocab["prompt_tokens"]
-        pair_ids = np.array([ids, [self.vocab["null"]] * n_tokens], dtype=np.int64)
-        ts = np.linspace(1.0, 0.0, steps + 1, dtype=np.float32)
+        """Euler steps from t=1 to t=0 with CFG as one batch of two. After each step i (from 1),
+        on_step(i, latent the step started from, clean estimate)."""
+        pair_ids = self.pair_ids(ids)
+        ts = self.timesteps(steps)
         x = noise.astype(np.float32)
         for i in range(steps):
             t0 = time.perf_counter()
@@ -158,13 +150,13 @@ class OrtSampler:
                 step_seconds.append(time.perf_counter() - t0)
             v = v2[1:] + np.float32(guidance) * (v2[:1] - v2[1:])
             if on_step is not None:
-                on_step(i + 1, (x - ts[i] * v)[0])
+                on_step(i + 1, x, (x - ts[i] * v)[0])
             x = x + (ts[i + 1] - ts[i]) * v
         return x
 
     def generate(self, prompt: str, frames: int = 16, steps: int = 20, guidance: float = 3.0,
                  seed: int = 0, kind: str = "spacetime", noise: np.ndarray | None = None,
-                 on_step: Callable[[int, np.ndarray], None] | None = None) -> Clip:
+                 on_step: Callable[[int, np.ndarray, np.ndarray], None] | None = None) -> Clip:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
         tokens = self.tokenize(prompt)

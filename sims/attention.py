@@ -197,11 +197,12 @@ def load_graph(sampler, kind: str):
     return onnx.load_from_string(session_bytes(sampler.dir, sampler.vocab["files"][kind], sampler.vocab))
 
 
-def probe_session(sampler, kind: str):
-    """The exported denoiser with every Softmax output made a graph output: (session, softmax names)."""
+def probe_session(sampler, kind: str, graph=None):
+    """The exported denoiser with every Softmax output made a graph output: (session, softmax names).
+    `graph` is the network's ModelProto when the caller has loaded it already (it is edited here)."""
     import onnx
 
-    graph = load_graph(sampler, kind)
+    graph = graph if graph is not None else load_graph(sampler, kind)
     names = [node.output[0] for node in graph.graph.node if node.op_type == "Softmax"]
     for name in names:
         graph.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
@@ -234,22 +235,23 @@ def token_matrix(maps: np.ndarray, slices: int) -> np.ndarray:
 
 def compute_learned(sampler) -> dict[str, np.ndarray]:
     """Generate the clip, keep the latent at PROBE_STEP, and read both denoisers' attention on it."""
-    tokens = sampler.tokenize(PROMPT)
-    pair = np.array([tokens.ids, [sampler.vocab["null"]] * sampler.vocab["prompt_tokens"]], np.int64)
-    frames = N_FRAMES * FRAMES_PER_SLICE
-    ts = np.linspace(1.0, 0.0, STEPS + 1, dtype=np.float32)
-    x = sampler.noise(frames, SEED)
-    for i in range(STEPS):                     # OrtSampler.denoise's Euler loop, keeping step i's input
-        if i == PROBE_STEP:
-            probe = x.copy()
-        v2 = sampler.velocity("spacetime", np.concatenate([x, x]), float(ts[i]), pair)
-        v = v2[1:] + np.float32(GUIDANCE) * (v2[:1] - v2[1:])
-        x = x + (ts[i + 1] - ts[i]) * v
+    ids = sampler.tokenize(PROMPT).ids
+    ts = sampler.timesteps(STEPS)
+    kept = {}
+
+    def keep(step: int, latent: np.ndarray, clean: np.ndarray) -> None:
+        if step == PROBE_STEP + 1:             # the latent step PROBE_STEP (from 0) started from
+            kept["probe"] = latent.copy()
+
+    x = sampler.denoise("spacetime", sampler.noise(N_FRAMES * FRAMES_PER_SLICE, SEED), ids, STEPS, GUIDANCE,
+                        on_step=keep)
+    probe = kept["probe"]
     video = sampler.decode(x)
     blocks, shapes = [], []
     for kind in MODELS:
         session, _ = probe_session(sampler, kind)
-        feeds = {"latent": np.concatenate([probe, probe]), "t": np.full(2, ts[PROBE_STEP], np.float32), "ids": pair}
+        feeds = {"latent": np.concatenate([probe, probe]), "t": np.full(2, ts[PROBE_STEP], np.float32),
+                 "ids": sampler.pair_ids(ids)}
         maps = self_attention(session.run(None, feeds)[1:], sampler.vocab["prompt_tokens"])
         blocks.append(np.stack([token_matrix(m, N_FRAMES) for m in maps]))
         shapes.append(maps[0].shape)

@@ -114,8 +114,7 @@ def measure_steps(sampler) -> dict[str, np.ndarray]:
     import time
 
     frames = np.array(sampler.vocab["frame_choices"])
-    ids = np.array([sampler.tokenize("a red ball bouncing from left to right").ids,
-                    [sampler.vocab["null"]] * sampler.vocab["prompt_tokens"]], np.int64)
+    ids = sampler.pair_ids(sampler.tokenize("a red ball bouncing from left to right").ids)
     latents = [np.concatenate([sampler.noise(int(f), 0)] * 2) for f in frames]
     cells = [(m, k) for m in range(len(MODELS)) for k in range(len(frames))]
     for m, k in cells:

@@ -123,8 +123,8 @@ def compute_model_shapes(sampler) -> dict[str, np.ndarray]:
     from .attention import load_graph, probe_session, self_attention
 
     graph = load_graph(sampler, "spacetime")
-    weights = {init.name.removesuffix("_f16"): tuple(init.dims) for init in graph.graph.initializer}
-    session, _ = probe_session(sampler, "spacetime")
+    weights = {init.name: tuple(init.dims) for init in graph.graph.initializer}
+    session, _ = probe_session(sampler, "spacetime", graph)
     n_text = sampler.vocab["prompt_tokens"]
     ids = np.full((GUIDED_BATCH, n_text), sampler.vocab["null"], np.int64)
     rows = []

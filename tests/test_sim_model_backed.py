@@ -11,8 +11,8 @@ def test_compression_example_shapes_and_reconstruction():
     assert ex["video"].shape[1:] == (16, 32, 32, 3) and ex["video"].dtype == np.uint8
     assert ex["latent"].shape[1:] == (8, 4, 8, 8)
     assert ex["decoded"].shape == ex["video"].shape
-    assert ex["psnr"][compression.SHOWN] > 28                       # measured 31.6 dB
-    assert np.all(ex["psnr"] > 25)                                  # measured 27.2 to 34.0 dB
+    assert ex["psnr"][compression.SHOWN] > 28                       # measured 32.2 dB with the committed decoder
+    assert np.all(ex["psnr"] > 25)                                  # measured 27.3 to 34.6 dB
     assert compression.psnr(ex["video"][0] / 255, ex["video"][0] / 255 + 0.01) == pytest.approx(40)
 
 

@@ -46,6 +46,18 @@ def real_pair_figure(title: str, mapper: LinearColorMapper, sources: dict, gap: 
     return fig
 
 
+def real_pair(view: SimView, title: str, palette: np.ndarray, frames: np.ndarray):
+    """(figure, {kind: images}) for our two DiTs' real frames: `frames` is (2, n, H, W) palette
+    indices, per-frame model first. Every frame ships once, in the page; a control change only moves
+    frames on or off the canvas (their x and y), so a state stores a few numbers instead of pixels.
+    The sources are `real_per_frame` and `real_spacetime`, filled by the view's data()."""
+    mapper = LinearColorMapper(palette=hex_palette(palette), low=-0.5, high=PALETTE_SIZE - 0.5)
+    # Rows flipped: the clip's row 0 is its top, a Bokeh image's row 0 its bottom.
+    images = {kind: [np.ascontiguousarray(f[::-1]) for f in frames[m]] for m, kind in enumerate(REAL_KINDS)}
+    sources = {kind: view.source(f"real_{REAL_KEYS[kind]}", image=[], x=[], y=[]) for kind in REAL_KINDS}
+    return real_pair_figure(title, mapper, sources), images
+
+
 class FlickerView(SimView):
     name = "flicker"
     sim_class = Flicker
@@ -79,15 +91,8 @@ class FlickerView(SimView):
     def _build_real(self):
         """Both DiTs' real frames, shown through a palette, and the detector's track of the ball."""
         real = real_clips()
-        mapper = LinearColorMapper(palette=hex_palette(real["palette"]), low=-0.5, high=PALETTE_SIZE - 0.5)
-        # Every frame of every seed ships once, in the page; a control change only moves them (the x and
-        # y columns), so the state table stores a few numbers per state instead of a frame's pixels.
-        # Rows flipped: the clip's row 0 is its top, a Bokeh image's row 0 its bottom.
-        self._real_images = {kind: [np.ascontiguousarray(f[::-1])
-                                    for f in real["frames"][m].reshape(-1, CANVAS, CANVAS)]     # seed-major
-                             for m, kind in enumerate(REAL_KINDS)}
-        sources = {kind: self.source(f"real_{REAL_KEYS[kind]}", image=[], x=[], y=[]) for kind in REAL_KINDS}
-        pictures = real_pair_figure("Our trained model: the same prompt, seed and noise", mapper, sources)
+        pictures, self._real_images = real_pair(self, "Our trained model: the same prompt, seed and noise",
+                                                real["palette"], real["frames"].reshape(len(REAL_KINDS), -1, CANVAS, CANVAS))
         traj = self._trajectory("Our model: the ball's x, found by the detector", "real_",
                                 ("per-frame DiT", "spacetime DiT"))
         return [pictures, traj]

@@ -6,15 +6,13 @@ from __future__ import annotations
 import numpy as np
 import panel as pn
 from bokeh.core.properties import value
-from bokeh.models import LinearColorMapper
 
 from ..colors import INK, MUTED, ORANGE, TEAL
-from ..palette import PALETTE_SIZE, hex_palette
 from ..permanence import (CANVAS, COLOURS, COLOUR_NAMES, FLOOR, N_FRAMES, ON_TRACK_PX, REAL_KINDS, REAL_PROMPT,
                           REAL_SEEDS, REAL_SHOWN_SEED, TELEPORT_PX, WALL, WALL_TOP, Y, Permanence, Result, Scene,
                           errors, given_frames, hidden, on_track, outline, real_clips, real_summary, run)
 from .base import SimView, current_frame_markers, picture_figure, small_figure, small_legend
-from .flicker import real_pair_figure
+from .flicker import REAL_KEYS, real_pair
 
 SKY, GROUND, WALL_FILL = "#eef2f6", "#c9c2b4", "#8d99a6"
 MODELS = (("per_frame", "Per-frame model", ORANGE), ("spacetime", "Spacetime model", TEAL))
@@ -86,17 +84,13 @@ class PermanenceView(SimView):
     # -- our trained model -------------------------------------------------------------------------
     def _build_real(self):
         real = real_clips()
-        mapper = LinearColorMapper(palette=hex_palette(real["palette"]), low=-0.5, high=PALETTE_SIZE - 0.5)
-        # Every frame ships once; the frame control only moves them (x), as in the flicker view.
-        # Rows flipped: the clip's row 0 is its top, a Bokeh image's row 0 its bottom.
-        self._real_images = {kind: [np.ascontiguousarray(f[::-1]) for f in real["frames"][m]]
-                             for m, kind in enumerate(REAL_KINDS)}
-        sources = {kind: self.source(f"real_{kind.replace('-', '_')}", image=[], x=[], y=[]) for kind in REAL_KINDS}
-        return [real_pair_figure(f"Our trained model: the occlusion prompt, seed {REAL_SHOWN_SEED}", mapper, sources)]
+        pictures, self._real_images = real_pair(
+            self, f"Our trained model: the occlusion prompt, seed {REAL_SHOWN_SEED}", real["palette"], real["frames"])
+        return [pictures]
 
     def _real_data(self) -> dict[str, dict]:
         x = np.where(np.arange(N_FRAMES) == self.sim.frame, 0.0, OFF_CANVAS)
-        return {f"real_{kind.replace('-', '_')}": {"image": images, "x": x, "y": np.zeros(N_FRAMES)}
+        return {f"real_{REAL_KEYS[kind]}": {"image": images, "x": x, "y": np.zeros(N_FRAMES)}
                 for kind, images in self._real_images.items()}
 
     @staticmethod
