@@ -6,6 +6,7 @@ validated (and tested) without building a page.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 
@@ -26,8 +27,12 @@ class Choice:
 
 @dataclass(frozen=True)
 class Quiz:
-    question: str
+    """One question. Write the choices in any order: the page shows them in `shown()` order, a
+    shuffle seeded by the question's text, so a page is the same on every build."""
+
+    question: str             # Markdown
     choices: tuple[Choice, ...]
+    compute: bool = False     # the reader must work out a number from the chapter's figures
 
     def __post_init__(self):
         n_correct = sum(c.correct for c in self.choices)
@@ -35,6 +40,37 @@ class Quiz:
             raise ValueError(f"quiz {self.question!r} must have exactly one correct choice, has {n_correct}")
         if len(self.choices) < 2:
             raise ValueError(f"quiz {self.question!r} needs at least two choices")
+
+    def shown(self) -> tuple[Choice, ...]:
+        """The choices in the order the page shows them."""
+        order = list(self.choices)
+        random.Random(self.question).shuffle(order)
+        return tuple(order)
+
+
+def details(summary: str, body: str, kind: str = "aside") -> str:
+    """A box closed by default, as Markdown: `<details>` works with no script running. `kind` is a
+    CSS class: "reveal" for the answer to a prediction, "aside" for measured results, math and side
+    details that the main path can do without."""
+    return f'\n<details class="{kind}"><summary>{summary}</summary>\n\n{body.strip()}\n\n</details>\n'
+
+
+def predict(prompt: str, answer: str) -> str:
+    """A prediction the reader makes before the answer is shown: the prompt stays in view, the
+    answer waits in a closed box."""
+    return f"\n{prompt.strip()}\n" + details("Check your prediction", answer, kind="reveal")
+
+
+def model_did(body: str) -> str:
+    return details("What our model did", body)
+
+
+def the_math(body: str) -> str:
+    return details("The math", body)
+
+
+def going_further(body: str) -> str:
+    return details("Going further", body)
 
 
 @dataclass(frozen=True)
@@ -51,7 +87,7 @@ class Chapter:
     overview: str             # Markdown, one short paragraph
     sections: tuple[Section, ...]
     summary: tuple[str, ...]  # bullet points, Markdown allowed
-    quiz: Quiz
+    quiz: tuple[Quiz, ...]    # 3-5 questions, at least one a calculation
     references: tuple[Reference, ...] = field(default_factory=tuple)
 
     @property

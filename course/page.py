@@ -11,19 +11,22 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import quote
 
 import panel as pn
+import param
 from bokeh.core.templates import get_env
 from bokeh.document import Document
 from markdown_it import MarkdownIt
 from panel.io.model import add_to_doc
 
+from sims.colors import INK, ORANGE, TEAL
 from sims.registry import VIEWS
 from sims.views.base import SimView
 
 from .content import Chapter
 from .pipeline import pipeline_figure
-from .quiz import quiz_panel
+from .quiz import quiz_html
 
 TEMPLATE = get_env().from_string((Path(__file__).parent / "templates" / "page.html").read_text())
 STATIC_DIR = Path(__file__).parent / "static"
@@ -123,7 +126,7 @@ def chapter_page(chapter: Chapter, chapters: list[Chapter], query: Mapping[str, 
             page.add_root(section.component, COMPONENTS[section.component])
     bullets = "".join(f"<li>{markdown(b).strip()}</li>" for b in chapter.summary)
     page.add_html(f'<section class="summary"><h2>In short</h2><ul>{bullets}</ul></section>')
-    page.add_root("quiz", quiz_panel(chapter.quiz))
+    page.add_html(quiz_html(chapter.quiz, chapter.slug))
     if chapter.references:
         refs = "".join(f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a></li>' for r in chapter.references)
         page.add_html(f'<section class="references"><h2>Further reading</h2><ul>{refs}</ul></section>')
@@ -170,6 +173,21 @@ def _early_start(page: Page, runtime: Runtime, depth: int) -> dict | None:
     return early_start(depth, runtime.generator_url)
 
 
+def example_query(sim_name: str) -> str:
+    """A query the embed box can suggest: the sim's first control set to a value it accepts (not its
+    default), taken from the parameter's own bounds or objects."""
+    sim_class = VIEWS[sim_name].sim_class
+    name = sim_class.controls[0]
+    p = sim_class.param[name]
+    if isinstance(p, param.Selector):
+        values = list(p.objects)
+    else:
+        lo, hi = p.bounds
+        values = list(range(lo, hi + 1, p.step or 1))
+    others = [v for v in values if v != p.default] or values
+    return f"?{name}={quote(str(others[len(others) // 2]))}"
+
+
 def template_variables(page: Page, chapters: list[Chapter], runtime: Runtime, depth: int = 0) -> dict:
     """Everything the chrome template needs. `depth` is how many folders below the site root the page is."""
     up = "../" * depth
@@ -180,9 +198,9 @@ def template_variables(page: Page, chapters: list[Chapter], runtime: Runtime, de
             blocks.append({"kind": "html", "html": block[1]})
         else:
             blocks.append({"kind": "root", "label": block[1], "root_name": root_name(block[1])})
-    first_control = lambda name: VIEWS[name].sim_class.controls[0]
     return {
         "page_title": page.title,
+        "colors": {"orange": ORANGE, "teal": TEAL, "ink": INK},   # one home: sims/colors.py
         "page_description": page.description,
         "static_url": up + runtime.static_url,
         "home_url": up + runtime.home,
@@ -194,7 +212,7 @@ def template_variables(page: Page, chapters: list[Chapter], runtime: Runtime, de
         "bare": page.bare,
         "generator_early": _early_start(page, runtime, depth),
         "embeds": [{"name": s, "href": up + runtime.embed_href(s), "height": EMBED_HEIGHT,
-                    "example_query": f"?{first_control(s)}=2"} for s in page.embeds],
+                    "example_query": example_query(s)} for s in page.embeds],
     }
 
 

@@ -1,49 +1,56 @@
-"""The end-of-chapter quiz. Its feedback is a Bokeh CustomJS, so it answers instantly both under
-`panel serve` and in the static site, where no Python runs."""
+"""The end-of-chapter quiz, as plain HTML: one fieldset of native radio buttons per question, so it
+works by keyboard and reads the same in both runtimes. course.js (loaded by the page template in
+`panel serve` and in the static site alike) shows the verdict for the picked option and keeps the
+chapter's score; no Python runs when the reader answers.
+
+Questions, options and explanations are Markdown, rendered here, so `code` and *emphasis* show as
+such. Options appear in each question's seeded shuffle (`Quiz.shown`)."""
 from __future__ import annotations
 
 import html
 
-import panel as pn
-from bokeh.layouts import column
-from bokeh.models import CustomJS, Div, RadioGroup
+from markdown_it import MarkdownIt
 
 from .content import Quiz
 
-FEEDBACK_JS = """
-const i = cb_obj.active;
-if (i === null || i === undefined || i < 0) { return; }
-feedback.text = verdicts[i];
-"""
-PROMPT = '<div class="quiz-feedback" role="status">Pick an answer to check it.</div>'
-QUIZ_CSS = """
-:host { font-size: 16px; }
-.quiz-feedback { padding: 10px 12px; border-radius: 6px; background: #f1efe9; line-height: 1.45; }
-.quiz-right { background: #e3f4f1; border-left: 4px solid #13968a; }
-.quiz-wrong { background: #fbeee4; border-left: 4px solid #e8772e; }
-"""
+_md = MarkdownIt("commonmark")
+PROMPT = "Pick an answer to check it."
 
 
-def verdict_html(quiz: Quiz) -> list[str]:
-    """What the reader sees after picking each choice: right or wrong, and why."""
-    out = []
-    for choice in quiz.choices:
-        mark, label = ("quiz-right", "Right.") if choice.correct else ("quiz-wrong", "Not quite.")
-        out.append(f'<div class="quiz-feedback {mark}" role="status"><b>{label}</b> {html.escape(choice.why)}</div>')
-    return out
+def inline(text: str) -> str:
+    """One line of Markdown as HTML, with no surrounding paragraph."""
+    return _md.renderInline(text)
 
 
-def quiz_panel(quiz: Quiz) -> pn.Column:
-    # A plain Bokeh RadioGroup: it starts with nothing picked (active=None), which Panel's
-    # RadioBoxGroup does not allow.
-    choices = RadioGroup(labels=[c.text for c in quiz.choices], active=None, name="quiz-choices",
-                         sizing_mode="stretch_width", stylesheets=[":host { font-size: 15px; line-height: 1.5; } label { white-space: normal; align-items: flex-start; margin: 4px 0; } span { white-space: normal; }"])
-    feedback = Div(text=PROMPT, name="quiz-feedback", sizing_mode="stretch_width", stylesheets=[QUIZ_CSS])
-    choices.js_on_change("active", CustomJS(args={"feedback": feedback, "verdicts": verdict_html(quiz)},
-                                            code=FEEDBACK_JS))
-    return pn.Column(
-        pn.pane.HTML(f'<h2 style="margin:0">Check yourself</h2><p style="font-size:16px"><b>'
-                     f'{html.escape(quiz.question)}</b></p>', sizing_mode="stretch_width"),
-        pn.pane.Bokeh(column(choices, feedback, sizing_mode="stretch_width"), sizing_mode="stretch_width"),
-        sizing_mode="stretch_width", css_classes=["quiz"],
-    )
+def verdict_html(choice) -> str:
+    label = "Right." if choice.correct else "Not quite."
+    return f"<b>{label}</b> {inline(choice.why)}"
+
+
+def question_html(quiz: Quiz, slug: str, number: int) -> str:
+    shown = quiz.shown()
+    correct = next(i for i, c in enumerate(shown) if c.correct)
+    name = f"quiz-{slug}-{number}"
+    options = []
+    for i, choice in enumerate(shown):
+        options.append(
+            f'<label class="quiz-option"><input type="radio" name="{name}" value="{i}"> '
+            f'<span>{inline(choice.text)}</span></label>'
+            f'<template class="quiz-why" data-option="{i}" data-right="{str(choice.correct).lower()}">'
+            f'{verdict_html(choice)}</template>')
+    kind = ' <span class="quiz-kind">work it out</span>' if quiz.compute else ""
+    return (f'<fieldset class="quiz-question" data-correct="{correct}">'
+            f'<legend><span class="quiz-number">{number}.</span> {inline(quiz.question)}{kind}</legend>'
+            + "".join(options) +
+            f'<div class="quiz-status" role="status" aria-live="polite">{PROMPT}</div></fieldset>')
+
+
+def quiz_html(questions: tuple[Quiz, ...], slug: str) -> str:
+    body = "".join(question_html(q, slug, n) for n, q in enumerate(questions, start=1))
+    n = len(questions)
+    return (f'<section class="quiz" aria-labelledby="quiz-{html.escape(slug)}">'
+            f'<h2 id="quiz-{html.escape(slug)}">Check yourself</h2>'
+            f'<p class="quiz-intro">{n} questions. Each answer is checked as you pick it, with the reason; '
+            f'you can change your mind.</p>{body}'
+            f'<p class="quiz-score" role="status" aria-live="polite" data-total="{n}">'
+            f'Score: 0 of {n} answered.</p></section>')

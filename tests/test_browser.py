@@ -3,9 +3,7 @@ static site over plain HTTP, and the live `panel serve` app. The static site may
 request outside its own folder: every other request is routed to fail and the test fails with it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import urlparse
-
+import re
 import panel as pn
 import param
 import pytest
@@ -16,47 +14,6 @@ from sims.registry import VIEWS
 
 pytestmark = pytest.mark.browser
 CHAPTERS = load_chapters()
-
-
-@dataclass
-class Course:
-    runtime: str
-    base: str
-
-    def url(self, slug: str = "index", query: str = "") -> str:
-        if self.runtime == "static":
-            return f"{self.base}{slug}.html{query}"
-        return f"{self.base}{'' if slug == 'index' else slug}{query}"
-
-    def embed(self, sim: str, query: str = "") -> str:
-        return self.url(f"embed/{sim}", query)
-
-
-@pytest.fixture(params=["static", "served"])
-def course(request) -> Course:
-    base = request.getfixturevalue("site_url" if request.param == "static" else "served_url")
-    return Course(request.param, base)
-
-
-@pytest.fixture
-def watched(page, course):
-    """A page whose console errors and outside requests fail the test."""
-    origin = urlparse(course.base).netloc
-    problems: list[str] = []
-
-    def gate(route):
-        url = urlparse(route.request.url)
-        if url.netloc == origin and url.scheme in ("http", "ws"):
-            return route.continue_()
-        problems.append(f"request outside the site: {route.request.url}")
-        return route.abort()
-
-    page.route("**/*", gate)
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.problems = problems
-    yield page
-    assert not problems, "\n".join(problems)
 
 
 SNAPSHOT_JS = """(prefix) => {
@@ -152,20 +109,41 @@ def test_every_page_loads_without_errors(watched, course):
         assert watched.locator(".course-toc").count() == 0      # embeds carry no chrome
 
 
-def test_quiz_gives_immediate_feedback(watched, course):
+def test_quiz_gives_immediate_feedback_and_keeps_score(watched, course):
     chapter = CHAPTERS[1]
     watched.goto(course.url(chapter.slug))
     watched.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=20_000)
-    radios = watched.locator(".quiz input[type=radio]")
-    radios.first.wait_for(timeout=20_000)
-    assert radios.count() == len(chapter.quiz.choices)
-    feedback = watched.locator(".quiz .quiz-feedback")
-    assert "Pick an answer" in feedback.inner_text()
-    for i, choice in enumerate(chapter.quiz.choices):
-        radios.nth(i).check()
-        expected = "Right." if choice.correct else "Not quite."
-        expect(feedback).to_have_text(f"{expected} {choice.why}", timeout=5_000)
-        assert ("quiz-right" if choice.correct else "quiz-wrong") in feedback.get_attribute("class")
+    questions = watched.locator(".quiz fieldset.quiz-question")
+    assert questions.count() == len(chapter.quiz)
+    score = watched.locator(".quiz .quiz-score")
+    for n, quiz in enumerate(chapter.quiz):
+        question = questions.nth(n)
+        radios = question.locator("input[type=radio]")
+        assert radios.count() == len(quiz.choices)
+        status = question.locator(".quiz-status")
+        assert "Pick an answer" in status.inner_text()
+        for i, choice in enumerate(quiz.shown()):
+            radios.nth(i).check()
+            expected = "Right." if choice.correct else "Not quite."
+            expect(status).to_contain_text(expected, timeout=5_000)
+            assert ("quiz-right" if choice.correct else "quiz-wrong") in status.get_attribute("class")
+            assert "`" not in status.inner_text()            # Markdown is rendered, not escaped
+        right = next(i for i, c in enumerate(quiz.shown()) if c.correct)
+        radios.nth(right).check()
+        expect(score).to_contain_text(f"{n + 1} of {len(chapter.quiz)} right", timeout=5_000)
+    expect(score).to_have_text(f"Score: {len(chapter.quiz)} of {len(chapter.quiz)} right.")
+
+
+def test_quiz_works_by_keyboard(watched, course):
+    chapter = CHAPTERS[6]
+    watched.goto(course.url(chapter.slug))
+    first = watched.locator(".quiz fieldset.quiz-question").first
+    first.locator("input[type=radio]").first.focus()
+    watched.keyboard.press("ArrowDown")                  # arrow keys move the choice and check it
+    status = first.locator(".quiz-status")
+    expect(status).to_contain_text(".", timeout=5_000)
+    assert first.locator("input[type=radio]").nth(1).is_checked()
+    expect(status).to_have_class(re.compile("quiz-(right|wrong)"))
 
 
 def test_navigation_reaches_every_chapter(watched, course):

@@ -126,7 +126,7 @@ attention reach across time (chapter 4), which is exactly where the smooth teal 
         "A per-frame generator never sees the other frames, so it cannot supply coherence, however good its images are.",
         "Sora-style models generate the whole clip as one spacetime block, so coherence holds by construction.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question="Why does generating a video frame by frame with an image model flicker?",
         choices=(
             Choice(
@@ -150,7 +150,7 @@ attention reach across time (chapter 4), which is exactly where the smooth teal 
                 why="The schedule governs how a single picture is denoised. Even a perfect schedule produces each frame in isolation.",
             ),
         ),
-    ),
+    ),),
     references=(
         Reference(
             title="Video generation models as world simulators (OpenAI Sora technical report, 2024)",

@@ -111,7 +111,7 @@ fairly small number of integration steps, like the sim's 20, is enough to reach 
         "A Diffusion Transformer (DiT) is a transformer over latent patches used as the denoiser in place of a U-Net.",
         "Video generation extends both ideas to a 3-D spacetime volume; our model is trained with flow matching.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question="What is latent diffusion?",
         choices=(
             Choice(
@@ -135,7 +135,7 @@ fairly small number of integration steps, like the sim's 20, is enough to reach 
                 why="Latent diffusion was invented for still images and has nothing to do with picking frames; it denoises the whole compressed latent.",
             ),
         ),
-    ),
+    ),),
     references=(
         Reference(title="Denoising Diffusion Probabilistic Models (Ho et al., 2020)", url="https://arxiv.org/abs/2006.11239"),
         Reference(title="High-Resolution Image Synthesis with Latent Diffusion Models (Rombach et al., 2021)", url="https://arxiv.org/abs/2112.10752"),

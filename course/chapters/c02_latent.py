@@ -120,7 +120,7 @@ on this `(8, 4, 8, 8)` loaf; the decoder turns it back into 16 frames of 32 × 3
         "Common video autoencoders (CogVideoX, Open-Sora) compress 4x in time and 8x per spatial axis: 48x fewer values with 16 channels.",
         "Our model maps `(3, 16, 32, 32)` to `(8, 4, 8, 8)`: 4x in time, 4x per spatial axis, 24x fewer values.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question="Why does a video autoencoder compress the time axis, not only height and width?",
         choices=(
             Choice(
@@ -144,7 +144,7 @@ on this `(8, 4, 8, 8)` loaf; the decoder turns it back into 16 frames of 32 × 3
                 why="Storing what neighbouring frames share only once cuts the latent several-fold, and the expensive transformer then works on a manageable volume.",
             ),
         ),
-    ),
+    ),),
     references=(
         Reference(title="High-Resolution Image Synthesis with Latent Diffusion Models (Rombach et al., 2021)", url="https://arxiv.org/abs/2112.10752"),
         Reference(title="CogVideoX: Text-to-Video Diffusion Models with An Expert Transformer (3-D causal VAE)", url="https://arxiv.org/abs/2408.06072"),

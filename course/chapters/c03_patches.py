@@ -113,7 +113,7 @@ packing several short sequences together as in NaViT, but the model itself does 
         "Longer clips, higher resolutions and other aspect ratios just mean longer or differently arranged sequences; an image is a one-slice video.",
         "This let Sora train on videos and images of many sizes and lengths at their native shapes, with one model.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question="What do spacetime patches make possible?",
         choices=(
             Choice(
@@ -137,7 +137,7 @@ packing several short sequences together as in NaViT, but the model itself does 
                 why="The opposite: a sequence alone does not say where a cube came from, so every token carries a position encoding in space and time.",
             ),
         ),
-    ),
+    ),),
     references=(
         Reference(title="An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale (ViT)", url="https://arxiv.org/abs/2010.11929"),
         Reference(title="ViViT: A Video Vision Transformer (tubelet embedding)", url="https://arxiv.org/abs/2103.15691"),

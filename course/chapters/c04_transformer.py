@@ -158,7 +158,7 @@ but it has every part that the large systems have.
         "cross-attention.",
         "The course's model: width 128, 6 blocks, 4 heads.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question="What gives a video diffusion transformer its temporal coherence?",
         choices=(
             Choice(
@@ -187,7 +187,7 @@ but it has every part that the large systems have.
                 "says what should appear, not exactly where in each frame.",
             ),
         ),
-    ),
+    ),),
     references=(
         Reference("Peebles & Xie, Scalable Diffusion Models with Transformers (DiT)",
                   "https://arxiv.org/abs/2212.09748"),

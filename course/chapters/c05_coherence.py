@@ -144,7 +144,7 @@ the simple rules of its simple clips; the richer world-model behaviour only show
         "At scale this grows into world-model behaviour (3-D consistency, correct occlusion, rough "
         "physics), a path toward planning and robotics, but it is still approximate.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question="Why do world-model behaviours such as object permanence emerge in large video models?",
         choices=(
             Choice(
@@ -173,7 +173,7 @@ the simple rules of its simple clips; the richer world-model behaviour only show
                 "for prompts that never mention it.",
             ),
         ),
-    ),
+    ),),
     references=(
         Reference("OpenAI, Video generation models as world simulators (Sora report)",
                   "https://openai.com/index/video-generation-models-as-world-simulators/"),

@@ -146,7 +146,7 @@ to content, which means tighter text control.
         "Detailed captions, e.g. from re-captioning training videos with a vision-language model, give "
         "tighter text control.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question="What does raising the guidance scale `w` do?",
         choices=(
             Choice(
@@ -175,7 +175,7 @@ to content, which means tighter text control.
                 "saw stays meaningless at any scale.",
             ),
         ),
-    ),
+    ),),
     references=(
         Reference("Ho & Salimans, Classifier-Free Diffusion Guidance", "https://arxiv.org/abs/2207.12598"),
         Reference("Saharia et al., Photorealistic Text-to-Image Diffusion Models with Deep Language "

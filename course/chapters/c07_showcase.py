@@ -67,7 +67,7 @@ The motion comes out smooth for a reason you can now name. The denoiser saw the 
         "The decoder turns the final latent into frames; the motion is smooth because the denoiser "
         "attended across the whole clip at every step.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question=(
             "Predict: suppose the generator is switched from 16 frames to 32 frames, with "
             "everything else kept the same. What changes?"
@@ -109,7 +109,7 @@ The motion comes out smooth for a reason you can now name. The denoiser saw the 
                 ),
             ),
         ),
-    ),
+    ),),
     references=(
         Reference("Peebles & Xie, Scalable Diffusion Models with Transformers (DiT)",
                   "https://arxiv.org/abs/2212.09748"),

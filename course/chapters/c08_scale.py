@@ -90,7 +90,7 @@ The physics is learned, not guaranteed. The Sora report itself shows failures: g
         "Compression is what makes video affordable; learned physics still fails outside what the "
         "training data showed.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question="Why is latent compression essential for video diffusion?",
         choices=(
             Choice(
@@ -131,7 +131,7 @@ The physics is learned, not guaranteed. The Sora report itself shows failures: g
                 ),
             ),
         ),
-    ),
+    ),),
     references=(
         Reference("OpenAI, Video generation models as world simulators (Sora report)",
                   "https://openai.com/index/video-generation-models-as-world-simulators/"),

@@ -101,7 +101,7 @@ Each piece of this course has a paper behind it that rewards a full read:
         "cross-attention and guidance make it follow the prompt.",
         "Read next: DDPM, DiT, flow matching, VAE and VQ-VAE, and World Models.",
     ),
-    quiz=Quiz(
+    quiz=(Quiz(
         question=(
             "How many tokens does the course's DiT process for a 16-frame, 32x32 clip, and why that "
             "many?"
@@ -143,7 +143,7 @@ Each piece of this course has a paper behind it that rewards a full read:
                 ),
             ),
         ),
-    ),
+    ),),
     references=(
         Reference("Ho, Jain & Abbeel, Denoising Diffusion Probabilistic Models",
                   "https://arxiv.org/abs/2006.11239"),
