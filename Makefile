@@ -6,7 +6,7 @@ PORT   ?= 5006
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev setup-train web-deps browser serve test test-fast build-site site-serve bench train sample evaluate export-onnx clean
+.PHONY: help setup setup-dev setup-train web-deps browser serve lint test test-fast build-site site-serve bench train sample evaluate export-onnx clean
 
 help:  ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,11 +37,14 @@ web-deps: node_modules/.package-lock.json  ## Install onnxruntime-web from npm (
 serve: setup web-deps  ## Set up and open the course at http://localhost:5006 (live Python)
 	$(PY) -m course.serve --port $(PORT)
 
-test: setup-dev browser web-deps  ## Set up and run every test (unit and real-browser)
+lint: setup-dev  ## ruff over the Python tree
+	$(PY) -m ruff check .
+
+test: setup-dev browser web-deps lint  ## Set up, lint, and run every test (unit, node and real-browser)
 	$(PY) -m pytest -q
 
-test-fast: setup-dev  ## Only the tests that need no browser
-	$(PY) -m pytest -q -m "not browser"
+test-fast: setup-dev  ## The tests that need neither a browser nor a trained tiny model (about a minute)
+	$(PY) -m pytest -q -m "not slow"
 
 build-site: setup web-deps  ## Write the static site to site/ (upload that folder anywhere)
 	$(PY) -m export.site --out site

@@ -1,5 +1,5 @@
 """Figures about the course's own model that the prose quotes, read from the exported model's
-description (model/onnx/vocab.json), so a sentence cannot drift from the model it describes.
+description (model/onnx/manifest.json), so a sentence cannot drift from the model it describes.
 
 This is the only module of the course that reads that file. Each figure is a small function; the
 file is read once, on first use, and nothing here runs the model.
@@ -10,7 +10,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-SOURCE = Path(__file__).resolve().parent.parent / "model" / "onnx" / "vocab.json"
+SOURCE = Path(__file__).resolve().parent.parent / "model" / "onnx" / "manifest.json"
 
 
 @lru_cache(maxsize=1)

@@ -43,6 +43,10 @@ from pathlib import Path
 import panel as pn
 import param
 
+from model import manifest
+from sims import colors
+
+MODEL = manifest.load()          # the bounds and defaults the export wrote (model/manifest.py)
 WEB_DIR = Path(__file__).resolve().parent.parent / "web" / "generator"
 ORT_ENTRY = "ort.wasm.min.mjs"   # onnxruntime-web's wasm-only ESM build (see export/vendor.py)
 
@@ -51,17 +55,19 @@ class Generator(pn.custom.JSComponent):
     """Prompt -> clip in the browser. The three *_url parameters are folder URLs relative to the page."""
 
     prompt = param.String(default="a red ball bouncing from left to right")
-    steps = param.Integer(default=20, bounds=(1, 100))
-    guidance = param.Number(default=3.0, bounds=(0.0, 20.0))
+    steps = param.Integer(default=int(MODEL.steps.default), bounds=(int(MODEL.steps.min), int(MODEL.steps.max)))
+    guidance = param.Number(default=MODEL.guidance.default, bounds=(MODEL.guidance.min, MODEL.guidance.max))
     frames = param.Integer(default=16)
     seed = param.Integer(default=0, bounds=(0, None))
     baseline = param.Boolean(default=False, doc="also run the per-frame baseline, side by side")
 
     ort_url = param.String(default="static/ort/", doc="folder holding the vendored onnxruntime-web files")
     code_url = param.String(default="static/generator/", doc="folder holding web/generator/*.js")
-    model_url = param.String(default="static/onnx/", doc="folder holding vocab.json and the ONNX files")
+    model_url = param.String(default="static/onnx/", doc="folder holding manifest.json and the ONNX files")
     autorun = param.Boolean(default=False, doc="generate the prompt's clip as soon as the model is ready")
     debug = param.Boolean(default=False, doc="expose window.__generatorDebug (tests and benchmarks)")
+    colors = param.Dict(default=colors.css_variables(), constant=True,
+                        doc="the course's colour code (sims/colors.py), set as CSS variables on the component")
 
     _esm = WEB_DIR / "generator.js"
     # The static site's layout for a page at the site root; _process_importmap follows the *_url

@@ -4,8 +4,8 @@
 
 Files: denoiser_spacetime.onnx and denoiser_perframe.onnx (one denoising step: text encoder + DiT;
 inputs latent (B, C, T', 8, 8) float32, t (B,) float32, ids (B, 10) int64; output the velocity),
-decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in [0, 1]) and vocab.json (the words,
-the shapes, and the sampler's defaults). Batch and slice count are dynamic.
+decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in [0, 1]) and manifest.json (every
+number about the model: model/manifest.py). Batch and slice count are dynamic.
 
 Each network's large weights go in a `.weights` file beside its graph, as float16 where float16
 holds them exactly (the trained weights are float16 values already, see model/weights.py) and
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model import onnx_weights
+from model import manifest, onnx_weights
 
 ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"
 OPSET = 18
@@ -60,9 +60,8 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
 
     from model import weights
     from model.data import FRAME_CHOICES
-    from model.dit import PATCH, Attention
-    from model.sample import DEFAULT_GUIDANCE, DEFAULT_STEPS, STEP_RANGE, GUIDANCE_RANGE
-    from model.text import NULL, PAD, PROMPT_TOKENS, VOCAB, WORD_ID
+    from model.dit import Attention
+    from model.text import PROMPT_TOKENS
 
     wdir = weights_dir or weights.WEIGHTS_DIR
     out.mkdir(parents=True, exist_ok=True)
@@ -84,16 +83,10 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
     decoder = _decoder_module(ae)
     _export(decoder, (torch.randn(1, c, 4, 8, 8),), ["latent"], ["frames"], {"latent": {0: batch, 2: slices}},
             out / "decoder.onnx")
-    meta = {
-        "vocab": list(VOCAB), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": PROMPT_TOKENS,
-        "latent_channels": c, "latent_side": 8, "frames_per_slice": 4, "patch": PATCH, "frame_choices": list(FRAME_CHOICES),
-        "steps": {"default": DEFAULT_STEPS, "min": STEP_RANGE[0], "max": STEP_RANGE[1]},
-        "guidance": {"default": DEFAULT_GUIDANCE, "min": GUIDANCE_RANGE[0], "max": GUIDANCE_RANGE[1]},
-        "files": {"spacetime": FILES["spacetime"], "per-frame": FILES["per-frame"], "decoder": "decoder.onnx"},
-        # float16 on the wire, float32 in memory: see model/onnx_weights.py
-        "weights": {name: onnx_weights.split(out / name) for name in (*FILES.values(), "decoder.onnx")},
-    }
-    (out / "vocab.json").write_text(json.dumps(meta, indent=1) + "\n")
+    meta = describe(ae, dit.config)
+    # float16 on the wire, float32 in memory: see model/onnx_weights.py
+    meta["weights"] = {name: onnx_weights.split(out / name) for name in (*FILES.values(), "decoder.onnx")}
+    (out / manifest.FILENAME).write_text(json.dumps(meta, indent=1) + "\n")
     write_encoded_examples(ae, out / EXAMPLES)
     report["max_abs_diff"] = check(out, wdir)
     report["files"] = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
@@ -101,6 +94,34 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
     report["model_bytes"] = sum(size for name, size in report["files"].items() if name.endswith((".onnx", ".weights")))
     (out / "export_report.json").write_text(json.dumps(report, indent=2) + "\n")
     return report
+
+
+def describe(ae, dit_config) -> dict:
+    """The manifest (model/manifest.py) of an export, without its "weights" layout: every number about
+    the model, read from the trained networks' own configs and the modules that define them."""
+    from model.data import FRAME_CHOICES, SIZE
+    from model.dit import GRID, LATENT_SIDE, PATCH, TOKENS_PER_SLICE
+    from model.sample import DEFAULT_GUIDANCE, DEFAULT_STEPS, GUIDANCE_RANGE, STEP_RANGE
+    from model.text import NULL, PAD, PROMPT_TOKENS, VOCAB, WORD_ID
+
+    import torch
+
+    assert GRID * PATCH == LATENT_SIDE
+    frames = 8       # the compression factors, measured on the encoder itself rather than assumed
+    with torch.no_grad():
+        _, channels, slices, side, _ = ae.encoder(torch.zeros(1, 3, frames, SIZE, SIZE)).shape
+    assert side == LATENT_SIDE, (side, LATENT_SIDE)
+    return {
+        "vocab": list(VOCAB), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": PROMPT_TOKENS,
+        "frame_size": SIZE, "frames_per_slice": frames // slices, "space_factor": SIZE // side,
+        "latent_channels": channels, "latent_side": side, "patch": PATCH,
+        "tokens_per_slice": TOKENS_PER_SLICE, "frame_choices": list(FRAME_CHOICES),
+        "steps": {"default": DEFAULT_STEPS, "min": STEP_RANGE[0], "max": STEP_RANGE[1]},
+        "guidance": {"default": DEFAULT_GUIDANCE, "min": GUIDANCE_RANGE[0], "max": GUIDANCE_RANGE[1]},
+        "dit": {"width": dit_config.width, "depth": dit_config.depth, "heads": dit_config.heads,
+                "text_layers": dit_config.text_layers, "max_slices": dit_config.max_slices},
+        "files": {"spacetime": FILES["spacetime"], "per-frame": FILES["per-frame"], "decoder": "decoder.onnx"},
+    }
 
 
 def write_encoded_examples(ae, path: Path, count: int = 6, frames: int = 16, seed: int = 2024) -> None:

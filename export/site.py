@@ -29,6 +29,7 @@ from pyviz_comms import Comm
 
 from course.page import ONNX_DIR, STATIC, STATIC_DIR, Page, chapter_page, embed_page, index_page, populate
 from course.toc import TOC, CourseError, check_course, load_chapters
+from model import manifest
 from sims.registry import VIEWS
 
 from .sim_states import StateTable, attach, state_table
@@ -128,11 +129,11 @@ def generator_files() -> dict[str, Path]:
     except VendorError as err:
         raise CourseError(f"the chapter-7 generator needs onnxruntime-web: {err}") from None
     files.update({f"generator/{p.name}": p for p in sorted(WEB_DIR.glob("*.js"))})
-    vocab = ONNX_DIR / "vocab.json"
-    if not vocab.is_file():
-        raise CourseError(f"{vocab} is missing: run `make export-onnx` (or restore model/onnx from git)")
-    meta = json.loads(vocab.read_text())
-    names = ["vocab.json", *meta["files"].values(), *(w["wire"] for w in meta.get("weights", {}).values())]
+    manifest_path = ONNX_DIR / manifest.FILENAME
+    if not manifest_path.is_file():
+        raise CourseError(f"{manifest_path} is missing: run `make export-onnx` (or restore model/onnx from git)")
+    meta = json.loads(manifest_path.read_text())
+    names = [manifest.FILENAME, *meta["files"].values(), *(w["wire"] for w in meta.get("weights", {}).values())]
     missing = [n for n in names if not (ONNX_DIR / n).is_file()]
     if missing:
         raise CourseError(f"model/onnx lacks {', '.join(missing)}: run `make export-onnx`")

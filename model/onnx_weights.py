@@ -11,7 +11,7 @@ So each network is two files:
                    virtual file <name>.f32 that never exists on disk;
   <name>.weights   those initializers one after another, each as float16 when float16 holds its
                    values exactly, else as float32 (computed constants: position codes, frequencies).
-vocab.json lists, per network, the order, type and length of each piece. The browser's worker
+manifest.json (model/manifest.py) lists, per network, the order, type and length of each piece. The browser's worker
 (web/generator/worker.js) widens the pieces into one float32 buffer and hands it to onnxruntime-web
 as `externalData`; Python does the same here in `session_bytes`. Both see exactly float32 values
 equal to the trained weights.
@@ -72,14 +72,16 @@ def widen(wire: bytes, entry: dict) -> np.ndarray:
     return out
 
 
-def session_bytes(onnx_dir: Path, name: str, vocab: dict | None = None) -> bytes:
+def session_bytes(onnx_dir: Path, name: str, manifest: dict | None = None) -> bytes:
     """The network `name` as one self-contained ONNX model (weights inline), ready for onnxruntime."""
     import onnx
     from onnx import TensorProto
 
     onnx_dir = Path(onnx_dir)
-    vocab = vocab if vocab is not None else json.loads((onnx_dir / "vocab.json").read_text())
-    entry = vocab.get("weights", {}).get(name)
+    if manifest is None:
+        from .manifest import FILENAME
+        manifest = json.loads((onnx_dir / FILENAME).read_text())
+    entry = manifest.get("weights", {}).get(name)
     if entry is None:                             # a model with its weights inside
         return (onnx_dir / name).read_bytes()
     wire_path = onnx_dir / entry["wire"]

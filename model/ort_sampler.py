@@ -1,11 +1,11 @@
 """The sampler of model/sample.py on onnxruntime, with no torch: for build-time simulations and for
 the benchmark's "same work in Python".
 
-It reads the exported folder (model/onnx: vocab.json and the three ONNX files) and runs exactly
+It reads the exported folder (model/onnx: manifest.json and the three ONNX files) and runs exactly
 what the browser's worker runs: the denoiser on a batch of two (prompt, null prompt) for each
-Euler step, then the decoder. Seeds give torch.randn's noise (MT19937 + ATen's Box-Muller,
-reproduced in numpy as web/generator/sampler.js does in JS), so a seed here starts from the noise
-`python -m model.sample --seed` and the browser start from.
+Euler step, then the decoder; the loop, the noise levels, the guidance combination and a seed's
+noise (torch.randn's, reproduced in numpy) come from model/flow.py, as they do for model/sample.py,
+so a seed here starts from the noise `python -m model.sample --seed` and the browser start from.
 
     sampler = OrtSampler()                       # one thread, like the browser's wasm
     clip = sampler.generate("a red ball bouncing from left to right", frames=16, seed=0)
@@ -13,7 +13,6 @@ reproduced in numpy as web/generator/sampler.js does in JS), so a seed here star
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import flow, manifest
 from .text import Tokens, tokenize
 
 ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"
@@ -40,30 +40,6 @@ class Clip:
     step_seconds: list[float] = field(default_factory=list)   # one denoiser call (batch of 2) each
 
 
-def torch_randn(seed: int, count: int) -> np.ndarray:
-    """`count` normals equal (to float32 rounding) to torch.randn(count, generator=manual_seed(seed))."""
-    if count < 16:
-        raise ValueError("torch_randn reproduces torch only for 16 or more values")
-    # RandomState(int) seeds MT19937 with init_genrand, as torch does; bytes() hands out raw words.
-    words = np.frombuffer(np.random.RandomState(seed).bytes(4 * (count + 16)), dtype="<u4")
-    uniform = ((words & 0xFFFFFF).astype(np.float64) / 16777216).astype(np.float32)
-    data = uniform[:count].copy()
-
-    def fill16(block: np.ndarray) -> np.ndarray:
-        u1 = (np.float32(1) - block[:8]).astype(np.float32)
-        radius = np.sqrt(np.float32(-2) * np.log(u1)).astype(np.float32)
-        theta = (np.float32(2 * np.pi) * block[8:]).astype(np.float32)
-        return np.concatenate([radius * np.cos(theta), radius * np.sin(theta)]).astype(np.float32)
-
-    whole = count - count % 16
-    blocks = data[:whole].reshape(-1, 16)
-    data[:whole] = np.concatenate([fill16(b) for b in blocks]) if len(blocks) else data[:0]
-    if count % 16:
-        # torch redraws the last 16 values from fresh uniforms
-        data[count - 16:] = fill16(uniform[count:count + 16])
-    return data
-
-
 class OrtSampler:
     """Sessions for the exported model, created on first use. threads=1 matches the browser."""
 
@@ -71,10 +47,10 @@ class OrtSampler:
         import onnxruntime as ort   # imported here: a page that needs no model never loads it
 
         self.dir = Path(onnx_dir)
-        vocab_path = self.dir / "vocab.json"
-        if not vocab_path.exists():
-            raise ModelFilesMissing(f"{vocab_path} is missing: run `make export-onnx`")
-        self.vocab = json.loads(vocab_path.read_text())
+        try:
+            self.manifest = manifest.load(self.dir)
+        except manifest.ManifestMissing as err:
+            raise ModelFilesMissing(str(err)) from None
         self._ort = ort
         self._options = ort.SessionOptions()
         self._options.intra_op_num_threads = threads
@@ -83,40 +59,31 @@ class OrtSampler:
         self._sessions: dict = {}
         self.session_seconds: dict[str, float] = {}
 
-    # --- prompts: model/text.py's vocabulary is the one vocab.json was exported from ------------
+    # --- prompts: model/text.py's vocabulary is the one manifest.json was exported from ---------
     def tokenize(self, text: str) -> Tokens:
         return tokenize(text or "")
 
     def pair_ids(self, ids: list[int]) -> np.ndarray:
         """(2, prompt_tokens) int64: the prompt and the null prompt, the batch guidance runs on."""
-        return np.array([ids, [self.vocab["null"]] * self.vocab["prompt_tokens"]], dtype=np.int64)
-
-    @staticmethod
-    def timesteps(steps: int) -> np.ndarray:
-        """Noise levels from 1 to 0 in `steps` equal steps (float32, as model/sample.py and the browser)."""
-        return np.linspace(1.0, 0.0, steps + 1, dtype=np.float32)
+        return np.array([ids, [self.manifest.null] * self.manifest.prompt_tokens], dtype=np.int64)
 
     def latent_dims(self, frames: int) -> tuple[int, int, int, int, int]:
-        if frames not in self.vocab["frame_choices"]:
-            raise ValueError(f"frames must be one of {self.vocab['frame_choices']} (got {frames})")
-        side = self.vocab["latent_side"]
-        return (1, self.vocab["latent_channels"], frames // self.vocab["frames_per_slice"], side, side)
+        return self.manifest.latent_dims(frames)
 
     def noise(self, frames: int, seed: int) -> np.ndarray:
-        dims = self.latent_dims(frames)
-        return torch_randn(seed, int(np.prod(dims))).reshape(dims)
+        return flow.seed_noise(seed, self.latent_dims(frames))
 
     # --- sessions -----------------------------------------------------------------------------
     def session(self, kind: str):
         if kind not in self._sessions:
-            path = self.dir / self.vocab["files"][kind]
+            path = self.dir / self.manifest.files[kind]
             if not path.exists():
                 raise ModelFilesMissing(f"{path} is missing: run `make export-onnx`")
             from .onnx_weights import session_bytes
 
             t0 = time.perf_counter()
             try:
-                model = session_bytes(self.dir, path.name, self.vocab)
+                model = session_bytes(self.dir, path.name, self.manifest.raw)
             except FileNotFoundError as err:
                 raise ModelFilesMissing(str(err)) from None
             self._sessions[kind] = self._ort.InferenceSession(model, self._options,
@@ -136,27 +103,24 @@ class OrtSampler:
 
     # --- the loop -------------------------------------------------------------------------------
     def denoise(self, kind: str, noise: np.ndarray, ids: list[int], steps: int, guidance: float,
-                on_step: Callable[[int, np.ndarray, np.ndarray], None] | None = None,
+                on_step: Callable[[flow.Step], None] | None = None,
                 step_seconds: list[float] | None = None) -> np.ndarray:
-        """Euler steps from t=1 to t=0 with CFG as one batch of two. After each step i (from 1),
-        on_step(i, latent the step started from, clean estimate)."""
+        """Guided Euler steps (model/flow.py) from t=1 to t=0, the guidance pair as one batch of two;
+        on_step(flow.Step) after each step; each network call's wall time appended to step_seconds."""
         pair_ids = self.pair_ids(ids)
-        ts = self.timesteps(steps)
-        x = noise.astype(np.float32)
-        for i in range(steps):
+
+        def velocity_pair(x: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
             t0 = time.perf_counter()
-            v2 = self.velocity(kind, np.concatenate([x, x]), float(ts[i]), pair_ids)
+            v2 = self.velocity(kind, np.concatenate([x, x]), t, pair_ids)   # (2, C, T', s, s)
             if step_seconds is not None:
                 step_seconds.append(time.perf_counter() - t0)
-            v = v2[1:] + np.float32(guidance) * (v2[:1] - v2[1:])
-            if on_step is not None:
-                on_step(i + 1, x, (x - ts[i] * v)[0])
-            x = x + (ts[i + 1] - ts[i]) * v
-        return x
+            return v2[:1], v2[1:]
+
+        return flow.euler(velocity_pair, noise.astype(np.float32), steps, guidance, on_step)
 
     def generate(self, prompt: str, frames: int = 16, steps: int = 20, guidance: float = 3.0,
                  seed: int = 0, kind: str = "spacetime", noise: np.ndarray | None = None,
-                 on_step: Callable[[int, np.ndarray, np.ndarray], None] | None = None) -> Clip:
+                 on_step: Callable[[flow.Step], None] | None = None) -> Clip:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
         tokens = self.tokenize(prompt)

@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from . import weights
+from . import flow, weights
 from .data import FRAME_CHOICES, SIZE, check_frames
 from .text import null_ids, tokenize
 
@@ -37,34 +37,24 @@ class Result:
 
 
 def initial_noise(channels: int, frames: int, seed: int) -> torch.Tensor:
-    """The starting latent for a seed: (1, C, F/4, 8, 8) standard normal from torch's CPU generator."""
-    generator = torch.Generator().manual_seed(seed)
-    return torch.randn(1, channels, frames // 4, 8, 8, generator=generator)
-
-
-def timesteps(steps: int) -> np.ndarray:
-    """Noise levels visited, from 1 (pure noise) down to 0, evenly spaced (float32 like the browser)."""
-    return np.linspace(1.0, 0.0, steps + 1, dtype=np.float32)
+    """The starting latent for a seed: (1, C, F/4, 8, 8), the values torch.randn gives (model/flow.py)."""
+    return torch.from_numpy(flow.seed_noise(seed, (1, channels, frames // 4, 8, 8)))
 
 
 @torch.no_grad()
 def denoise(dit, noise: torch.Tensor, ids, steps: int, guidance: float,
-            on_step: Callable[[int, torch.Tensor], None] | None = None) -> torch.Tensor:
-    """Euler integration with classifier-free guidance for a batch of B latents (B, C, T', 8, 8) and
-    B prompts (lists of ids, or one list for all). on_step(i, clean_estimate) after each step."""
-    x = noise
-    b = x.shape[0]
+            on_step: Callable[[flow.Step], None] | None = None) -> torch.Tensor:
+    """Guided Euler steps (model/flow.py) for a batch of B latents (B, C, T', 8, 8) and B prompts
+    (lists of ids, or one list for all); on_step(flow.Step) after each step."""
+    b = noise.shape[0]
     ids = torch.as_tensor(ids).reshape(-1, len(null_ids())).expand(b, -1)
-    prompts = torch.cat([ids, torch.tensor(null_ids()).expand(b, -1)])
-    ts = timesteps(steps)
-    for i in range(steps):
-        t = torch.full((2 * b,), float(ts[i]))
-        v_cond, v_uncond = dit(torch.cat([x, x]), t, prompts).chunk(2)
-        v = v_uncond + guidance * (v_cond - v_uncond)
-        if on_step is not None:
-            on_step(i, x - float(ts[i]) * v)  # the model's current guess at the clean latent
-        x = x + float(ts[i + 1] - ts[i]) * v
-    return x
+    prompts = torch.cat([ids, torch.tensor(null_ids()).expand(b, -1)])  # (2B, tokens): prompt, then null
+
+    def velocity_pair(x: torch.Tensor, t: float) -> tuple[torch.Tensor, torch.Tensor]:
+        v_cond, v_uncond = dit(torch.cat([x, x]), torch.full((2 * b,), t), prompts).chunk(2)
+        return v_cond, v_uncond
+
+    return flow.euler(velocity_pair, noise, steps, guidance, on_step)
 
 
 @torch.no_grad()

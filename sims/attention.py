@@ -184,7 +184,7 @@ class Attention(Sim):
 # and cached with the model files' hash (sims/model_clips.py).
 PROMPT = "a red ball bouncing from left to right"
 SEED, STEPS, GUIDANCE = 0, 20, 3.0
-PROBE_STEP = STEPS // 2
+PROBE_STEP = STEPS // 2 + 1   # counted from 1, like every sampler's steps: step 11 of 20 starts at t = 0.5
 FRAMES_PER_SLICE = 4
 
 
@@ -194,7 +194,7 @@ def load_graph(sampler, kind: str):
 
     from model.onnx_weights import session_bytes
 
-    return onnx.load_from_string(session_bytes(sampler.dir, sampler.vocab["files"][kind], sampler.vocab))
+    return onnx.load_from_string(session_bytes(sampler.dir, sampler.manifest.files[kind], sampler.manifest.raw))
 
 
 def probe_session(sampler, kind: str, graph=None):
@@ -236,12 +236,11 @@ def token_matrix(maps: np.ndarray, slices: int) -> np.ndarray:
 def compute_learned(sampler) -> dict[str, np.ndarray]:
     """Generate the clip, keep the latent at PROBE_STEP, and read both denoisers' attention on it."""
     ids = sampler.tokenize(PROMPT).ids
-    ts = sampler.timesteps(STEPS)
     kept = {}
 
-    def keep(step: int, latent: np.ndarray, clean: np.ndarray) -> None:
-        if step == PROBE_STEP + 1:             # the latent step PROBE_STEP (from 0) started from
-            kept["probe"] = latent.copy()
+    def keep(step) -> None:                    # model.flow.Step
+        if step.step == PROBE_STEP:
+            kept["probe"], kept["t"] = step.latent.copy(), step.t
 
     x = sampler.denoise("spacetime", sampler.noise(N_FRAMES * FRAMES_PER_SLICE, SEED), ids, STEPS, GUIDANCE,
                         on_step=keep)
@@ -250,14 +249,14 @@ def compute_learned(sampler) -> dict[str, np.ndarray]:
     blocks, shapes = [], []
     for kind in MODELS:
         session, _ = probe_session(sampler, kind)
-        feeds = {"latent": np.concatenate([probe, probe]), "t": np.full(2, ts[PROBE_STEP], np.float32),
+        feeds = {"latent": np.concatenate([probe, probe]), "t": np.full(2, kept["t"], np.float32),
                  "ids": sampler.pair_ids(ids)}
-        maps = self_attention(session.run(None, feeds)[1:], sampler.vocab["prompt_tokens"])
+        maps = self_attention(session.run(None, feeds)[1:], sampler.manifest.prompt_tokens)
         blocks.append(np.stack([token_matrix(m, N_FRAMES) for m in maps]))
         shapes.append(maps[0].shape)
     return {"video": np.round(np.clip(video, 0, 1) * 255).astype(np.uint8),   # (16, 32, 32, 3)
             "blocks": np.stack(blocks).astype(np.float32),                      # (2 models, 6, 64, 64)
-            "map_shapes": np.array(shapes), "t": np.array(ts[PROBE_STEP])}
+            "map_shapes": np.array(shapes), "t": np.array(kept["t"], np.float32)}
 
 
 @functools.lru_cache(maxsize=1)

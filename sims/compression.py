@@ -75,7 +75,8 @@ class Compression(Sim):
     frames = param.Selector(default=64, objects=[16, 32, 64, 128], label="Frames in the clip", doc="Frames in the clip.")
     size = param.Selector(default=512, objects=[256, 512, 1024], label="Frame size (px per side)", doc="Frame width and height, pixels.")
     time_factor = param.Selector(default=4, objects=[1, 2, 4, 8], label="Time compression (×)", doc="How many frames merge into one latent slice.")
-    space_factor = param.Selector(default=8, objects=[1, 2, 4, 8, 16], label="Space compression per axis (×)", doc="How many pixels per axis merge into one latent cell.")
+    space_factor = param.Selector(default=8, objects=[1, 2, 4, 8, 16], label="Space compression per axis (×)",
+                                  doc="How many pixels per axis merge into one latent cell.")
     channels = param.Selector(default=16, objects=[4, 8, 16], label="Latent channels", doc="Channels per latent cell.")
 
     controls = ("frames", "size", "time_factor", "space_factor", "channels")

@@ -113,7 +113,7 @@ def measure_steps(sampler) -> dict[str, np.ndarray]:
     """Median milliseconds per denoiser call for every clip length the model takes, both models."""
     import time
 
-    frames = np.array(sampler.vocab["frame_choices"])
+    frames = np.array(sampler.manifest.frame_choices)
     ids = sampler.pair_ids(sampler.tokenize("a red ball bouncing from left to right").ids)
     latents = [np.concatenate([sampler.noise(int(f), 0)] * 2) for f in frames]
     cells = [(m, k) for m in range(len(MODELS)) for k in range(len(frames))]

@@ -24,6 +24,7 @@ from typing import Callable
 
 import numpy as np
 
+from model import manifest
 from model.ort_sampler import ONNX_DIR, ModelFilesMissing, OrtSampler
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,12 +37,12 @@ class ModelUnavailable(RuntimeError):
 
 @functools.lru_cache(maxsize=None)
 def fingerprint(onnx_dir: Path = ONNX_DIR) -> str:
-    """A short hash of the exported model: vocab.json and every file it names."""
+    """A short hash of the exported model: its manifest and every file beside it."""
     digest = hashlib.sha256()
-    vocab = onnx_dir / "vocab.json"
-    if not vocab.exists():
-        raise ModelUnavailable(f"{vocab} is missing: run `make export-onnx` (or restore model/onnx from git)")
-    paths = [vocab] + sorted(p for p in onnx_dir.iterdir() if p.suffix in (".onnx", ".weights", ".npz"))
+    manifest_path = onnx_dir / manifest.FILENAME
+    if not manifest_path.exists():
+        raise ModelUnavailable(f"{manifest_path} is missing: run `make export-onnx` (or restore model/onnx from git)")
+    paths = [manifest_path] + sorted(p for p in onnx_dir.iterdir() if p.suffix in (".onnx", ".weights", ".npz"))
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

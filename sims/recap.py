@@ -125,10 +125,10 @@ def compute_model_shapes(sampler) -> dict[str, np.ndarray]:
     graph = load_graph(sampler, "spacetime")
     weights = {init.name: tuple(init.dims) for init in graph.graph.initializer}
     session, _ = probe_session(sampler, "spacetime", graph)
-    n_text = sampler.vocab["prompt_tokens"]
-    ids = np.full((GUIDED_BATCH, n_text), sampler.vocab["null"], np.int64)
+    n_text = sampler.manifest.prompt_tokens
+    ids = np.full((GUIDED_BATCH, n_text), sampler.manifest.null, np.int64)
     rows = []
-    for frames in sampler.vocab["frame_choices"]:
+    for frames in sampler.manifest.frame_choices:
         latent = np.concatenate([sampler.noise(frames, 0)] * GUIDED_BATCH)
         out = session.run(None, {"latent": latent, "t": np.full(GUIDED_BATCH, 0.5, np.float32), "ids": ids})
         attn = self_attention(out[1:], n_text)

@@ -1,23 +1,26 @@
-"""Shared fixtures: one built site per test session, served over HTTP; a live `panel serve`;
-and Debian's Chromium for pytest-playwright (its own browser download cannot work offline)."""
+"""Shared fixtures, each set up once per test session: the built site served over HTTP, a live
+`panel serve`, a tiny trained model and its ONNX export, the course in either runtime behind an
+origin guard, and Debian's Chromium for pytest-playwright (its own browser download cannot work
+offline). The servers, flags and guard themselves live in export/browser.py, shared with `make bench`."""
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import socket
-import subprocess
+import io
 import sys
-import threading
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from export.browser import CHROMIUM, CHROMIUM_FLAGS, OriginGuard, free_port, serve_folder, serve_process
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_modifyitems(items):
+    # Slow: a real browser, or the session's tiny training run. `make test-fast` leaves these out.
+    for item in items:
+        if item.get_closest_marker("browser") or {"tiny", "tiny_onnx"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +30,8 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 
 
+# --- the course in its two runtimes -----------------------------------------------------------
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> tuple[Path, dict]:
     from export.site import build
@@ -35,45 +40,67 @@ def built_site(tmp_path_factory) -> tuple[Path, dict]:
     return out, report
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site):
     folder, _ = built_site
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve_folder(folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def served_url():
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "course.serve", "--port", str(port), "--address", "127.0.0.1"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 180   # a cold model-sims cache adds about a minute (sims/model_clips.py)
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"course.serve exited:\n{proc.stdout.read()}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("course.serve did not start within 180 s")
-    yield f"http://127.0.0.1:{port}/"
-    proc.terminate()
-    proc.wait(timeout=10)
+    # A cold model-sims cache adds about a minute before the server listens (sims/model_clips.py).
+    with serve_process([sys.executable, "-m", "course.serve", "--port", str(port), "--address", "127.0.0.1"],
+                       port, timeout_s=180) as url:
+        yield url
+
+
+@dataclass
+class Course:
+    runtime: str       # "static" (the built site) or "served" (panel serve)
+    base: str
+
+    def url(self, slug: str = "index", query: str = "") -> str:
+        if self.runtime == "static":
+            return f"{self.base}{slug}.html{query}"
+        return f"{self.base}{'' if slug == 'index' else slug}{query}"
+
+    def embed(self, sim: str, query: str = "") -> str:
+        return self.url(f"embed/{sim}", query)
+
+
+@pytest.fixture(params=["static", "served"])
+def course(request) -> Course:
+    base = request.getfixturevalue("site_url" if request.param == "static" else "served_url")
+    return Course(request.param, base)
+
+
+@pytest.fixture
+def watched(page, course):
+    """A page whose console errors and requests outside the site fail the test."""
+    guard = OriginGuard(page, course.base)
+    yield page
+    assert not guard.problems, "\n".join(guard.problems)
+
+
+# --- a tiny trained model, once per session -----------------------------------------------------
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory) -> Path:
+    """The weights folder of one whole tiny training run (every stage, seconds on a CPU)."""
+    from model.train import PRESETS, Config, Trainer
+
+    out = tmp_path_factory.mktemp("tiny")
+    Trainer(Config(**{**PRESETS["tiny"], "out": str(out)}), fresh=True, log=io.StringIO()).run()
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_onnx(tiny, tmp_path_factory) -> Path:
+    """The tiny weights exported to ONNX; export_all raises past 1e-4 per forward."""
+    from export.onnx_model import export_all
+
+    out = tmp_path_factory.mktemp("tiny-onnx")
+    export_all(out, tiny, log=io.StringIO())
+    return out

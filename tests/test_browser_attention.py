@@ -3,7 +3,7 @@ replays precomputed states; `panel serve` round-trips through Python)."""
 from __future__ import annotations
 
 import pytest
-from test_browser import course, snapshot, wait_changed, wait_for_sim, watched  # noqa: F401 (fixtures)
+from test_browser import snapshot, wait_changed, wait_for_sim
 
 from sims.attention import where
 from sims.views.attention import centres

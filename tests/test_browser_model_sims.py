@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_browser import course, move_control, wait_for_sim, watched  # noqa: F401 (fixtures)
+from test_browser import move_control, wait_for_sim
 
 from sims import flicker, guidance
 from sims import permanence as pm

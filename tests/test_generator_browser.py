@@ -1,28 +1,23 @@
 """The chapter-7 generator component alone, end to end in Chromium, on a freshly trained tiny model
 (tests/test_generator_chapter.py runs it inside the real chapter with the committed model).
 
-A session fixture trains the `tiny` preset and exports it to ONNX (about half a minute on 2 cores);
-another builds one-component static pages the way the site does (export/generator_page.py: Panel
-`save`, CDN URLs localised, onnxruntime-web vendored from node_modules) and serves them over HTTP. The browser may fetch nothing
-outside that origin. The parity tests feed the browser the same noise Python uses and compare the
+It uses the session's tiny trained model and its ONNX export (tests/conftest.py); a fixture builds
+one-component static pages the way the site does (export/generator_page.py: Panel `save`, CDN URLs
+localised, onnxruntime-web vendored from node_modules) and serves them over HTTP. The browser may
+fetch nothing outside that origin. The parity tests feed the browser the same noise Python uses and compare the
 final latent with model/sample.py's `denoise` on the same weights.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import json
-import os
-import shutil
-import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 import pytest
+
+from export.browser import OriginGuard, free_port, serve_folder, serve_process
 
 pytestmark = pytest.mark.browser
 
@@ -34,17 +29,9 @@ PARITY_TOLERANCE = 1e-3
 # --- fixtures ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory) -> tuple[Path, Path]:
-    """(weights folder, ONNX folder) of a freshly trained tiny model."""
-    base = tmp_path_factory.mktemp("generator-tiny")
-    weights_dir, onnx_dir = base / "weights", base / "onnx"
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    subprocess.run([sys.executable, "-m", "model.train", "--preset=tiny", f"--out={weights_dir}"],
-                   cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    import export.onnx_model as onnx_model
-
-    onnx_model.export_all(onnx_dir, weights_dir, log=io.StringIO())  # raises past 1e-4 per forward
-    return weights_dir, onnx_dir
+def tiny_model(tiny, tiny_onnx) -> tuple[Path, Path]:
+    """(weights folder, ONNX folder) of the session's tiny model (tests/conftest.py)."""
+    return tiny, tiny_onnx
 
 
 @pytest.fixture(scope="session")
@@ -59,48 +46,14 @@ def generator_site(tmp_path_factory, tiny_model) -> Path:
     }, title="Generator prototype")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def generator_url(generator_site):
-    handler = functools.partial(_QuietHandler, directory=str(generator_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_folder(generator_site) as url:
+        yield url
 
 
-class Watch:
-    """Everything a page asked for and complained about; requests off the origin are aborted."""
-
-    def __init__(self, page, origin: str):
-        self.requests: list[str] = []
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        origin_netloc = urlparse(origin).netloc
-
-        def route(r):
-            url = r.request.url
-            self.requests.append(url)
-            parsed = urlparse(url)
-            if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != origin_netloc:
-                self.outside.append(url)
-                return r.abort()
-            return r.continue_()
-
-        page.context.route("**/*", route)
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        page.on("worker", lambda w: w.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None))
-
-
-def open_generator(page, url: str) -> tuple[Watch, dict]:
-    watch = Watch(page, url)
+def open_generator(page, url: str) -> tuple[OriginGuard, dict]:
+    watch = OriginGuard(page, url)
     page.goto(url + "index.html")
     page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
     ready = page.evaluate("window.__generatorDebug.ready")
@@ -275,10 +228,10 @@ def test_hostile_and_empty_prompts_are_plain_text(page, generator_url):
 
 
 def test_missing_model_shows_a_message(page, generator_url):
-    watch = Watch(page, generator_url)
+    watch = OriginGuard(page, generator_url)
     page.goto(generator_url + "missing.html")
     page.locator(".gen .error").filter(has_text="could not start").wait_for(timeout=30_000)
-    assert "vocab.json is missing" in page.locator(".gen .error").inner_text()
+    assert "manifest.json is missing" in page.locator(".gen .error").inner_text()
     assert page.get_by_role("button", name="Generate").is_disabled()
     assert watch.outside == []
 
@@ -301,34 +254,16 @@ pn.serve({"gen": lambda: Generator.for_depth(0, static_url=assets, debug=True, f
 
 @pytest.fixture(scope="module")
 def served_generator(tiny_model):
-    import socket
-    import time
-
     _, onnx_dir = tiny_model
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-c", SERVE_SCRIPT, str(port), str(onnx_dir)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError(f"panel serve did not start:\n{proc.stdout.read()}")
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}/"
-    proc.terminate()
-    proc.wait(timeout=10)
+    port = free_port()
+    with serve_process([sys.executable, "-c", SERVE_SCRIPT, str(port), str(onnx_dir)], port, timeout_s=60) as url:
+        yield url
 
 
 @pytest.mark.parametrize("route", ["gen", "embed/gen"])
 def test_same_component_under_panel_serve(page, served_generator, route):
     """The ESM is inlined by the server too; the import map's ./ and ../ paths follow the page."""
-    watch = Watch(page, served_generator)
+    watch = OriginGuard(page, served_generator)
     page.goto(served_generator + route)
     page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
     page.evaluate("window.__generatorDebug.ready")

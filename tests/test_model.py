@@ -14,19 +14,11 @@ from model import weights
 from model.autoencoder import VideoAutoencoder, fold, unfold
 from model.data import FRAME_CHOICES, HELD_OUT, batch, make_clip, random_prompt, render
 from model.dit import TOKENS_PER_SLICE, DiT, DiTConfig
-from model.sample import denoise, generate, initial_noise, to_frames
+from model.sample import denoise, generate, initial_noise
 from model.text import PROMPT_TOKENS, Prompt, parse_prompt, tokenize
 from model.train import PRESETS, Config, ConfigError, Trainer, parse_args
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> Path:
-    """A whole tiny training run (all four stages), shared by the tests below."""
-    out = tmp_path_factory.mktemp("tiny")
-    Trainer(Config(**{**PRESETS["tiny"], "out": str(out)}), fresh=True, log=open("/dev/null", "w")).run()
-    return out
 
 
 # ----- data and text
@@ -185,8 +177,8 @@ def test_sampler_turns_noise_into_a_clip_of_the_asked_length(tiny):
     assert "unconditionally" in generate("", 8, steps=2, models=models).notes[0]
     noise = initial_noise(8, 16, 0)
     seen = []
-    denoise(models[0], noise, tokenize("a red ball").ids, 4, 3.0, on_step=lambda i, x: seen.append(i))
-    assert seen == [0, 1, 2, 3]
+    denoise(models[0], noise, tokenize("a red ball").ids, 4, 3.0, on_step=lambda s: seen.append((s.step, s.t)))
+    assert seen == [(1, 1.0), (2, 0.75), (3, 0.5), (4, 0.25)]
 
 
 def test_trained_model_draws_the_prompted_object():
@@ -234,14 +226,15 @@ def test_train_cli_rejects_unknown_settings():
 
 # ----- ONNX
 
-def test_onnx_export_of_tiny_weights_matches_pytorch(tiny, tmp_path):
-    from export.onnx_model import export_all
+def test_onnx_export_of_tiny_weights_matches_pytorch(tiny_onnx):
+    import json
 
-    report = export_all(tmp_path, tiny, log=open("/dev/null", "w"))
-    assert set(report["files"]) >= {"denoiser_spacetime.onnx", "denoiser_perframe.onnx", "decoder.onnx", "vocab.json"}
-    assert max(report["max_abs_diff"].values()) <= 1e-4
     import onnx
-    model = onnx.load(str(tmp_path / "denoiser_spacetime.onnx"), load_external_data=False)
+
+    report = json.loads((tiny_onnx / "export_report.json").read_text())
+    assert set(report["files"]) >= {"denoiser_spacetime.onnx", "denoiser_perframe.onnx", "decoder.onnx", "manifest.json"}
+    assert max(report["max_abs_diff"].values()) <= 1e-4
+    model = onnx.load(str(tiny_onnx / "denoiser_spacetime.onnx"), load_external_data=False)
     assert model.opset_import[0].version >= 18
     # float16 on the wire, float32 in the graph: no Cast for the browser to fold at load time
     assert not [n for n in model.graph.node if n.op_type == "Cast" and n.input[0].endswith("_f16")]
@@ -259,7 +252,7 @@ def test_committed_onnx_files_match_the_committed_weights():
 
     worst = check(ONNX_DIR)
     assert max(worst.values()) <= 1e-4
-    meta = json.loads((ONNX_DIR / "vocab.json").read_text())
+    meta = json.loads((ONNX_DIR / "manifest.json").read_text())
     assert meta["vocab"] == list(VOCAB) and meta["frame_choices"] == list(FRAME_CHOICES)
     files = [ONNX_DIR / n for n in meta["files"].values()] + [ONNX_DIR / w["wire"] for w in meta["weights"].values()]
     total = sum(p.stat().st_size for p in files)
@@ -277,7 +270,7 @@ def test_weights_file_widens_to_the_trained_float32_values():
     from model import weights
     from model.onnx_weights import session_bytes
 
-    meta = json.loads((ONNX_DIR / "vocab.json").read_text())
+    meta = json.loads((ONNX_DIR / "manifest.json").read_text())
     model = onnx.load_from_string(session_bytes(ONNX_DIR, "denoiser_spacetime.onnx", meta))
     values = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
     dit, _ = weights.load_dit("spacetime")
@@ -325,3 +318,17 @@ def test_evaluate_cli_writes_a_table_and_json(tmp_path):
     rows = json.loads(out.read_text())["rows"]
     assert {"real clips", "autoencoder reconstruction", "spacetime DiT", "per-frame DiT"} <= set(rows)
     assert rows["real clips"]["presence"] == 1.0 and "| real clips |" in done.stdout
+
+
+def test_committed_manifest_is_what_the_export_writes():
+    """Every number in model/onnx/manifest.json comes from the committed weights and the model code."""
+    from export.onnx_model import describe
+    from model import manifest
+
+    ae, _ = weights.load_autoencoder()
+    dit, _ = weights.load_dit("spacetime")
+    shipped = manifest.load()
+    assert {k: v for k, v in shipped.raw.items() if k != "weights"} == describe(ae, dit.config)
+    assert shipped.tokens(16) == TOKENS_PER_SLICE * 4 and shipped.latent_dims(16) == (1, 8, 4, 8, 8)
+    with pytest.raises(ValueError, match="frames must be one of"):
+        shipped.latent_dims(10)

@@ -23,7 +23,9 @@ def test_a_score_worked_out_by_hand():
     colour = x[:, :3]
     for i, j in [(21, 38), (21, 8), (5, 47), (0, 0)]:
         (fi, ri, ci), (fj, rj, cj) = where(i), where(j)
-        cos = lambda d: np.cos(np.radians(45 * d))
+        def cos(d):
+            return np.cos(np.radians(45 * d))
+
         hand = (49 * colour[i] @ colour[j] + 1.44 * (cos(ri - rj) + cos(ci - cj)) + cos(fi - fj)) / 3
         assert attention.scores(x)[i, j] == pytest.approx(hand, rel=1e-12)
 

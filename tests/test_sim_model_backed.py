@@ -52,10 +52,10 @@ def test_measured_step_time_grows_with_frames():
     assert per_gflop > 0
 
 
-def test_recap_shapes_match_the_onnx_model_and_vocab():
+def test_recap_shapes_match_the_onnx_model_and_manifest():
     import json
     from model.ort_sampler import ONNX_DIR
-    vocab = json.loads((ONNX_DIR / "vocab.json").read_text())
+    vocab = json.loads((ONNX_DIR / "manifest.json").read_text())
     shapes = recap.model_shapes()
     assert sorted(shapes) == vocab["frame_choices"]
     for frames, m in shapes.items():

@@ -62,7 +62,7 @@ class CompressionView(SimView):
 
     def _real_clip(self):
         ex = examples()
-        video, decoded, latent = ex["video"][SHOWN], ex["decoded"][SHOWN], ex["latent"][SHOWN]
+        video, latent = ex["video"][SHOWN], ex["latent"][SHOWN]
         width = 4 * GROUP + 3 * GROUP_GAP
         fig = small_figure("The course's autoencoder on a real clip", width=720, height=230,
                            x_range=(-78, width + 2), y_range=(-2, ROWS["clip"] + FRAME + 14), tools="")
@@ -109,7 +109,10 @@ class CompressionView(SimView):
 
     def readouts(self):
         raw, latent = self.sim.raw(), self.sim.latent()
-        shape = lambda v: " × ".join(str(n) for n in v.shape)
+
+        def shape(v) -> str:
+            return " × ".join(str(n) for n in v.shape)
+
         return {
             "sizes": (f"<b style='color:{ORANGE}'>Raw</b> ({shape(raw)}): {raw.values:,} values · "
                       f"<b style='color:{TEAL}'>Latent</b> ({shape(latent)}): {latent.values:,} values"),

@@ -9,7 +9,7 @@ from bokeh.layouts import column
 from bokeh.models import Arrow, CustomJS, NormalHead, TapTool
 
 from ..colors import INK, MUTED, ORANGE, TEAL
-from ..recap import (BLOCKS, GUIDED_BATCH, HEADS, STAGES, STEPS, TEXT_TOKENS, WIDTH, Recap, fmt, measured_stage_shapes,
+from ..recap import (BLOCKS, GUIDED_BATCH, HEADS, STAGES, STEPS, TEXT_TOKENS, Recap, fmt, measured_stage_shapes,
                      model_shapes, values)
 from .base import SimView, small_figure
 

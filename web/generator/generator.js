@@ -22,7 +22,7 @@ const SUGGESTIONS = [
 const LABELS = { spacetime: "Spacetime model", "per-frame": "Per-frame baseline" };
 
 const CSS = `
-:host, .gen { font: 15px/1.45 system-ui, sans-serif; color: #1f2933; }
+:host, .gen { font: 15px/1.45 system-ui, sans-serif; color: var(--ink); }
 .gen { display: grid; gap: 10px; max-width: 760px; }
 .gen label { font-weight: 600; }
 .gen input[type=text] { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; }
@@ -42,8 +42,8 @@ const CSS = `
 .gen .clips { display: flex; flex-wrap: wrap; gap: 16px; }
 .gen figure { margin: 0; display: grid; gap: 4px; }
 .gen figcaption { font-size: 14px; font-weight: 600; }
-.gen figure.spacetime figcaption { color: #13968a; }   /* the course's teal */
-.gen figure.per-frame figcaption { color: #e8772e; }   /* the course's orange */
+.gen figure.spacetime figcaption { color: var(--teal); }      /* the course's colour code, */
+.gen figure.per-frame figcaption { color: var(--orange); }    /* set from model.colors below */
 .gen canvas.clip { width: ${32 * SCALE}px; height: ${32 * SCALE}px; image-rendering: pixelated;
                    background: #111; border-radius: 4px; }
 .gen .player { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
@@ -79,6 +79,7 @@ export function render({ model, el }) {
   el.append(make("style", { text: CSS }));
   const ui = {};
   const root = make("div", { class: "gen" });
+  for (const [name, value] of Object.entries(model.colors ?? {})) root.style.setProperty(`--${name}`, value);
   el.append(root);
 
   // --- prompt ------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ export function render({ model, el }) {
   root.append(ui.clips, make("div", { class: "player" }, [ui.play, ui.scrub, ui.frameOut, ui.png, ui.gif]));
 
   // --- state -------------------------------------------------------------------------------
-  let vocab = null;
+  let manifest = null;
   let worker = null;
   let running = null;                              // the request in flight, if any
   let nextId = 1;
@@ -178,11 +179,11 @@ export function render({ model, el }) {
   }
 
   function describePrompt() {
-    if (!vocab) return;
-    const tokens = tokenize(ui.prompt.value, vocab);
+    if (!manifest) return;
+    const tokens = tokenize(ui.prompt.value, manifest);
     const reads = tokens.unconditional ? "The model reads: (nothing — no prompt)" : `The model reads: “${tokens.known.join(" ")}”`;
     ui.reads.replaceChildren(make("span", { text: reads }));
-    for (const note of promptNotes(tokens, vocab)) {
+    for (const note of promptNotes(tokens, manifest)) {
       ui.reads.append(make("div", { class: "note", text: note }));
     }
     if (tokens.unconditional && tokens.unknown.length) {
@@ -192,8 +193,8 @@ export function render({ model, el }) {
   }
 
   function fillVocabulary() {
-    const special = new Set([vocab.pad, vocab.null]);
-    vocab.vocab.forEach((word, i) => {
+    const special = new Set([manifest.pad, manifest.null]);
+    manifest.vocab.forEach((word, i) => {
       if (special.has(i)) return;
       const chip = make("button", { type: "button", class: "chip", text: word });
       chip.addEventListener("click", () => {
@@ -202,7 +203,7 @@ export function render({ model, el }) {
       });
       ui.words.append(chip);
     });
-    const known = new Set(vocab.vocab);
+    const known = new Set(manifest.vocab);
     for (const text of SUGGESTIONS.filter((s) => s.split(" ").every((w) => known.has(w)))) {
       const chip = make("button", { type: "button", class: "chip", text });
       chip.addEventListener("click", () => {
@@ -211,10 +212,10 @@ export function render({ model, el }) {
       });
       ui.suggest.append(chip);
     }
-    ui.frames.replaceChildren(...vocab.frame_choices.map((f) => make("option", { value: f, text: String(f) })));
-    ui.frames.value = String(vocab.frame_choices.includes(model.frames) ? model.frames : vocab.frame_choices[0]);
-    ui.steps.min = vocab.steps.min; ui.steps.max = vocab.steps.max;
-    ui.guidance.min = vocab.guidance.min; ui.guidance.max = vocab.guidance.max;
+    ui.frames.replaceChildren(...manifest.frame_choices.map((f) => make("option", { value: f, text: String(f) })));
+    ui.frames.value = String(manifest.frame_choices.includes(model.frames) ? model.frames : manifest.frame_choices[0]);
+    ui.steps.min = manifest.steps.min; ui.steps.max = manifest.steps.max;
+    ui.guidance.min = manifest.guidance.min; ui.guidance.max = manifest.guidance.max;
     describePrompt();
   }
 
@@ -263,14 +264,14 @@ export function render({ model, el }) {
 
   function finish() {
     running = null;
-    ui.go.disabled = !vocab;
+    ui.go.disabled = !manifest;
     ui.go.textContent = "Generate";
   }
 
   function onMessage(event) {
     const message = event.data;
     if (message.type === "ready") {
-      vocab = message.vocab;
+      manifest = message.manifest;
       fillVocabulary();
       ui.status.textContent = `Model ready (loaded in ${seconds(message.sessionMs)}). Type a prompt and press Generate.`;
       ui.go.disabled = false;
@@ -316,7 +317,7 @@ export function render({ model, el }) {
     performance.mark("generator-start");          // marks for the benchmark's timeline
     const onWorkerError = (event) => {
       event.preventDefault();
-      onMessage({ data: { type: "error", id: running?.id ?? null, stage: vocab ? "generate" : "init",
+      onMessage({ data: { type: "error", id: running?.id ?? null, stage: manifest ? "generate" : "init",
                           message: event.message || "the generator's worker script failed to load" } });
     };
     // The chapter page may have started this very worker already (templates/page.html): take it
@@ -340,7 +341,7 @@ export function render({ model, el }) {
 
   /** Run one generation with the current controls (overridable: used by the debug hook). */
   async function generate(overrides = {}) {
-    if (!vocab) throw new Error("the model is not loaded yet");
+    if (!manifest) throw new Error("the model is not loaded yet");
     if (running) throw new Error("a generation is already running");
     const tokens = describePrompt();
     const frames = Number(overrides.frames ?? ui.frames.value);
@@ -352,7 +353,7 @@ export function render({ model, el }) {
     const request = { type: "generate", id: nextId++, ids: overrides.ids ?? tokens.ids, frames, steps, guidance,
                       seed, models, previewMs: overrides.previewMs ?? 250 };
     if (overrides.noise) request.noise = Float32Array.from(overrides.noise);
-    latentShape(vocab, frames);                    // throws a clear RangeError for a bad length
+    latentShape(manifest, frames);                    // throws a clear RangeError for a bad length
     for (const [kind, panel] of panels) {
       panel.clip = null; panel.final = false;
       panel.figure.hidden = !models.includes(kind);
@@ -433,7 +434,7 @@ export function render({ model, el }) {
   ui.guidance.addEventListener("input", () => { ui.guidanceOut.textContent = ui.guidance.value; model.guidance = Number(ui.guidance.value); });
   ui.frames.addEventListener("change", () => {
     model.frames = Number(ui.frames.value);
-    if (worker && vocab && !warmed.has(model.frames)) worker.postMessage({ type: "warmup", frames: model.frames });
+    if (worker && manifest && !warmed.has(model.frames)) worker.postMessage({ type: "warmup", frames: model.frames });
   });
   ui.seed.addEventListener("change", () => { model.seed = Math.max(0, Math.floor(Number(ui.seed.value) || 0)); });
   ui.baseline.addEventListener("change", () => { model.baseline = ui.baseline.checked; });
@@ -464,7 +465,7 @@ export function render({ model, el }) {
         ...result,
         clips: Object.fromEntries(Object.entries(result.clips).map(([k, c]) => [k, { ...c, latent: Array.from(c.latent) }])),
       })),
-      tokenize: (text) => tokenize(text, vocab),
+      tokenize: (text) => tokenize(text, manifest),
       pngStrip: async () => new Uint8Array(await (await pngStrip()).arrayBuffer()),
       gif: async () => new Uint8Array(await gifBlob().arrayBuffer()),
     };

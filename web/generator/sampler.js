@@ -2,32 +2,31 @@
 // noise for a seed, and the Euler / classifier-free-guidance loop of flow matching. Each function
 // mirrors one in the Python package so the browser produces the numbers `python -m model.sample`
 // does: tokenize <- model/text.py, torchRandn <- torch.randn on the CPU, timesteps and denoise <-
-// model/sample.py. The loop gets the network as a callback, so it runs unchanged in a Web Worker
+// model/flow.py. The loop gets the network as a callback, so it runs unchanged in a Web Worker
 // (calling onnxruntime-web), in Node, or against a stub in a test.
 
 const WORD = /[a-z]+/g;
-export const PATCH = 2;  // spatial patch side of the DiT (model/dit.py), when vocab.json predates its "patch"
 
 /** Words and ids the model reads from `text`, following model/text.py `tokenize`.
  *  Returns {ids, known, unknown, dropped, unconditional}; ids always has `prompt_tokens` entries. */
-export function tokenize(text, vocab) {
-  const index = new Map(vocab.vocab.map((word, i) => [word, i]));
-  const special = new Set([vocab.pad, vocab.null]);
+export function tokenize(text, manifest) {
+  const index = new Map(manifest.vocab.map((word, i) => [word, i]));
+  const special = new Set([manifest.pad, manifest.null]);
   const words = String(text ?? "").toLowerCase().match(WORD) ?? [];
   const known = words.filter((w) => index.has(w) && !special.has(index.get(w)));
   const unknown = words.filter((w) => !index.has(w));
-  const n = vocab.prompt_tokens;
+  const n = manifest.prompt_tokens;
   if (known.length === 0) {
-    return { ids: new Array(n).fill(vocab.null), known: [], unknown, dropped: [], unconditional: true };
+    return { ids: new Array(n).fill(manifest.null), known: [], unknown, dropped: [], unconditional: true };
   }
   const kept = known.slice(0, n);
   const ids = kept.map((w) => index.get(w));
-  while (ids.length < n) ids.push(vocab.pad);
+  while (ids.length < n) ids.push(manifest.pad);
   return { ids, known: kept, unknown, dropped: known.slice(n), unconditional: false };
 }
 
 /** Plain-language notes about a tokenized prompt (the same cases model/sample.py reports). */
-export function promptNotes(tokens, vocab) {
+export function promptNotes(tokens, manifest) {
   const notes = [];
   const unique = (list) => [...new Set(list)];
   if (tokens.unknown.length) {
@@ -36,7 +35,7 @@ export function promptNotes(tokens, vocab) {
     notes.push(`ignored unknown word(s): ${listed}`);
   }
   if (tokens.dropped.length) {
-    notes.push(`ignored ${tokens.dropped.length} word(s) past the ${vocab.prompt_tokens}-word limit`);
+    notes.push(`ignored ${tokens.dropped.length} word(s) past the ${manifest.prompt_tokens}-word limit`);
   }
   if (tokens.unconditional) {
     notes.push("no known words: generating unconditionally (the null prompt)");
@@ -45,20 +44,20 @@ export function promptNotes(tokens, vocab) {
 }
 
 /** The null prompt: what classifier-free guidance compares the prompt against. */
-export function nullIds(vocab) {
-  return new Array(vocab.prompt_tokens).fill(vocab.null);
+export function nullIds(manifest) {
+  return new Array(manifest.prompt_tokens).fill(manifest.null);
 }
 
 /** Latent shape [1, C, T', side, side] and token count for a clip of `frames` frames. */
-export function latentShape(vocab, frames) {
-  const slices = frames / vocab.frames_per_slice;
-  if (!Number.isInteger(slices) || !vocab.frame_choices.includes(frames)) {
-    throw new RangeError(`frames must be one of ${vocab.frame_choices.join(", ")} (got ${frames})`);
+export function latentShape(manifest, frames) {
+  const slices = frames / manifest.frames_per_slice;
+  if (!Number.isInteger(slices) || !manifest.frame_choices.includes(frames)) {
+    throw new RangeError(`frames must be one of ${manifest.frame_choices.join(", ")} (got ${frames})`);
   }
-  const side = vocab.latent_side;
-  return { dims: [1, vocab.latent_channels, slices, side, side],
-           size: vocab.latent_channels * slices * side * side,
-           tokens: slices * (side / (vocab.patch ?? PATCH)) ** 2 };
+  const side = manifest.latent_side;
+  return { dims: [1, manifest.latent_channels, slices, side, side],
+           size: manifest.latent_channels * slices * side * side,
+           tokens: slices * manifest.tokens_per_slice };
 }
 
 /** Noise levels from 1 to 0 in `steps` equal steps, rounded to float32 like np.linspace(..., dtype=float32). */
@@ -135,37 +134,42 @@ export function torchRandn(seed, count) {
 
 // --- the sampling loop ------------------------------------------------------------------------
 
+/** Classifier-free guidance, as model/flow.py `guide`: from the unconditional velocity, `w` times the gap. */
+export function guide(vCond, vUncond, w) {
+  const v = new Float32Array(vCond.length);
+  for (let k = 0; k < v.length; k++) v[k] = vUncond[k] + w * (vCond[k] - vUncond[k]);
+  return v;
+}
+
 /** Euler integration of the flow-matching ODE from t = 1 (noise) to t = 0 with classifier-free
- *  guidance, as model/sample.py `denoise` for one clip.
+ *  guidance, as model/flow.py `euler` for one clip.
  *
  *  velocity(latent2, t2, ids2) -> Promise<Float32Array>: one network call on a batch of two (the
  *  prompt first, the null prompt second), returning the two velocities one after the other.
- *  onStep({step, steps, t, clean}) after each step, `clean` = x - t v, the current guess at the
- *  clean latent. Returns the final latent (a new Float32Array). */
+ *  onStep({step, steps, t, latent, clean}) after each step, as model/flow.py's Step: `step` counts
+ *  from 1, `latent` is what the step started from and `clean` = latent - t v, the current guess at
+ *  the clean latent. Returns the final latent (a new Float32Array). */
 export async function denoise({ noise, ids, nullIds: nulls, steps, guidance, velocity, onStep }) {
   const n = noise.length;
-  const x = Float32Array.from(noise);
+  let x = Float32Array.from(noise);
   const pair = new Float32Array(2 * n);
   const promptPair = BigInt64Array.from([...ids, ...nulls], (v) => BigInt(v));
   const ts = timesteps(steps);
-  const w = guidance;
   for (let i = 0; i < steps; i++) {
     pair.set(x, 0);
     pair.set(x, n);
     const t = ts[i];
     const v2 = await velocity(pair, Float32Array.of(t, t), promptPair);
-    const dt = Math.fround(ts[i + 1] - ts[i]);
-    const v = new Float32Array(n);
-    for (let k = 0; k < n; k++) {
-      const vu = v2[n + k];
-      v[k] = vu + w * (v2[k] - vu);
-    }
+    const v = guide(v2.subarray(0, n), v2.subarray(n, 2 * n), guidance);
     if (onStep) {
       const clean = new Float32Array(n);
       for (let k = 0; k < n; k++) clean[k] = x[k] - t * v[k];
-      await onStep({ step: i + 1, steps, t, clean });
+      await onStep({ step: i + 1, steps, t, latent: x, clean });
     }
-    for (let k = 0; k < n; k++) x[k] = x[k] + dt * v[k];
+    const dt = Math.fround(ts[i + 1] - ts[i]);
+    const next = new Float32Array(n);
+    for (let k = 0; k < n; k++) next[k] = x[k] + dt * v[k];
+    x = next;
   }
   return x;
 }

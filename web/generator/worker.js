@@ -3,7 +3,7 @@
 //
 // The page starts it as a module worker and talks to it with messages:
 //   -> {type: "init", ortUrl, modelUrl}           absolute URLs of ort's ESM entry and the ONNX folder
-//   <- {type: "ready", vocab, sessionMs, ortVersion}
+//   <- {type: "ready", manifest, sessionMs, ortVersion}
 //   -> {type: "warmup", frames}                    one forward of each network at that clip length
 //   <- {type: "warm", frames, ms}                  (the first run at a new shape is several times slower)
 //   -> {type: "generate", id, ids, frames, steps, guidance, seed, models, previewMs, noise?}
@@ -17,7 +17,7 @@
 import { denoise, framesToRGBA, latentShape, nullIds, torchRandn } from "./sampler.js";
 
 let ort = null;
-let vocab = null;
+let manifest = null;
 let modelUrl = null;
 const sessions = new Map();
 const loadTimes = {};                // ms spent fetching and creating each session (reported in "ready")          // "spacetime" | "per-frame" | "decoder" -> Promise<InferenceSession>
@@ -60,14 +60,14 @@ function halfToFloat() {
 /** The .weights file's pieces (float16 or float32 each) as the float32 external data the graph
  *  names, in order: the JS twin of model/onnx_weights.py `widen`. */
 export function widen(wire, entry) {
-  if (entry.bytes % 4) throw new Error("bad weights manifest");
+  if (entry.bytes % 4) throw new Error("bad weights layout in manifest.json");
   const out = new Float32Array(entry.bytes / 4);
   const table = halfToFloat();
   let at = 0;
   for (const [offset, kind, count] of entry.pieces) {
     const size = kind === "f16" ? 2 : 4;
     if (offset % 4 || offset + size * count > wire.byteLength || at + count > out.length) {
-      throw new Error(`${wire.byteLength} bytes do not match the layout vocab.json gives for them`);
+      throw new Error(`${wire.byteLength} bytes do not match the layout manifest.json gives for them`);
     }
     if (kind === "f16") {
       const half = new Uint16Array(wire.buffer, wire.byteOffset + offset, count);
@@ -82,8 +82,8 @@ export function widen(wire, entry) {
 
 function session(kind) {
   if (!sessions.has(kind)) {
-    const name = vocab.files[kind];
-    const entry = vocab.weights?.[name];
+    const name = manifest.files[kind];
+    const entry = manifest.weights?.[name];
     const t0 = performance.now();
     const created = Promise.all([fetchBytes(name), entry ? fetchBytes(entry.wire) : null]).then(async ([bytes, wire]) => {
       const t1 = performance.now();
@@ -126,15 +126,15 @@ async function init({ ortUrl, modelUrl: folder }) {
   const importedAt = performance.now();
   ort.env.wasm.numThreads = 1;                   // threads need cross-origin isolation (COOP/COEP)
   ort.env.wasm.wasmPaths = new URL(".", ortUrl).href;
-  const response = await fetch(new URL("vocab.json", modelUrl)).catch((err) => {
-    throw new Error(`could not download vocab.json: ${describe(err)}`);
+  const response = await fetch(new URL("manifest.json", modelUrl)).catch((err) => {
+    throw new Error(`could not download manifest.json: ${describe(err)}`);
   });
-  if (!response.ok) throw new Error(`the model's vocab.json is missing (HTTP ${response.status})`);
-  vocab = await response.json();
+  if (!response.ok) throw new Error(`the model's manifest.json is missing (HTTP ${response.status})`);
+  manifest = await response.json();
   const t0 = performance.now();
   await Promise.all([session("spacetime"), session("decoder")]);
   const sessionMs = performance.now() - t0;
-  post({ type: "ready", vocab, sessionMs, totalMs: performance.now() - started, ortVersion: ort.env.versions?.web,
+  post({ type: "ready", manifest, sessionMs, totalMs: performance.now() - started, ortVersion: ort.env.versions?.web,
          breakdown: { ...loadTimes, ortImportMs: importedAt - started } });
 }
 
@@ -152,23 +152,23 @@ async function decode(decoder, latent, dims) {
 
 async function warmup({ frames }) {
   const started = performance.now();
-  const shape = latentShape(vocab, frames);
+  const shape = latentShape(manifest, frames);
   const [denoiser, decoder] = await Promise.all([session("spacetime"), session("decoder")]);
   const zeros = new Float32Array(2 * shape.size);
   await denoiser.run({
     latent: tensor("float32", zeros, [2, ...shape.dims.slice(1)]),
     t: tensor("float32", Float32Array.of(1, 1), [2]),
-    ids: tensor("int64", new BigInt64Array(2 * vocab.prompt_tokens).fill(BigInt(vocab.null)), [2, vocab.prompt_tokens]),
+    ids: tensor("int64", new BigInt64Array(2 * manifest.prompt_tokens).fill(BigInt(manifest.null)), [2, manifest.prompt_tokens]),
   });
   await decoder.run({ latent: tensor("float32", zeros.subarray(0, shape.size), shape.dims) });
   post({ type: "warm", frames, ms: performance.now() - started });
 }
 
 async function generate(request) {
-  if (!vocab) throw new Error("the model is not loaded");
+  if (!manifest) throw new Error("the model is not loaded");
   const { id, ids, frames, steps, guidance, seed, models, previewMs = 250 } = request;
   const started = performance.now();
-  const shape = latentShape(vocab, frames);
+  const shape = latentShape(manifest, frames);
   const noise = request.noise ? Float32Array.from(request.noise) : torchRandn(seed, shape.size);
   if (noise.length !== shape.size) {
     throw new Error(`noise has ${noise.length} values; ${frames} frames need ${shape.size}`);
@@ -188,7 +188,7 @@ async function generate(request) {
       const out = await denoiser.run({
         latent: tensor("float32", latent2, pairDims),
         t: tensor("float32", t2, [2]),
-        ids: tensor("int64", ids2, [2, vocab.prompt_tokens]),
+        ids: tensor("int64", ids2, [2, manifest.prompt_tokens]),
       });
       stepMs += performance.now() - t0;
       return out.velocity.data;
@@ -208,7 +208,7 @@ async function generate(request) {
       }
       post(message, transfer);
     };
-    const latent = await denoise({ noise, ids, nullIds: nullIds(vocab), steps, guidance, velocity, onStep });
+    const latent = await denoise({ noise, ids, nullIds: nullIds(manifest), steps, guidance, velocity, onStep });
     const t0 = performance.now();
     const clip = await decode(decoder, latent, shape.dims);
     const decodeMs = performance.now() - t0;

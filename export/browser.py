@@ -1,0 +1,114 @@
+"""What the benchmarks and the browser tests share: Debian's Chromium, a local folder server, a
+local process server, and a guard that refuses every request leaving the origin under test.
+
+Playwright's own browser download cannot work offline, so everything drives /usr/bin/chromium
+(`make browser` installs it) with the flags below.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Iterator, Sequence
+from urllib.parse import urlparse
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve `folder` over HTTP on 127.0.0.1 (a thread of this process); yields its URL with a slash."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def serve_process(command: Sequence[str], port: int, timeout_s: float = 180) -> Iterator[str]:
+    """Run a server `command` that listens on 127.0.0.1:`port`; yield its URL once the port accepts.
+    If the process exits or the time runs out first, the error carries what it printed."""
+    proc = subprocess.Popen(list(command), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + timeout_s
+    try:
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    proc.kill()
+                    raise RuntimeError(f"{' '.join(command[:3])} did not start within {timeout_s:.0f} s:\n"
+                                       f"{proc.stdout.read()}") from None
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+class OriginGuard:
+    """Watches a Playwright page: requests that leave `origin` are aborted and recorded, and console
+    errors, page errors and worker errors are recorded, so a test can insist on none of either."""
+
+    def __init__(self, page, origin: str):
+        self.requests: list[str] = []
+        self.outside: list[str] = []
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self._netloc = urlparse(origin).netloc
+        page.context.route("**/*", self._route)
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on("worker", lambda w: w.on("console", self._console))
+
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        parsed = urlparse(url)
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != self._netloc:
+            self.outside.append(url)
+            return route.abort()
+        return route.continue_()
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    @property
+    def errors(self) -> list[str]:
+        return self.console_errors + self.page_errors
+
+    @property
+    def problems(self) -> list[str]:
+        return ([f"request outside the site: {u}" for u in self.outside]
+                + [f"console error: {m}" for m in self.console_errors] + [f"page error: {e}" for e in self.page_errors])

@@ -1,0 +1,100 @@
+"""One sampler definition (model/flow.py) and its three users: the torch sampler, the onnxruntime
+sampler and the browser's JS. Seed noise against torch.randn itself, the onnxruntime loop against
+the torch loop on the session's tiny model, and the JS (under `node --test`) against golden values
+this file writes from the Python definitions."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import torch
+
+from model import flow, weights
+from model.ort_sampler import OrtSampler
+from model.sample import denoise, initial_noise
+from model.text import NULL, PAD, PROMPT_TOKENS, VOCAB, WORD_ID, null_ids, tokenize
+
+PROMPT = "a red ball bouncing from left to right"
+
+
+@pytest.mark.parametrize("count", [16, 17, 100, 2048, 4096 + 5])
+@pytest.mark.parametrize("seed", [0, 7, 2**31 + 3])
+def test_seed_noise_is_torch_randn(seed, count):
+    want = torch.randn(count, generator=torch.Generator().manual_seed(seed)).numpy()
+    assert np.abs(flow.torch_randn(seed, count) - want).max() <= 1e-6
+
+
+def test_initial_noise_keeps_torch_shape_and_values():
+    want = torch.randn(1, 8, 4, 8, 8, generator=torch.Generator().manual_seed(3))
+    got = initial_noise(8, 16, 3)
+    assert got.shape == want.shape and float((got - want).abs().max()) <= 1e-6
+
+
+def test_timesteps_and_guidance():
+    assert flow.timesteps(4).tolist() == [1.0, 0.75, 0.5, 0.25, 0.0]
+    assert flow.timesteps(20).dtype == np.float32
+    with pytest.raises(ValueError):
+        flow.timesteps(0)
+    cond, uncond = np.array([2.0, -1.0]), np.array([1.0, 1.0])
+    assert flow.guide(cond, uncond, 0.0).tolist() == uncond.tolist()      # w = 0 ignores the prompt
+    assert flow.guide(cond, uncond, 1.0).tolist() == cond.tolist()        # w = 1 is the plain conditional
+    assert flow.guide(cond, uncond, 3.0).tolist() == [4.0, -5.0]          # w > 1 extrapolates past it
+
+
+@pytest.mark.parametrize("kind", ["spacetime", "per-frame"])
+def test_onnxruntime_sampler_equals_torch_sampler(tiny, tiny_onnx, kind):
+    """Same noise, prompt, steps and guidance: the same steps reported and the same final latent."""
+    dit, _ = weights.load_dit(kind, tiny)
+    sampler = OrtSampler(tiny_onnx)
+    ids = tokenize(PROMPT).ids
+    noise = sampler.noise(16, seed=4)
+    seen_torch, seen_ort = [], []
+    want = denoise(dit, torch.from_numpy(noise), ids, 6, 3.0, on_step=seen_torch.append)
+    got = sampler.denoise(kind, noise, ids, 6, 3.0, on_step=seen_ort.append)
+    assert np.abs(got - want.numpy()).max() <= 1e-4
+    assert [(s.step, s.steps, s.t) for s in seen_ort] == [(s.step, s.steps, s.t) for s in seen_torch]
+    assert [s.step for s in seen_ort] == [1, 2, 3, 4, 5, 6]
+    for a, b in zip(seen_ort, seen_torch):
+        assert np.abs(a.clean - b.clean.numpy()).max() <= 1e-4
+        assert np.abs(a.latent - b.latent.numpy()).max() <= 1e-4
+
+
+def _stub_pair(x, t):
+    """A stand-in network for the loop: v_cond = 0.5 x + t, v_uncond = -0.25 x (the JS test's stub)."""
+    return (np.float32(0.5) * x + np.float32(t)).astype(np.float32), (np.float32(-0.25) * x).astype(np.float32)
+
+
+def golden_values() -> dict:
+    prompts = [PROMPT, "", "A BLUE square, sliding!", "zebra red zebra", "a " * 14 + "red ball"]
+    noise = flow.seed_noise(11, (1, 2, 1, 4, 4))
+    reported = []
+    final = flow.euler(_stub_pair, noise, 5, 3.0, on_step=reported.append)
+    return {
+        "manifest": {"vocab": list(VOCAB), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": PROMPT_TOKENS},
+        "prompts": [{"text": p, **{k: v for k, v in vars(tokenize(p)).items()}} for p in prompts],
+        "timesteps": {str(n): flow.timesteps(n).tolist() for n in (1, 3, 7, 20, 100)},
+        "noise": [{"seed": s, "count": c, "values": flow.torch_randn(s, c).tolist()} for s, c in ((0, 16), (7, 2048), (5, 37))],
+        "guide": {"cond": [1.0, 2.0, -3.0], "uncond": [0.5, 0.0, 1.0], "w": 3.0,
+                  "want": flow.guide(np.array([1.0, 2.0, -3.0], np.float32), np.array([0.5, 0.0, 1.0], np.float32),
+                                     3.0).tolist()},
+        "loop": {"noise": noise.ravel().tolist(), "ids": tokenize(PROMPT).ids, "nulls": null_ids(), "steps": 5,
+                 "guidance": 3.0, "final": final.ravel().tolist(),
+                 "reported": [{"step": s.step, "steps": s.steps, "t": s.t, "latent0": float(s.latent.ravel()[0]),
+                               "clean0": float(s.clean.ravel()[0])} for s in reported]},
+    }
+
+
+def test_js_sampler_matches_python_under_node(tmp_path):
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is missing: `make web-deps` installs it with npm")
+    golden = tmp_path / "golden.json"
+    golden.write_text(json.dumps(golden_values()))
+    done = subprocess.run([node, "--test", "web/generator/test/"], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "SAMPLER_GOLDEN": str(golden)}, timeout=60,
+                          cwd=str(flow.__file__).rsplit("/model/", 1)[0])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "# pass 5" in done.stdout and "# fail 0" in done.stdout, done.stdout

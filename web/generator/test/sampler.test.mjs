@@ -1,0 +1,70 @@
+// node --test: the browser sampler's arithmetic against golden values that Python wrote
+// (tests/test_flow.py writes them with model/text.py and model/flow.py, then runs this file with
+// SAMPLER_GOLDEN pointing at them). No DOM, no onnxruntime: the network is a stub.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+
+import { denoise, guide, timesteps, tokenize, torchRandn } from "../sampler.js";
+
+const path = process.env.SAMPLER_GOLDEN;
+if (!path) throw new Error("set SAMPLER_GOLDEN to the JSON file tests/test_flow.py writes");
+const golden = JSON.parse(readFileSync(path, "utf8"));
+
+const close = (got, want, tol, what) => {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  assert.ok(worst <= tol, `${what}: max |diff| ${worst} > ${tol}`);
+};
+
+test("the tokenizer reads prompts as model/text.py does", () => {
+  for (const { text, ids, unknown, dropped, unconditional } of golden.prompts) {
+    const got = tokenize(text, golden.manifest);
+    assert.deepEqual(got.ids, ids, text);
+    assert.deepEqual(got.unknown, unknown, text);
+    assert.deepEqual(got.dropped, dropped, text);
+    assert.equal(got.unconditional, unconditional, text);
+  }
+});
+
+test("noise levels are model/flow.py's float32 timesteps", () => {
+  for (const [steps, want] of Object.entries(golden.timesteps)) {
+    assert.deepEqual(Array.from(timesteps(Number(steps))), want, `steps=${steps}`);
+  }
+});
+
+test("a seed's noise is torch.randn's", () => {
+  for (const { seed, count, values } of golden.noise) {
+    close(torchRandn(seed, count), values, 1e-5, `seed ${seed}, ${count} values`);
+  }
+});
+
+test("guidance combines as v_u + w (v_c - v_u)", () => {
+  const { cond, uncond, w, want } = golden.guide;
+  close(guide(Float32Array.from(cond), Float32Array.from(uncond), w), want, 1e-6, "guide");
+});
+
+test("the Euler loop with a stub network reports steps from 1 and ends where Python does", async () => {
+  const { noise, ids, nulls, steps, guidance, final, reported } = golden.loop;
+  const seen = [];
+  const n = noise.length;
+  // The stub: v_cond = 0.5 x + t, v_uncond = -0.25 x (Python's stub in tests/test_flow.py).
+  const velocity = async (pair, t2) => {
+    const out = new Float32Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      out[k] = 0.5 * pair[k] + t2[0];
+      out[n + k] = -0.25 * pair[n + k];
+    }
+    return out;
+  };
+  const onStep = ({ step, steps: total, t, latent, clean }) => {
+    seen.push({ step, steps: total, t, latent0: latent[0], clean0: clean[0] });
+  };
+  const got = await denoise({ noise: Float32Array.from(noise), ids, nullIds: nulls, steps, guidance, velocity, onStep });
+  close(got, final, 1e-5, "final latent");
+  assert.deepEqual(seen.map((s) => [s.step, s.steps]), reported.map((s) => [s.step, s.steps]));
+  close(seen.map((s) => s.t), reported.map((s) => s.t), 1e-7, "t per step");
+  close(seen.map((s) => s.latent0), reported.map((s) => s.latent0), 1e-5, "latent per step");
+  close(seen.map((s) => s.clean0), reported.map((s) => s.clean0), 1e-5, "clean guess per step");
+});
