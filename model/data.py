@@ -1,8 +1,17 @@
 """Synthetic training clips, generated on the fly: one coloured object with simple physics over a
 background that changes from clip to clip, sometimes passing behind a wall.
 
-Everything is numpy, so the course can use it without torch. A clip is float32 (frames, 32, 32, 3)
-in [0, 1]; its ground truth is the object's centre per frame and whether it is visible.
+Everything is numpy, so the course can use it without torch. A clip is float32 (frames, height,
+width, 3) in [0, 1]; its ground truth is the object's centre per frame and whether it is visible.
+
+Every shape comes from the same generator: square 32 x 32 (the default), landscape 64 x 32 and
+portrait 32 x 64 (width x height, `ASPECTS`). The object keeps its size in pixels; the canvas grows,
+the object crosses the whole width, and the motion's heights scale with the height. A still image
+(`make_still`) is a static scene held for `STILL_FRAMES` = 4 identical frames: exactly one latent
+time-slice, so "an image is a one-frame video" holds for the model too (the autoencoder folds 4
+frames into one slice, and 4 identical frames are the still's natural single-slice latent).
+The default path (`make_clip(rng, frames)`) draws exactly the random numbers it always drew, so
+every clip cached or tested by the course is unchanged.
 
 Some colour/motion pairs (`HELD_OUT`) never appear in training, so evaluation can show honestly how
 the model does on combinations it has only seen in parts.
@@ -15,11 +24,13 @@ import numpy as np
 
 from .text import COLOURS, DIRECTIONS, MOTIONS, SHAPES, Prompt
 
-SIZE = 32
+SIZE = 32                # the default clip is SIZE x SIZE
+ASPECTS = {"square": (32, 32), "landscape": (64, 32), "portrait": (32, 64)}  # name -> (width, height)
+STILL_FRAMES = 4         # a still image: one latent time-slice of identical frames
 FRAME_CHOICES = tuple(range(8, 33, 4))  # 8..32 frames; the autoencoder folds 4 frames into one slice
 DEFAULT_FRAMES = 16
 RADIUS = 3.0
-FLOOR = 27.0  # lowest centre height (pixel rows grow downwards)
+FLOOR = 27.0  # lowest centre height (pixel rows grow downwards): 5 px above the bottom edge
 WALL = (12, 20)  # columns the wall covers: a multiple of 4 on both sides, like the latent grid
 WALL_RGB = np.array([0.72, 0.70, 0.66], np.float32)
 RGB = {
@@ -34,11 +45,11 @@ VISIBLE_FRACTION = 0.4  # the object counts as visible when this share of it is 
 
 @dataclass
 class Clip:
-    video: np.ndarray      # (F, 32, 32, 3) float32 in [0, 1]
+    video: np.ndarray      # (F, H, W, 3) float32 in [0, 1]
     prompt: Prompt
     centres: np.ndarray    # (F, 2) float32, (x, y) in pixels
     visible: np.ndarray    # (F,) bool
-    mask: np.ndarray       # (F, 32, 32) float32, how much of each pixel is object (before the wall)
+    mask: np.ndarray       # (F, H, W) float32, how much of each pixel is object (before the wall)
 
 
 def random_prompt(rng: np.random.Generator, split: str = "train", wall_chance: float = 0.3) -> Prompt:
@@ -51,67 +62,97 @@ def random_prompt(rng: np.random.Generator, split: str = "train", wall_chance: f
                   bool(rng.random() < wall_chance))
 
 
-def trajectory(prompt: Prompt, frames: int, rng: np.random.Generator) -> np.ndarray:
-    """Centres (F, 2): x crosses the frame over the clip; y follows the named motion under gravity."""
+def trajectory(prompt: Prompt, frames: int, rng: np.random.Generator, width: int = SIZE,
+               height: int = SIZE) -> np.ndarray:
+    """Centres (F, 2): x crosses the frame over the clip; y follows the named motion under gravity.
+    On a taller canvas the floor stays 5 px above the bottom and the heights scale with the canvas
+    (a factor of exactly 1 at the default height, so the default clip is unchanged)."""
     s = np.linspace(0.0, 1.0, frames, dtype=np.float32)
-    x0, x1 = rng.uniform(3.5, 6.5), rng.uniform(25.5, 28.5)
+    floor, scale = floor_row(height), height / SIZE
+    x0, x1 = rng.uniform(3.5, 6.5), rng.uniform(width - 6.5, width - 3.5)
     if prompt.start == "right":
-        x0, x1 = SIZE - x0, SIZE - x1
+        x0, x1 = width - x0, width - x1
     x = x0 + (x1 - x0) * s
     if prompt.motion == "sliding":
-        y = np.full_like(s, rng.uniform(8.0, FLOOR))
+        y = np.full_like(s, rng.uniform(8.0 * scale, floor))
     elif prompt.motion == "arcing":  # one throw: a single parabola
-        height = rng.uniform(13.0, 19.0)
-        y = FLOOR - height * 4 * s * (1 - s)
+        hop = rng.uniform(13.0, 19.0) * scale
+        y = floor - hop * 4 * s * (1 - s)
     else:  # bouncing: several smaller parabolas, each landing on the floor
-        bounces, height = rng.choice([2, 3]), rng.uniform(7.0, 11.0)
+        bounces, hop = rng.choice([2, 3]), rng.uniform(7.0, 11.0) * scale
         u = (s * bounces) % 1.0
-        y = FLOOR - height * 4 * u * (1 - u)
+        y = floor - hop * 4 * u * (1 - u)
     return np.stack([x, y], axis=1).astype(np.float32)
 
 
-def background(rng: np.random.Generator) -> np.ndarray:
+def floor_row(height: int = SIZE) -> float:
+    """The lowest centre height on a canvas `height` pixels tall (FLOOR on the default one)."""
+    return FLOOR + (height - SIZE)
+
+
+def wall_columns(width: int = SIZE) -> tuple[int, int]:
+    """The wall's columns: 8 wide in the middle, on the latent grid's multiples of 4 (WALL at 32)."""
+    return width // 2 - 4, width // 2 + 4
+
+
+def background(rng: np.random.Generator, width: int = SIZE, height: int = SIZE) -> np.ndarray:
     """A soft, muted two-colour gradient in a random direction, fixed for the whole clip."""
     a, b = (np.clip(rng.uniform(0.08, 0.5) + rng.uniform(-0.08, 0.08, 3), 0, 1) for _ in range(2))
     angle = rng.uniform(0, 2 * np.pi)
-    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / (SIZE - 1) - 0.5
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    yy, xx = yy / (height - 1) - 0.5, xx / (width - 1) - 0.5
     ramp = np.clip(0.5 + xx * np.cos(angle) + yy * np.sin(angle), 0, 1)[..., None]
     return ((1 - ramp) * a + ramp * b).astype(np.float32)
 
 
-def object_coverage(shape: str, centres: np.ndarray) -> np.ndarray:
-    """(F, 32, 32) anti-aliased coverage of a disc or square of half-size RADIUS at each centre."""
-    px = np.arange(SIZE, dtype=np.float32) + 0.5
-    dx = px[None, None, :] - centres[:, 0, None, None]
-    dy = px[None, :, None] - centres[:, 1, None, None]
+def object_coverage(shape: str, centres: np.ndarray, width: int = SIZE, height: int = SIZE) -> np.ndarray:
+    """(F, H, W) anti-aliased coverage of a disc or square of half-size RADIUS at each centre."""
+    dx = (np.arange(width, dtype=np.float32) + 0.5)[None, None, :] - centres[:, 0, None, None]
+    dy = (np.arange(height, dtype=np.float32) + 0.5)[None, :, None] - centres[:, 1, None, None]
     if shape == "ball":
         return np.clip(RADIUS + 0.5 - np.sqrt(dx * dx + dy * dy), 0, 1)
     return np.clip(RADIUS + 0.5 - np.abs(dx), 0, 1) * np.clip(RADIUS + 0.5 - np.abs(dy), 0, 1)
 
 
-def wall_coverage() -> np.ndarray:
-    cover = np.zeros((SIZE, SIZE), np.float32)
-    cover[:, WALL[0]:WALL[1]] = 1.0
+def wall_coverage(width: int = SIZE, height: int = SIZE) -> np.ndarray:
+    """(H, W): 1 where the wall stands."""
+    cover = np.zeros((height, width), np.float32)
+    left, right = wall_columns(width)
+    cover[:, left:right] = 1.0
     return cover
 
 
-def render(prompt: Prompt, frames: int, rng: np.random.Generator) -> Clip:
-    centres = trajectory(prompt, frames, rng)
-    mask = object_coverage(prompt.shape, centres)
-    video = np.broadcast_to(background(rng), (frames, SIZE, SIZE, 3)).copy()
+def render(prompt: Prompt, frames: int, rng: np.random.Generator, width: int = SIZE, height: int = SIZE,
+           still: bool = False) -> Clip:
+    """The clip for `prompt`. `still=True`: the scene frozen at one random moment of the motion,
+    repeated for all `frames` (one extra random number, drawn only on this path)."""
+    check_canvas(width, height)
+    centres = trajectory(prompt, frames, rng, width, height)
+    if still:
+        centres = np.repeat(centres[rng.integers(frames)][None], frames, axis=0)  # (F, 2), all equal
+    mask = object_coverage(prompt.shape, centres, width, height)
+    video = np.broadcast_to(background(rng, width, height), (frames, height, width, 3)).copy()
     video += mask[..., None] * (RGB[prompt.colour] - video)
     visible = np.ones(frames, bool)
     if prompt.wall:
-        wall = wall_coverage()
+        wall = wall_coverage(width, height)
         video += wall[None, ..., None] * (WALL_RGB - video)
         shown = (mask * (1 - wall)).sum(axis=(1, 2)) / mask.sum(axis=(1, 2))
         visible = shown >= VISIBLE_FRACTION
     return Clip(video, prompt, centres, visible, mask)
 
 
-def make_clip(rng: np.random.Generator, frames: int = DEFAULT_FRAMES, split: str = "train") -> Clip:
+def make_clip(rng: np.random.Generator, frames: int = DEFAULT_FRAMES, split: str = "train",
+              width: int = SIZE, height: int = SIZE) -> Clip:
+    """A random training clip, (frames, height, width, 3). The default 32 x 32 draws what it always drew."""
     check_frames(frames)
-    return render(random_prompt(rng, split), frames, rng)
+    return render(random_prompt(rng, split), frames, rng, width, height)
+
+
+def make_still(rng: np.random.Generator, split: str = "train", width: int = SIZE, height: int = SIZE) -> Clip:
+    """A random still image as a clip of STILL_FRAMES identical frames: one latent time-slice.
+    Its prompt still names a motion: the picture is one moment of that motion."""
+    return render(random_prompt(rng, split), STILL_FRAMES, rng, width, height, still=True)
 
 
 def check_frames(frames: int) -> None:
@@ -119,7 +160,15 @@ def check_frames(frames: int) -> None:
         raise ValueError(f"frames must be one of {', '.join(map(str, FRAME_CHOICES))}; got {frames}")
 
 
+def check_canvas(width: int, height: int) -> None:
+    """Multiples of 8 (the latent is 1/4 of the size and the DiT's patches are 2 x 2 latent cells), at
+    least 32 (the object must be able to cross the wall)."""
+    for name, n in (("width", width), ("height", height)):
+        if n % 8 or not 32 <= n <= 128:
+            raise ValueError(f"{name} must be a multiple of 8 from 32 to 128; got {n}")
+
+
 def batch(clips: list[Clip]) -> tuple[np.ndarray, np.ndarray]:
-    """Stack clips as the networks take them: video (B, 3, F, 32, 32) in [-1, 1], mask (B, F, 32, 32)."""
+    """Stack clips of one shape as the networks take them: video (B, 3, F, H, W) in [-1, 1], mask (B, F, H, W)."""
     video = np.stack([c.video for c in clips]).transpose(0, 4, 1, 2, 3) * 2 - 1
     return video.astype(np.float32), np.stack([c.mask for c in clips]).astype(np.float32)
