@@ -1,5 +1,5 @@
 """Chapter 0: why running an image model once per frame does not make a video."""
-from course.content import Chapter, Choice, Quiz, Reference, Section
+from course.content import Chapter, Choice, Quiz, Reference, Section, model_did, predict
 from sims.flicker import REAL_KINDS, REAL_PROMPT, real_clips
 
 
@@ -9,160 +9,179 @@ def _range(key: str, kind: str, scale: float = 1.0) -> str:
     return f"{values.min():.1f} to {values.max():.1f}"
 
 
-REAL_PARAGRAPH = f"""
-The stand-in is drawn by hand, so the lower half of the simulation runs the same experiment on the
-course's own trained models, the two small diffusion transformers of chapter 4: one whose attention
-reaches across the whole clip (teal) and one whose attention stays inside each short stretch of
-frames (orange), so that nothing ties one stretch to the next. Their clips were generated when this
-page was built, from the prompt "{REAL_PROMPT}", 24 frames each, with the same seed and therefore
-the same starting noise for both. The frame player and the `seed` move them too. Step through
-slowly: the teal ball follows one arc, while the orange ball lurches, in most seeds drops out of a
-few frames, and blotches of other colours come and go around it. The last readout measures both
-clips with the course's colour-based detector: over the four seeds, the per-frame clip's largest
-jump between two frames is {_range("largest_jump", "per-frame")} px, the spacetime clip's
-{_range("largest_jump", "spacetime")} px, and the background changes by {_range("flicker", "per-frame", 100)}%
-per frame against {_range("flicker", "spacetime", 100)}%. The real per-frame background is far steadier
-than the stand-in's, but its ball still jumps: the prompt is all its frames share.
-"""
+REAL_PARAGRAPH = model_did(f"""
+The stand-in above is drawn by hand. The lower half of the simulation runs the same experiment on
+the course's two trained models, which chapter 4 opens up: one looks across the whole clip while it
+works (teal); the other works on each stretch of four frames on its own (orange). Both made 24
+frames of "{REAL_PROMPT}" when this page was built, from the same seed and so the same starting
+noise; the frame player and `seed` move them too.
+
+Step through slowly. The teal ball follows one arc. The orange ball lurches, drops out of a few
+frames in most seeds, and blotches of other colours come and go. Measured with the course's
+colour-based detector over four seeds, the per-frame clip's largest jump between two frames is
+{_range("largest_jump", "per-frame")} px against {_range("largest_jump", "spacetime")} px for
+the spacetime clip, and its background changes by {_range("flicker", "per-frame", 100)}% per frame
+against {_range("flicker", "spacetime", 100)}%.
+
+Why does the orange ball still travel the right way, if its stretches are made apart? Because they
+are not wholly apart. Every stretch reads the same prompt, is told where it sits in time, and goes
+through the same decoder, whose 3-D convolutions blend each stretch's edges into its neighbours'.
+That is enough to point the ball in the right direction; it is not enough to agree on where the
+ball is. Only looking at the other frames while generating does that.
+""")
 
 CHAPTER = Chapter(
     number=0,
     slug="flicker",
     title="The flicker problem",
     overview=(
-        "Before we look at how video models work, it helps to see why the obvious shortcut fails. "
-        "Take an excellent image generator, ask it for one frame at a time, and play the frames in "
-        "order: every frame looks fine, yet the clip shimmers, jumps and strobes. This chapter names "
-        "that failure, *flicker*, explains where it comes from, and introduces the idea behind "
-        "Sora-style models that removes it: generate the whole clip at once, as one block of space and time."
+        "Before looking at how video models work, it helps to see why the obvious shortcut fails. "
+        "Ask an excellent image generator for one frame at a time and play the frames in order: each "
+        "frame looks fine, yet the clip shimmers, jumps and strobes. This chapter names that failure, "
+        "*flicker*, traces it to its cause, and introduces the idea that removes it."
     ),
     sections=(
         Section(
             heading="The obvious plan",
             body="""\
-Image generators are remarkably good, and a video is just a stack of images shown quickly. So here
-is a tempting plan: give the image model your prompt, ask it for frame 1, then frame 2, then frame
-3, and so on, and play the results back at 24 frames per second.
+Image generators are very good, and a video is a stack of images shown quickly. So here is a
+tempting plan: give the image model your prompt, ask it for frame 1, then frame 2, and so on, and
+play the results at 24 frames per second.
 
-A five-second clip at 24 frames per second is 120 frames, so the plan means 120 separate
-generations. Each one starts from its own fresh random noise and is denoised into a picture that
-fits the prompt. Nothing about the plan is wrong for any single frame, which is exactly why it is
-worth looking closely at what happens between frames.
+A five-second clip is then 120 separate generations. Each starts from its own random noise and is
+denoised into a picture that fits the prompt. Nothing is wrong with any single frame, which is
+exactly why it is worth looking at what happens *between* frames.
 """,
         ),
         Section(
             heading="What goes wrong: flicker",
             sim="flicker",
             body="""\
-The simulation below plays a short clip of a ball crossing a softly shaded background, twice, side
-by side. The **orange** clip is the per-frame plan: a stand-in "image model" draws each of the 24
-frames on its own. The **teal** clip is what a spacetime model produces: one ball on one smooth
-path, under steady lighting.
+The simulation plays a short clip of a ball crossing a shaded background, twice, side by side. The
+**orange** clip is the per-frame plan: a stand-in "image model" draws each of the 24 frames on its
+own. The **teal** clip is an idealised stand-in for a spacetime model: one ball on one smooth path,
+under steady light.
 
-Press play, or drag the `frame` slider slowly from 0 to 23. Pause on any single orange frame and it
-looks perfectly reasonable. Now step through a few in a row: the orange ball hops back and forth,
-swells and shrinks, changes colour, and the background shading flickers along with it. The teal
-ball simply glides.
+Press play, or drag `frame` slowly. Any single orange frame looks reasonable. Step through a few in
+a row and the orange ball hops, swells, shrinks and changes colour, and the shading flickers with
+it. The teal ball glides.
 
-The trajectory plot underneath tells the same story as a picture. It draws the ball's horizontal
-position against frame number, with a marker at the current frame and a dashed grey line for the
-ball's true path. Teal is a smooth line lying on that path; orange is a zigzag around it. The first
-readout condenses this into a *flicker measure*: the average distance, in pixels, that the ball's
-centre jumps from one frame to the next. Teal's number, about 1.5 pixels on these 32-pixel frames,
-is just the ball's real speed; orange's is roughly three times larger, because it adds all the
-disagreement between frames on top of the motion. A second readout does the same for the background:
-how much its shading changes from one frame to the next, which is zero for teal.
-
-Before you change the `seed`, predict: will a different random draw ever give a smooth orange clip?
-Try all four. Each seed gives a new zigzag, while teal's path and its readout stay put, because
-nothing in the per-frame plan ties one frame to the next.
-""" + REAL_PARAGRAPH,
+The trajectory plot draws the ball's horizontal position against frame number, with a dashed grey
+line for its true path: teal lies on the line, orange zigzags around it. The first readout, the
+*flicker measure*, is the average distance the ball's centre jumps from one frame to the next. For
+teal it is just the ball's real speed; orange adds all the disagreement between frames on top. A
+second readout does the same for the background.
+""" + predict(
+                "Before you change `seed`, predict: will some other random draw give a smooth orange clip?",
+                "No. Each of the four seeds gives a new zigzag, while teal's path and readout stay put. "
+                "The seed only changes *which* random picture each frame gets; nothing in the per-frame "
+                "plan makes one frame's picture depend on another's.") + REAL_PARAGRAPH,
         ),
         Section(
             heading="Why it happens: no frame sees the others",
             body="""\
-A prompt such as "a red ball rolling across a table" fits countless images: the ball can be a
-little left or right, a little bigger, a slightly different red, lit from a slightly different
-angle. Each time the image model runs, it picks one of these plausible images at random. When frame
-12 is drawn, the model has no idea what it drew for frame 11, so it has no reason to agree with it.
-That disagreement, played at speed, is flicker.
+A prompt such as "a red ball rolling across a table" fits countless images: the ball a little left
+or right, a little bigger, a slightly different red. Each time the image model runs, it picks one
+of them at random. When it draws frame 12 it has no idea what it drew for frame 11, so it has no
+reason to agree with it. That disagreement, played at speed, is flicker.
 
-You might hope to fix this by reusing the same random noise for every frame. Then every frame comes
-out identical, and you get a still photograph, not a video. Independent frames either disagree or
-freeze; they cannot move *together*.
+Reusing the same noise for every frame does not help: every frame then comes out the same, and you
+get a still photograph. Independent frames either disagree or freeze; they cannot move *together*.
 
 What real video needs is **temporal coherence**:
 
-- *object permanence*: the ball is the same ball from start to end, and it does not vanish or split;
+- *object permanence*: the ball stays the same ball, and does not vanish or split;
 - *smooth, physical motion*: it travels a sensible path, not a random walk;
 - *stable lighting and identity*: its colour, size and surroundings stay consistent.
 
-Every item on that list is a relation *between* frames. A generator that only ever looks at one
-frame cannot enforce a relation it never sees. This is the trap to avoid: "video is just images in
-a row, so a good image model is enough". The quality of each frame was never the problem; the
-agreement between frames is.
+Each item is a relation *between* frames, and a generator that looks at one frame at a time cannot
+enforce a relation it never sees. This is the trap to avoid: "video is just images in a row, so a
+good image model is enough". The quality of each frame was never the problem; the agreement between
+frames is.
 """,
         ),
         Section(
             heading="The spacetime answer",
             body="""\
-The way out, taken by OpenAI's Sora (2024) and the family of models around it, is to stop thinking
-of a clip as many pictures and treat it as **one object in space and time**: a block whose three
-directions are width, height and time. The model generates that whole block together, denoising
-all frames at once, so at every step each part of each frame can take every other frame into
-account. Agreement between frames is built into how the clip is made, not patched on afterwards.
+The way out, taken by OpenAI's Sora (2024) and the models around it, is to stop making a clip one
+picture at a time. Think of the whole clip as a single block with three directions, width, height
+and time, and generate that block in one go: every frame is denoised together with all the others,
+so at every step each part of each frame can take the rest of the clip into account. Agreement
+between frames comes from how the clip is made, not from a repair afterwards.
 
-The rest of the course builds this machine piece by piece. We first recall how diffusion turns
-noise into a picture (chapter 1), then squeeze the video block into a compact latent (chapter 2),
-cut it into spacetime patches a transformer can read (chapter 3), and let that transformer's
-attention reach across time (chapter 4), which is exactly where the smooth teal path comes from.
+The rest of the course builds this machine piece by piece: how diffusion turns noise into a picture
+(chapter 1), how a video is squeezed into a compact latent (chapter 2), how that latent is cut into
+patches a transformer can read (chapter 3), and how the transformer's attention reaches across time
+(chapter 4), which is where the smooth teal path comes from.
 """,
         ),
     ),
     summary=(
-        "Generating each frame separately with an image model gives frames that are each plausible but disagree with each other.",
-        "That disagreement (jumping positions, changing textures, strobing colours) is called **flicker**.",
-        "Video needs temporal coherence: object permanence, smooth motion, stable lighting and identity, all relations *between* frames.",
+        "Generating each frame separately gives frames that are each plausible but disagree with each other: **flicker**.",
+        "Video needs temporal coherence (permanence, smooth motion, stable lighting and identity), and all of it is a relation *between* frames.",
         "A per-frame generator never sees the other frames, so it cannot supply coherence, however good its images are.",
-        "Sora-style models generate the whole clip as one spacetime block, so coherence holds by construction.",
+        "Sora-style models generate the whole clip together, as one block of space and time.",
     ),
-    quiz=(Quiz(
-        question="Why does generating a video frame by frame with an image model flicker?",
-        choices=(
-            Choice(
-                text="The image model's resolution is too low.",
-                correct=False,
-                why="Resolution is about detail inside one frame. Crisp high-resolution frames still disagree with each other if each is drawn independently.",
-            ),
-            Choice(
-                text="Each frame is generated without seeing the others, so nothing forces the frames to agree.",
-                correct=True,
-                why="Every frame is a separate random draw from many plausible images, and no part of the process links frame 12 to frame 11.",
-            ),
-            Choice(
-                text="The frame rate is too low.",
-                correct=False,
-                why="More frames per second would just mean more independent draws, so the clip would flicker just as much, only faster.",
-            ),
-            Choice(
-                text="The noise schedule is set wrongly.",
-                correct=False,
-                why="The schedule governs how a single picture is denoised. Even a perfect schedule produces each frame in isolation.",
+    quiz=(
+        Quiz(
+            question="Why does generating a video frame by frame with an image model flicker?",
+            choices=(
+                Choice("The image model's resolution is too low to hold fine textures steady from one frame to the next.", False,
+                       "Resolution is detail inside one frame. Sharp frames still disagree with each other if each is drawn on its own."),
+                Choice("Each frame is drawn without seeing the others, so nothing makes them agree.", True,
+                       "Every frame is a separate random pick among many plausible pictures, and nothing links frame 12 to frame 11."),
+                Choice("The frame rate is too low, so the eye sees the gaps between neighbouring frames as jumps.", False,
+                       "More frames per second would mean more independent picks: the clip would flicker as much, only faster."),
+                Choice("The noise schedule is set wrongly, so each frame keeps a different amount of leftover noise.", False,
+                       "The schedule governs how one picture is denoised. Even a perfect schedule makes each frame in isolation."),
             ),
         ),
-    ),),
+        Quiz(
+            question="A five-second clip at 24 frames per second is made with the per-frame plan. How many "
+                     "separate image generations is that, and how many pairs of neighbouring frames must agree?",
+            compute=True,
+            choices=(
+                Choice("120 generations and 119 neighbouring pairs.", True,
+                       "5 × 24 = 120 frames, each its own generation, and 120 frames have 119 boundaries between neighbours."),
+                Choice("24 generations, one per frame of a second, reused for all five seconds of the clip.", False,
+                       "The plan makes every frame afresh; reusing frames would repeat one second five times over."),
+                Choice("5 generations, one for each second, and 4 pairs of seconds that must line up.", False,
+                       "The plan asks the image model for every single frame, not one picture per second."),
+                Choice("120 generations, but only 1 pair must agree: the first frame and the last.", False,
+                       "Every neighbouring pair is shown one after the other, so every one of the 119 boundaries can flicker."),
+            ),
+        ),
+        Quiz(
+            question="Why does reusing the same starting noise for every frame not fix flicker?",
+            choices=(
+                Choice("It does fix it, which is why many video systems today are image models run once per frame.", False,
+                       "Same noise and same prompt give the same picture every time, so nothing in the clip can move."),
+                Choice("Every frame comes out the same, so the clip is a still picture.", True,
+                       "Identical inputs give identical frames: they agree, but they cannot move together."),
+                Choice("The noise is used up by the first frame, so the later frames come out blank.", False,
+                       "Noise is just the starting point of each run; copying it to another run is free and changes nothing else."),
+                Choice("The image model refuses noise it has already seen, so it draws something new each time.", False,
+                       "A denoiser has no memory of earlier runs; it turns the same input into the same output."),
+            ),
+        ),
+        Quiz(
+            question="Which of these can a per-frame generator *not* guarantee, however good it is?",
+            choices=(
+                Choice("That every frame is sharp and well exposed.", False,
+                       "Sharpness is a property of one frame, which a good image model handles well."),
+                Choice("That every frame matches the prompt's description of the scene.", False,
+                       "Each frame reads the prompt, so each can match it; matching the prompt is not the problem."),
+                Choice("That the ball has the same size in frame 11 as in frame 12.", True,
+                       "That is a relation between two frames, and the generator never sees both at once."),
+            ),
+        ),
+    ),
     references=(
-        Reference(
-            title="Video generation models as world simulators (OpenAI Sora technical report, 2024)",
-            url="https://openai.com/index/video-generation-models-as-world-simulators/",
-        ),
-        Reference(
-            title="VBench: Comprehensive Benchmark Suite for Video Generative Models (includes temporal flickering)",
-            url="https://arxiv.org/abs/2311.17982",
-        ),
-        Reference(
-            title="Make-A-Video: Text-to-Video Generation without Text-Video Data",
-            url="https://arxiv.org/abs/2209.14792",
-        ),
+        Reference(title="Video generation models as world simulators (OpenAI Sora technical report, 2024)",
+                  url="https://openai.com/index/video-generation-models-as-world-simulators/"),
+        Reference(title="VBench: Comprehensive Benchmark Suite for Video Generative Models (includes temporal flickering)",
+                  url="https://arxiv.org/abs/2311.17982"),
+        Reference(title="Make-A-Video: Text-to-Video Generation without Text-Video Data",
+                  url="https://arxiv.org/abs/2209.14792"),
     ),
 )
