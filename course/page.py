@@ -8,6 +8,7 @@ template with the same blocks, so what a reader sees cannot drift between them.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -31,6 +32,7 @@ from .quiz import quiz_html
 TEMPLATE = get_env().from_string((Path(__file__).parent / "templates" / "page.html").read_text())
 STATIC_DIR = Path(__file__).parent / "static"
 ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"   # what export-onnx writes
+CHAPTER_LINK = re.compile(r'href="([a-z0-9-]+)\.html(#[^"]*)?"')
 EMBED_HEIGHT = 720    # px: enough for every sim's controls, figures and readouts at desktop width
 
 _markdown = MarkdownIt("commonmark").enable("table")
@@ -192,10 +194,13 @@ def template_variables(page: Page, chapters: list[Chapter], runtime: Runtime, de
     """Everything the chrome template needs. `depth` is how many folders below the site root the page is."""
     up = "../" * depth
     entry = lambda c: {"slug": c.slug, "title": f"{c.number}. {c.title}", "href": up + runtime.href(c.slug)}
+    slugs = {c.slug for c in chapters}
+    # Prose links to a chapter as `<slug>.html`; each runtime addresses it its own way.
+    chapter_link = lambda m: (f'href="{up}{runtime.href(m[1])}{m[2] or ""}"' if m[1] in slugs else m[0])
     blocks = []
     for block in page.blocks:
         if block[0] == "html":
-            blocks.append({"kind": "html", "html": block[1]})
+            blocks.append({"kind": "html", "html": CHAPTER_LINK.sub(chapter_link, block[1])})
         else:
             blocks.append({"kind": "root", "label": block[1], "root_name": root_name(block[1])})
     return {

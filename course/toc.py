@@ -3,6 +3,7 @@ file-system order. Each entry names a module in course/chapters/ exposing CHAPTE
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Iterable
 
 from .content import Chapter
@@ -63,6 +64,9 @@ def check_course(chapters: list[Chapter], sim_names: Iterable[str]) -> None:
             if sim not in known:
                 problems.append(f"chapter {chapter.slug!r} uses the sim {sim!r}, which does not exist")
         for section in chapter.sections:
+            for target in re.findall(r"\]\(([a-z0-9-]+)\.html", section.body):
+                if target not in slugs:
+                    problems.append(f"chapter {chapter.slug!r} links to {target}.html, which is no chapter")
             if section.component is not None and section.component not in COMPONENT_NAMES:
                 problems.append(f"chapter {chapter.slug!r} uses the component {section.component!r}, which does not exist")
     used = {sim for chapter in chapters for sim in chapter.sims}

@@ -1,193 +1,226 @@
 """Chapter 4: the diffusion transformer that denoises the spacetime token sequence."""
-from course.content import Chapter, Choice, Quiz, Reference, Section
-from sims.attention import learned, learned_attention
+import numpy as np
+
+from course import facts
+from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
+from sims.attention import learned
+
+PER_SLICE = facts.tokens_per_slice()
+TOKENS = facts.tokens(16)
 
 
-def _time_share(model: str) -> float:
-    """Mean share of a patch's attention that lands on other latent slices (16 tokens a slice)."""
-    weights = learned_attention(model)
-    same = [[i // 16 == j // 16 for j in range(len(weights))] for i in range(len(weights))]
-    return float(sum(w for row, mask in zip(weights, same) for w, m in zip(row, mask) if not m) / len(weights))
+def _shares(block: int | None = None) -> tuple[float, float]:
+    """(share of attention on other slices, share on the same place in other slices) of the trained
+    spacetime DiT, over all 64 patches; heads averaged, and blocks too unless one is named."""
+    maps = np.asarray(learned()["blocks"][0])               # (blocks, 64, 64): the spacetime model
+    w = maps.mean(axis=0) if block is None else maps[block]
+    n = len(w)
+    slice_of, place = np.arange(n) // PER_SLICE, np.arange(n) % PER_SLICE
+    other = slice_of[:, None] != slice_of[None, :]
+    same_place = other & (place[:, None] == place[None, :])
+    return float((w * other).sum(1).mean()), float((w * same_place).sum(1).mean())
 
 
-LEARNED_PARAGRAPH = f"""
-Now set **Weights** to `learned`. The picture becomes a clip the course's own spacetime DiT generated
-for "a red ball bouncing from left to right" (one frame for each latent slice of 4 frames), and the
-lines become the trained network's attention: the softmax weights read out of the exported model
-while it denoised that clip, at `t = {float(learned()["t"]):g}`, averaged over its 4 heads and 6 blocks.
-Nobody chose these weights. Averaged over all 64 patches, the spacetime model sends
-{100 * _time_share("spacetime"):.0f}% of its attention to other slices. Switch to `per-frame`: the
-baseline, reading the same noisy latent, sends {100 * _time_share("per-frame"):.0f}%, because it computes
-attention slice by slice and never sees the others.
+_OTHER, _SAME = _shares()
+_LAST_OTHER, _LAST_SAME = _shares(-1)
+_N_SLICES = TOKENS // PER_SLICE
+_UNIFORM_OTHER = (TOKENS - PER_SLICE) / TOKENS
+_UNIFORM_SAME = (_N_SLICES - 1) / TOKENS
 
-"""
+LEARNED_PARAGRAPH = model_did(f"""
+Set **Weights** to `learned`. The picture becomes a clip the course's own spacetime DiT generated
+for "a red ball bouncing from left to right" (one frame for each latent slice), and the lines
+become the trained network's attention, read out of the exported model while it denoised that clip
+at `t = {float(learned()["t"]):g}`, averaged over its 4 heads and 6 blocks. Nobody chose these weights.
+
+A first count says little. The spacetime model sends {100 * _OTHER:.0f}% of its attention to other
+slices, but attention spread evenly would send {100 * _UNIFORM_OTHER:.0f}% ({TOKENS - PER_SLICE} of the
+{TOKENS} tokens are there). What stands out is *where* it goes: on average {100 * _SAME:.0f}% lands on
+the {_N_SLICES - 1} patches at the same place in the other slices, against {100 * _UNIFORM_SAME:.1f}% if
+spread evenly, and in the last block {100 * _LAST_SAME:.0f}%. Each patch looks hardest at its own
+past and future. Switch to `per-frame`: the baseline, reading the same noisy latent, sends nothing
+to other slices, because it computes attention slice by slice.
+""")
 
 CHAPTER = Chapter(
     number=4,
     slug="diffusion-transformer",
     title="The diffusion transformer",
     overview=(
-        "The last two chapters turned a clip into a compact spacetime latent and cut that latent into a "
-        "sequence of tokens. Now we open the network that does the actual denoising: a diffusion "
-        "transformer, or DiT. We follow one denoising step through it, see why letting every token look "
-        "across time is exactly what makes motion coherent, and see how the noise level and the prompt "
-        "reach every layer of the network."
+        "Now we open the network that denoises the token sequence: a diffusion transformer, or DiT. "
+        "We follow one denoising step through it, see why letting every token look across time makes "
+        "motion coherent, and see how the noise level and the prompt reach every layer."
     ),
     sections=(
         Section(
             heading="One denoising step, token by token",
-            body="""\
-The denoiser receives two things: the noisy latent, and a number saying how noisy it currently is (the
-timestep or noise level `t`). The latent is patchified into tokens, exactly as in the previous chapter,
-and each token is mapped by a linear layer to a vector of fixed width. A position code is added so that
-every token knows where it sits: which time-slice, which row, which column.
+            body=f"""\
+The denoiser receives the noisy latent and the noise level `t`. For a 16-frame clip of the course's
+model the latent is `(8, 4, 8, 8)`: 8 channels, 4 time-slices, 8 × 8 positions. It is cut into
+`(1, 2, 2)` patches, {PER_SLICE} per slice and {TOKENS} in all, each holding 32 numbers, and a linear
+layer maps each to a vector of the model's width, 128: a `({TOKENS}, 128)` sequence. A position code
+tells every token its slice, row and column.
 
-A small worked example. Take a latent of 4 time-slices × 16 × 16 positions × 4 channels and cut it
-into patches 1 slice deep and 2 × 2 positions wide. That gives 4 × 8 × 8 = `256` tokens, each
-holding 1 · 2 · 2 · 4 = `16` numbers. Each token is projected up to the model's width; at the course
-model's width of `128`, the sequence entering the transformer has shape (256, 128). (The course's
-own clips are smaller still: 64 tokens of 32 numbers each, a (64, 128) sequence.)
+In each of 6 identical blocks the tokens exchange information (self-attention), read the prompt
+(cross-attention) and process what they gathered (an MLP), each with a residual connection. A final
+layer maps each token back to 32 numbers, folded back into an `(8, 4, 8, 8)` prediction.
 
-The sequence then passes through a stack of identical blocks (6 in our model). Each block lets the
-tokens exchange information with one another (self-attention), read the prompt (cross-attention) and
-process what they gathered (an MLP), with a residual connection around each part. The length never
-changes: 256 tokens go in and 256 come out. A final layer maps each token back to 16 numbers,
-which are un-patchified into a tensor the same shape as the latent: the prediction.
+What it predicts is the velocity `v = ε − x0` of [chapter 1](diffusion.html), which points from the
+data towards the noise. The sampler steps **against** it, lowers `t`, and calls the network again:
 
-What does it predict? The noise that was added, or, in the flow-matching setup the course's model
-uses, the velocity that points from the noisy latent toward clean data. The sampler takes a small step
-along that prediction, lowers `t`, and calls the same network again. One clip costs one pass per step.
+1. noisy latent → patches → DiT → predicted velocity;
+2. step against the velocity, a little closer to clean data;
+3. repeat for every step; then the decoder turns the clean latent into frames.
 """,
         ),
         Section(
             heading="Attention that spans space and time",
             sim="attention",
-            body="""\
-In self-attention every token sends out a query, and compares it with a key from every other token;
-the better the match, the more of that token's value it pulls in. The key word is *every*. In our
-256-token example, a token in time-slice 1 is compared with the 63 other tokens of its own slice
-(space) and with the 192 tokens of slices 0, 2 and 3 (time).
+            body=f"""\
+In self-attention each token sends out a *query* and compares it with a *key* from every token; the
+better the match, the more of that token's *value* it pulls in. The key word is *every*: in our
+{TOKENS}-token latent, a token in slice 1 is compared with the {PER_SLICE - 1} other tokens of its own
+slice (space) and with the {TOKENS - PER_SLICE} tokens of slices 0, 2 and 3 (time). A patch on the
+front edge of a red ball can find the ball in the slices before and after, and draw its own piece
+where both agree; in a real clip, a patch of a dog's ear in frame 5 can consult the ear in frames 1
+and 30.
 
-Picture a patch that covers the front edge of a red ball in slice 1. Through attention it can find the
-patches that hold the ball in slice 0 and in slice 3, see where the ball was and where it will be, and
-draw its own piece of the ball in a place that agrees with both. In a real clip, a patch of a dog's
-ear around frame 5 can, in the same way, consult the ear around frame 1 and around frame 30.
+The per-frame baseline is the same network with self-attention kept inside each latent
+time-slice: each token sees only the {PER_SLICE} tokens of its own slice, so there are 4 × {PER_SLICE}² = {4 * PER_SLICE ** 2:,} scores per head instead of {TOKENS}² = {TOKENS ** 2:,}, and
+no line crosses from one slice to another.
 
-The course's per-frame baseline is the same network with one change: self-attention is confined to
-each latent time-slice. Each token may only look at the 64 tokens of its own slice, so the model
-computes 4 × 64² = 16,384 attention scores per head instead of 256² = 65,536, and every line
-that would have crossed from one slice to another is gone. In the course's colours that is
-**orange = per-frame**, **teal = spacetime**.
+The simulation runs one real attention layer on a toy clip: four frames of a red ball on a pale
+sky (each frame plays one latent slice), 4 × 4 patches each, 64 tokens. Its query and key matrices
+are set by hand so that two patches score high when they share a colour, a little higher when they
+are close in space or time. Click a patch, or focus the picture and use the arrow keys: the thicker
+a line, the larger the weight. The legend names the colours of lines within the frame (space) and
+to other frames (time).
+""" + the_math("""
+Each token's features are its patch's mean colour (minus the clip's mean colour) and a sin-cos code
+of its frame, row and column, 45° per step. Queries and keys use the same diagonal matrix, weighting
+colour by 7, the time code by 1 and each spatial code by 1.2, so with 9 features the score of patch
+`i` for patch `j` is
 
-The simulation below runs one real attention layer on a clip small enough to check by hand: four
-frames of a red ball hopping across a pale sky, each frame cut into 4 × 4 patches, 64 tokens in all.
-A token's features are its patch's mean colour and a sin-cos code of its frame, row and column. The
-query and key matrices are fixed by hand rather than learned, and they make the rule simple: two
-patches score high when they share a colour, and a little higher when they sit close in space or in
-time; a softmax over the scores gives the weights. Click a patch, or focus the picture and use the
-arrow keys, to see where its attention goes. The thicker the line, the larger the weight;
-**orange** lines stay inside the patch's own frame (space), **teal** lines reach other frames (time).
+`s_ij = (49 · c_i · c_j + 1.44 · (cos 45°·Δrow + cos 45°·Δcol) + cos 45°·Δframe) / 3`
 
-It opens on the ball in frame 1. Of its attention, 64% goes to other frames, nearly all of it to the
-ball: 28% to the ball in frame 2, 23% in frame 0 and 13% in frame 3. Almost all the rest, 35.5%,
-stays on itself. That is the red ball consulting its past and future selves. Now click some sky. With nothing
-distinctive to look for, it spreads its attention thinly, no patch getting more than about 4%.
-It still sends about 70% to other frames, but for a duller reason: 48 of the 64 patches are there.
-
-Predict before you switch to the per-frame model: what happens to the ball's attention? Every teal
-line vanishes and the time share reads exactly 0%, because the mask sets those scores to minus
-infinity before the softmax. And since nothing else in its own frame looks like a ball, the patch
-now puts 99.3% of its attention on itself: inside one frame, there is nothing to learn about where
-the ball has been or where it is going.
-""" + LEARNED_PARAGRAPH,
+where `c` is the centred colour and `Δ` the difference in frame, row or column. Each row of weights
+is the softmax of the scores: `a_ij = exp(s_ij) / Σ_k exp(s_ik)`. The per-frame model sets the
+scores to other frames to minus infinity first, so their weights are exactly 0.
+""") + predict(
+                "It opens on the ball in frame 1. Predict: where does most of its attention go? And what "
+                "happens to it when you switch to the per-frame model?",
+                "64% goes to other frames, nearly all of it to the ball: 28% in frame 2, 23% in frame 0 "
+                "and 13% in frame 3; almost all the rest, 35.5%, stays on itself. The red ball consults "
+                "its past and future selves. In the per-frame model every cross-frame line vanishes and "
+                "the time share reads exactly 0%; with nothing else in its frame that looks like a ball, "
+                "the patch puts 99.3% on itself. (A patch of sky spreads its attention thinly and sends "
+                "about 70% to other frames, for a dull reason: 48 of the 64 patches are there.)")
+            + LEARNED_PARAGRAPH,
         ),
         Section(
             heading="Why attention across time removes flicker",
             body="""\
-Chapter 0 traced flicker to one cause: each frame was made without seeing the others. A spacetime DiT
-removes that cause directly. At every denoising step, every token is updated with information from
-all the other time-slices, and this repeats in every block and at every step. The early, very noisy
-steps settle the coarse story (where the ball is, which way it is heading) jointly for the whole clip;
-the later steps refine details that already agree. Coherence is built into how the clip is made.
+Chapter 0 traced flicker to frames made without seeing each other. A spacetime DiT removes that
+cause. In every block of every denoising step, every token is updated with information
+from all the other time-slices. The early, noisy steps settle the coarse story (where the ball is, which
+way it heads) for the whole clip at once; later steps refine details that already agree.
 
-The per-frame baseline still reads the same prompt, so every slice agrees that there is "a red ball".
-But the prompt is the only thing the slices share: each slice picks its own position, size and shade,
-and nothing pulls those choices together. That is the orange jitter of Chapter 0, now produced by a
-real network.
-
-Could you fix the baseline afterwards, by smoothing its output over time? Not really. A filter can
-only average frames that disagree, which turns a jumping ball into a blurred double ball; it cannot
-decide where the one true ball should be. Agreement has to be reached *while* the clip is being
-denoised, and that is what attention across time does. Note also that nobody tells the model which
-patches to look at: the attention weights are learned, because looking across time lowers the
-denoising loss on real, coherent video (more on that in the next chapter).
-""",
+The per-frame baseline shares less: the prompt, its slice's place in time, and the decoder. That is
+enough for every slice to agree there is "a red ball" going the right way, not enough to agree where
+it is, so each slice picks its own position and shade: the orange jitter of chapter 0.
+""" + going_further("""
+Could smoothing the baseline's output afterwards fix it? No: a filter can only average frames that
+disagree, turning a jumping ball into a blurred double ball. Agreement has to be reached *while* the
+clip is denoised. And nobody tells the model which patches to look at: the weights are learned,
+because looking across time lowers the denoising loss on coherent video (chapter 5).
+"""),
         ),
         Section(
             heading="Telling every block the noise level and the prompt",
             body="""\
-The right move for the denoiser depends heavily on how noisy its input is. Near pure noise it should
-sketch a plausible layout; near the end it should only sharpen edges. So the noise level `t` is turned
-into a vector (a sinusoidal embedding followed by a small MLP) and fed to every block, not just the
-first.
+Near pure noise the denoiser should sketch a layout, near the end only sharpen edges, so the noise
+level `t` is turned into a vector (a sinusoidal code and a small MLP) and fed to every block.
 
-Our model does this with **adaLN-Zero**, the scheme Peebles and Xie found to work best in the original
-DiT. From the timestep vector, each block computes a shift, a scale and a gate for its sublayers. The
-normalised input `x̂` becomes `x̂ · (1 + scale) + shift` before the sublayer sees it, and the sublayer's
-output is multiplied by the gate before it is added back to the residual stream. The "Zero" means the
-layer producing these numbers starts at zero, so every gate starts closed and every block begins as
-the identity: training starts from a calm network that changes nothing and learns what to add.
+Our model adds a summary of the prompt to that vector, the average of the prompt's token vectors
+through a linear layer, and feeds the sum to every block through **adaLN-Zero**, the scheme Peebles
+and Xie found to work best in the original DiT: from it, each block computes a shift, a scale and a
+gate for its sublayers. The prompt also arrives word by word through **cross-attention**: after
+self-attention, each video token sends a query to the prompt's token vectors and pulls in what is
+relevant to its place and time. Chapter 6 looks at this closely.
 
-The prompt enters by a different route: **cross-attention**. After self-attention, each video token
-sends a query to the prompt's token embeddings and pulls in what the words say should be at its
-place and time. Chapter 6 looks at this in detail, together with how to turn its strength up or down.
-
-Putting the course's model together: width `128`, `6` blocks, `4` attention heads of 32 dimensions each,
-adaLN-Zero for the timestep, cross-attention to the prompt in every block. Small by modern standards,
-but it has every part that the large systems have.
-""",
+In all: width `128`, `6` blocks, `4` heads of 32 dimensions: small, yet complete.
+""" + the_math("""
+With `x̂` the normalised input of a sublayer, adaLN computes `x̂ · (1 + scale) + shift` before the
+sublayer sees it, and multiplies the sublayer's output by `gate` before adding it to the residual
+stream: `x ← x + gate · sublayer(x̂ · (1 + scale) + shift)`. The conditioning vector is
+`cond = MLP(sincos(t)) + Linear(mean of the prompt's token vectors)`. "Zero" means the layer that
+produces shift, scale and gate starts at zero, so every gate starts closed and every block begins as
+the identity; training starts from a network that changes nothing and learns what to add.
+"""),
         ),
     ),
     summary=(
-        "The DiT denoiser takes the noisy token sequence plus the noise level, and predicts the noise "
-        "(or velocity) for every token; the sequence length never changes.",
+        "The DiT takes the noisy token sequence and the noise level and predicts a velocity for every "
+        "token; the sampler steps against it. The sequence length never changes.",
         "Its self-attention spans all tokens, in the same time-slice (space) and in the others (time).",
-        "Coherence comes from that attention across time during denoising, not from any clean-up "
-        "afterwards; the per-frame baseline, limited to one slice, flickers.",
-        "The timestep reaches every block through adaLN-Zero modulation; the prompt through "
-        "cross-attention.",
+        "Coherence comes from that attention across time during denoising, not from clean-up "
+        "afterwards; the per-frame baseline, confined to one slice, flickers.",
+        "The timestep and a pooled prompt reach every block through adaLN-Zero; the prompt's words "
+        "through cross-attention.",
         "The course's model: width 128, 6 blocks, 4 heads.",
     ),
-    quiz=(Quiz(
-        question="What gives a video diffusion transformer its temporal coherence?",
-        choices=(
-            Choice(
-                text="A smoothing filter applied to the frames after they are decoded.",
-                correct=False,
-                why="Smoothing can only average frames that disagree, which blurs a jumping object "
-                "instead of fixing it; a DiT needs no such clean-up.",
-            ),
-            Choice(
-                text="The timestep embedding, which tells each frame where it sits in the clip.",
-                correct=False,
-                why="The timestep is the noise level of the denoising step, shared by the whole clip; "
-                "it says nothing about a frame's position in time.",
-            ),
-            Choice(
-                text="Self-attention that spans time as well as space while denoising, so every patch is "
-                "shaped by what the same region looks like earlier and later in the clip.",
-                correct=True,
-                why="Tokens in different time-slices exchange information at every block and every "
-                "step, so the whole clip settles on one consistent story.",
-            ),
-            Choice(
-                text="The text prompt, which describes the motion for every frame.",
-                correct=False,
-                why="The per-frame baseline reads the very same prompt and still flickers: the prompt "
-                "says what should appear, not exactly where in each frame.",
+    quiz=(
+        Quiz(
+            question="What gives a video diffusion transformer its temporal coherence?",
+            choices=(
+                Choice("A smoothing filter applied to the frames after they are decoded, averaging each frame with its neighbours.", False,
+                       "Smoothing averages frames that disagree, which blurs a jumping object instead of fixing it."),
+                Choice("The timestep embedding, which tells each frame of the clip where it sits in time.", False,
+                       "The timestep is the noise level of the step, shared by the whole clip; position in time comes from the position code."),
+                Choice("Self-attention across time as well as space, while denoising.", True,
+                       "Tokens in different slices exchange information in every block and every step, so the clip settles on one story."),
+                Choice("The text prompt, which describes the motion of the objects in every frame.", False,
+                       "The per-frame baseline reads the same prompt and still flickers: the prompt says what, not exactly where."),
             ),
         ),
-    ),),
+        Quiz(
+            question=f"A 32-frame clip gives our model 8 slices of {PER_SLICE} tokens. How many attention scores "
+                     "per head does one layer compute for the spacetime model, and for the per-frame baseline?",
+            compute=True,
+            choices=(
+                Choice("16,384 and 2,048", True,
+                       "128 tokens, so 128² = 16,384 scores; the baseline computes 8 slices × 16² = 2,048."),
+                Choice("4,096 and 1,024", False,
+                       "Those are the counts for a 16-frame clip, 64² and 4 × 16²; 32 frames double the tokens."),
+                Choice("16,384 and 16,384, since both models compute every pair and the baseline only hides some", False,
+                       "The baseline computes attention slice by slice, so it never forms the cross-slice scores at all."),
+                Choice("128 and 16, one score for every token", False,
+                       "Attention scores every *pair* of tokens, which is why its cost grows with the square of the count."),
+            ),
+        ),
+        Quiz(
+            question="In the course's model, what does the adaLN-Zero modulation of every block receive?",
+            choices=(
+                Choice("The timestep only; the prompt enters only through cross-attention.", False,
+                       "The model also adds a pooled prompt to the timestep vector: `cond = time_mlp(t) + text_pool(mean of the text)`."),
+                Choice("The timestep vector plus a pooled summary of the prompt.", True,
+                       "Both reach every block as one conditioning vector; the prompt's words also arrive through cross-attention."),
+                Choice("The position of each token, so that every block knows which slice it is working on.", False,
+                       "Positions are added to the tokens once, at the input; adaLN carries one vector for the whole clip."),
+            ),
+        ),
+        Quiz(
+            question="The per-frame baseline's ball still moves left to right, if jerkily. Why, when its slices never attend to each other?",
+            choices=(
+                Choice("Each slice reads the prompt and knows its place in time, and they share the decoder.", True,
+                       "That is enough to agree on the direction of motion, but not on exactly where the ball is."),
+                Choice("It secretly attends across slices in its last block, where the mask is switched off.", False,
+                       "The mask holds in every block: the baseline's cross-slice attention is exactly zero."),
+                Choice("By chance: in other seeds its ball moves right to left as often as left to right.", False,
+                       "The direction comes from the prompt and the time code, so it is right in most seeds."),
+            ),
+        ),
+    ),
     references=(
         Reference("Peebles & Xie, Scalable Diffusion Models with Transformers (DiT)",
                   "https://arxiv.org/abs/2212.09748"),

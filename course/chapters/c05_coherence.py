@@ -1,5 +1,5 @@
 """Chapter 5: how coherence and rough physics emerge from denoising real video."""
-from course.content import Chapter, Choice, Quiz, Reference, Section
+from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
 from sims.permanence import REAL_PROMPT, REAL_SEEDS, TELEPORT_PX, real_summary
 
 _COUNTS = real_summary()
@@ -7,22 +7,22 @@ _LEAST_KEPT = min(c["colour_kept"] for c in _COUNTS.values())
 _KEPT = ("both models keep it in every seed" if _LEAST_KEPT == REAL_SEEDS
          else f"both models keep it in at least {_LEAST_KEPT} of {REAL_SEEDS} seeds")
 
-REAL_PARAGRAPH = f"""
-The lower half of the simulation puts the course's own two trained models in front of a wall. There
-is one difference from the experiment above: nothing is given. Each model makes all 24 frames from
-the prompt "{REAL_PROMPT}", and the frame player steps through both clips, made from the same
-starting noise. The last readout counts what the detector finds over {REAL_SEEDS} seeds of that
-prompt: whether the ball comes back out, whether it has the same colour after the wall as before,
-and whether it *pops*, jumping more than {TELEPORT_PX:.0f} px between two frames, when a ball that
-crosses the frame in 24 frames moves about one pixel per frame. The spacetime model brings the ball out in
-{_COUNTS["spacetime"]["reappears"]} of {REAL_SEEDS} seeds, and it pops in {_COUNTS["spacetime"]["pops"]}: it
-slides. The per-frame model also gets a red ball out on the far side in {_COUNTS["per-frame"]["reappears"]} of
-{REAL_SEEDS},
-since every one of its frames is told "red ball, left to right", but its ball pops in
-{_COUNTS["per-frame"]["pops"]} of {REAL_SEEDS}, from one place to another on the way, because no frame
-knows where the one before put it. Keeping the colour is the easy part ({_KEPT}), because the
-prompt names it; keeping the place is what takes attention across frames.
-"""
+REAL_PARAGRAPH = model_did(f"""
+The lower half of the simulation puts the course's two trained models in front of a wall, and
+nothing is given: each model makes all 24 frames from the prompt "{REAL_PROMPT}", from the same
+starting noise. The last readout counts what the detector finds over {REAL_SEEDS} seeds: whether the
+ball comes back out, whether it has the same colour after the wall as before, and whether it
+*pops*, jumping more than {TELEPORT_PX:.0f} px between two frames (a ball crossing the frame in 24
+frames moves about one pixel per frame).
+
+The spacetime model brings the ball out in {_COUNTS["spacetime"]["reappears"]} of {REAL_SEEDS} seeds
+and pops in {_COUNTS["spacetime"]["pops"]}: it slides. The per-frame model also gets a red ball out on
+the far side in {_COUNTS["per-frame"]["reappears"]} of {REAL_SEEDS}, since each of its slices is told
+"red ball, left to right" and knows its place in time, but its ball pops in
+{_COUNTS["per-frame"]["pops"]} of {REAL_SEEDS}: the four frames inside one slice agree, yet no slice
+knows where the slice before put the ball. Keeping the colour is the easy part ({_KEPT}), because
+the prompt names it; keeping the place takes attention across slices.
+""")
 
 CHAPTER = Chapter(
     number=5,
@@ -40,98 +40,93 @@ CHAPTER = Chapter(
             heading="Rules nobody wrote down",
             body="""\
 Watch any real clip and a few things always hold. Objects persist: a cup does not vanish because a
-hand passed in front of it. Motion is smooth and consistent: a rolling ball keeps roughly its speed and
-direction from one frame to the next. Identity is stable: a person's face, clothes and hair stay the
-same person's throughout. Lighting changes slowly, if at all.
+hand passed in front of it. Motion is smooth: a rolling ball keeps roughly its speed and direction.
+Identity is stable: a face stays the same person's face. Lighting changes slowly, if at all.
 
-A good video model respects all of these, yet none of them appears anywhere in its code. There is no
-physics engine, no object tracker, no list of rules about occlusion. The architecture from the last
-chapter only supplies the *opportunity*: attention across time lets every patch check what the rest of
-the clip is doing. What the model does with that opportunity is learned entirely from data, from
-very large amounts of real video in which these regularities hold in every single clip.
+A good video model respects all of these, yet none appears in its code. There is no physics engine,
+no object tracker, no list of rules about occlusion. The architecture of chapter 4 only supplies the
+*opportunity*: attention across time lets every patch check what the rest of the clip is doing.
+What the model does with it is learned from very large amounts of real video, in which these
+regularities hold in every clip.
 
-So there are two ingredients, and both are needed. Without attention across time, as in the
-per-frame baseline, the model could not enforce agreement between frames even if it wanted to.
-Without real, coherent training video, it would have nothing telling it which kind of agreement
-to enforce.
+So two ingredients are needed. Without attention across time, as in the per-frame baseline, the
+model could not enforce agreement between frames. Without coherent training video, it would have
+nothing telling it which agreement to enforce.
 """,
         ),
         Section(
             heading="Why it comes for free",
             body="""\
 The training objective is just "denoise real video": take a clip, add noise, and score the model on
-how well it predicts the way back. Consider what that rewards. Suppose training clips often show a
-ball rolling behind a wall. In every one of them the ball comes out on the other side, the same ball,
-at a time and place that follow from its speed. A model that predicts anything else (a ball of a
-different colour, a ball that comes out too early, no ball at all) is wrong on nearly every such clip
-and pays for it in the loss.
+how well it predicts the way back. Suppose training clips often show a ball rolling behind a wall.
+In every one the ball comes out on the other side, the same ball, at a time and place that follow
+from its speed. A model that predicts anything else (another colour, too early, no ball at all) is
+wrong on nearly every such clip and pays for it in the loss.
 
-Here is the arithmetic the model ends up doing implicitly. The ball enters the wall at x = 40 pixels in
-frame 10, moving 3 pixels per frame. Ten frames later, in frame 20, it should be at 40 + 10 × 3 = 70.
-When the frames around the exit are buried in noise, the prediction with the lowest expected error is
-the one that puts the ball near x = 70: the one consistent with how balls move.
-
-That is why these behaviours are said to come "for free". No extra labels, rules or loss terms are
-added; lowering the ordinary denoising loss on coherent, roughly physical data *forces* the model to
-absorb those regularities. Free in design effort, that is, not in cost: the regularities only sink
-in with enough data, enough capacity and enough training.
-""",
+So the behaviours come "for free": no labels, rules or loss terms are added; lowering the ordinary
+denoising loss on coherent, roughly physical data *forces* the model to absorb those regularities.
+Free in design effort, that is, not in cost: they only sink in with enough data, capacity and
+training.
+""" + the_math("""
+The arithmetic the model ends up doing implicitly: the ball enters the wall at x = 40 px in frame
+10, moving 3 px per frame. Ten frames later, in frame 20, it should be at 40 + 10 × 3 = 70. When
+the frames around the exit are buried in noise, the prediction with the lowest expected squared
+error is the average of what real clips show there, and in real clips the ball is near x = 70: the
+place consistent with how balls move.
+"""),
         ),
         Section(
             heading="Hidden, then seen again",
             sim="permanence",
             body="""\
-Occlusion is the hardest test of object permanence, because for several frames there is no visible
-evidence that the object exists at all. To bring it out again correctly, the model must carry what
-it saw before the occluder (position, speed, colour, shape) across the frames where it is hidden,
-and make the frames after the occluder agree with it. In a spacetime model, attention does exactly
-that: patches in the exit frames can attend to the patches where the object was last seen.
+Occlusion is the hardest test of object permanence: for several frames there is no visible evidence
+that the object exists. To bring it out correctly, a model must carry what it saw before the
+occluder (position, speed, colour, shape) across the hidden frames, and make the frames after it
+agree. In a spacetime model, attention can do that: patches in the exit frames attend to the patches
+where the object was last seen.
 
-Predict before reading on: what goes wrong for a per-frame generator, which never sees the other
-frames? While the object is hidden, a frame may simply draw it in front of the occluder, since "a
-red ball" is supposed to be visible. When it should reappear, nothing ties it to the object that went
-in, so it can pop out at the wrong place, at the wrong time, or as a different object.
-
-The simulation below makes this a small experiment you can check. A shape slides along the floor
-and behind a wall. The frames up to the last one in which it is wholly in view are given, shaded
-grey in the plot; each model generates the rest. The **teal** spacetime model can attend to the
-given frames: it reads the object's position off each of them, fits one straight line through those
-readings, and continues it, behind the wall and out again, with the colour and shape it saw. The
-**orange** per-frame model makes each frame from that frame and the prompt alone. While the object
-should be hidden it holds no object at all (a question mark on the wall), and for the object that
-comes out it has to invent everything the given frames would have told it: when it comes out, how
-fast, what colour, what shape. It draws those with the seed.
-
-Press play, or step with the arrows. With seed 0 a blue circle goes in. The spacetime model brings
-the same blue circle out and is on track in all 19 generated frames, off by less than 0.01 px.
-The per-frame model has no object for 12 frames, then produces a pink square, which by luck comes
-out at almost the right place (0.31 px off): the right position, the wrong object. Try the other
-seeds: sometimes the per-frame object comes out a frame or two early or late and more than 2 px
-away, sometimes it even has the right shape, but in none of them is it the object that went in.
-""" + REAL_PARAGRAPH,
+The simulation makes this a small experiment. A shape slides along the floor and behind a wall. The
+frames up to the last one in which it is wholly in view are given (shaded grey in the plot); each
+side generates the rest. Both sides are idealised stand-ins, as in chapter 0, not trained networks.
+The **teal** stand-in does what attention across time makes possible: it reads the object's
+position off each given frame, fits one straight line through those readings, and continues it,
+with the colour and shape it saw. The **orange** stand-in makes each frame from that frame and the
+prompt alone.
+""" + predict(
+                "Predict before you press play: what does the orange stand-in show while the object "
+                "should be hidden, and what comes out the other side?",
+                "While the object should be hidden it holds no object at all (a question mark on the "
+                "wall). For the object that comes out it must invent everything the given frames would "
+                "have told it (when, how fast, what colour, what shape), so it draws those with the "
+                "seed. With seed 0 a blue circle goes in; teal brings the same blue circle out, on track "
+                "in all 19 generated frames to within 0.01 px. Orange produces a pink square, which by "
+                "luck comes out almost at the right place (0.31 px off): the right position, the wrong "
+                "object. In other seeds it comes out a frame or two early or late and more than 2 px "
+                "away, sometimes with the right shape, but never as the object that went in.")
+            + REAL_PARAGRAPH,
         ),
         Section(
             heading="World-model behaviour at scale",
             body="""\
-Scale this up to huge models trained on huge amounts of video and more elaborate behaviour appears.
-OpenAI's Sora report describes scenes that stay roughly 3-D consistent while the camera moves
-through them, people and objects that persist while occluded or off-screen, and simple interactions
-that leave lasting effects, such as a painter's strokes staying on the canvas. None of this was
-programmed; it emerged because predicting realistic video is far easier with an implicit model of
-how the world behaves: shapes in three dimensions, objects that persist, rough gravity and momentum.
-The Stable Video Diffusion authors found something similar at smaller scale: their video model,
-fine-tuned to orbit around an object, serves as a strong prior for generating consistent 3-D views.
+Scale this up to huge models and huge amounts of video, and more elaborate behaviour appears.
+OpenAI's Sora report describes scenes that stay roughly 3-D consistent as the camera moves, objects
+that persist while occluded or off-screen, and simple interactions that leave lasting effects, such
+as a painter's strokes staying on the canvas. None of this was programmed; it emerged because
+predicting realistic video is far easier with an implicit model of how the world behaves.
 
-That is why video generators are increasingly studied as *world models*: systems that can imagine
-how a scene will unfold. A robot or a planning agent could use such a model to try out actions in
-imagination and see what happens before acting in the real world.
+That is why video generators are studied as *world models*: systems that can imagine how a scene
+will unfold, which a robot or a planning agent could use to try out actions before acting.
 
 Keep the word "approximate" in mind. The same report lists failures: glass that does not shatter
-correctly, food that shows no bite after being eaten, objects that appear from nowhere, and
-incoherence creeping into long clips. The model has learned what real video usually looks like, not
-the laws behind it, and it errs where its data was thin. A small model like the course's own learns
-the simple rules of its simple clips; the richer world-model behaviour only shows up with scale.
-""",
+correctly, food that shows no bite after being eaten, objects that appear from nowhere. The model
+has learned what real video usually looks like, not the laws behind it, and it errs where its data
+was thin.
+""" + going_further("""
+The Stable Video Diffusion authors found something similar at a smaller scale: their video model,
+fine-tuned to orbit around an object, serves as a strong prior for generating consistent 3-D views.
+A small model like the course's own learns the simple rules of its simple clips; the richer
+world-model behaviour only shows up with scale.
+"""),
         ),
     ),
     summary=(
@@ -144,36 +139,58 @@ the simple rules of its simple clips; the richer world-model behaviour only show
         "At scale this grows into world-model behaviour (3-D consistency, correct occlusion, rough "
         "physics), a path toward planning and robotics, but it is still approximate.",
     ),
-    quiz=(Quiz(
-        question="Why do world-model behaviours such as object permanence emerge in large video models?",
-        choices=(
-            Choice(
-                text="The model calls a built-in physics engine while it denoises.",
-                correct=False,
-                why="There is no physics engine anywhere in a video diffusion model; it is a transformer "
-                "that predicts noise or velocity.",
-            ),
-            Choice(
-                text="Engineers add a loss term that penalises objects which vanish or change.",
-                correct=False,
-                why="The only objective is the ordinary denoising loss; no rule about objects is written "
-                "into it.",
-            ),
-            Choice(
-                text="The training objective is to denoise real video, which always obeys permanence and "
-                "rough physics, so fitting the data requires learning those regularities.",
-                correct=True,
-                why="Predictions that break permanence or physics are wrong on real clips and "
-                "cost loss, so a model that lowers the loss must internalise them.",
-            ),
-            Choice(
-                text="The text prompt describes the physics of every scene in detail.",
-                correct=False,
-                why="Prompts describe what should appear, rarely how it moves, and permanence holds even "
-                "for prompts that never mention it.",
+    quiz=(
+        Quiz(
+            question="Why do world-model behaviours such as object permanence emerge in large video models?",
+            choices=(
+                Choice("The model calls a built-in physics engine at every denoising step to check its frames.", False,
+                       "There is no physics engine anywhere in a video diffusion model; it is a transformer that predicts a velocity."),
+                Choice("Engineers add a loss term that penalises objects which vanish, split or change colour.", False,
+                       "The only objective is the ordinary denoising loss; no rule about objects is written into it."),
+                Choice("Real video always obeys them, so fitting it means learning them.", True,
+                       "Predictions that break permanence or physics are wrong on real clips and cost loss."),
+                Choice("The text prompt describes the physics of every scene in detail, frame by frame.", False,
+                       "Prompts describe what should appear, rarely how it moves, and permanence holds for prompts that never mention it."),
             ),
         ),
-    ),),
+        Quiz(
+            question="A ball enters behind a wall at x = 30 px in frame 6, moving 2 px per frame, and is hidden "
+                     "for 8 frames. Where and when should it come out?",
+            compute=True,
+            choices=(
+                Choice("At x = 46 px, in frame 14", True,
+                       "8 hidden frames at 2 px per frame is 16 px: 30 + 16 = 46, and 6 + 8 = frame 14."),
+                Choice("At x = 38 px, in frame 14", False,
+                       "This moves the ball 1 px per frame; at 2 px per frame it travels 16 px in 8 frames."),
+                Choice("At x = 30 px, in frame 14, where it went in", False,
+                       "A hidden ball keeps moving; coming out where it went in would break smooth motion."),
+                Choice("At x = 46 px, in frame 22", False,
+                       "The position is right, but 8 hidden frames after frame 6 is frame 14, not 22."),
+            ),
+        ),
+        Quiz(
+            question="In the permanence simulation, what is the teal spacetime side?",
+            choices=(
+                Choice("An idealised stand-in: a straight line fitted to the given frames and continued.", True,
+                       "It shows what attention across time makes possible; the trained models appear in the lower half."),
+                Choice("The course's trained spacetime DiT, run live in the browser on the given frames.", False,
+                       "The upper toy is hand-coded; the trained models' clips are the lower half of the simulation."),
+                Choice("A physics engine that computes where a sliding object must be behind the wall.", False,
+                       "It only fits a line through positions read off the given frames; it knows no physics."),
+            ),
+        ),
+        Quiz(
+            question="The trained per-frame baseline keeps its ball's colour across the wall but often makes it pop. Why?",
+            choices=(
+                Choice("Its decoder repaints the ball red in every frame, but moves it to a random place.", False,
+                       "The decoder only turns latents into frames; it adds neither colour nor position."),
+                Choice("The prompt names the colour; where the ball is needs attention across slices.", True,
+                       "Each slice reads \"red ball\", so colour is easy; no slice knows where the previous slice put it."),
+                Choice("Its frames are generated in a random order, so the ball seems to jump back and forth.", False,
+                       "All slices are denoised together, in order; they just cannot see each other."),
+            ),
+        ),
+    ),
     references=(
         Reference("OpenAI, Video generation models as world simulators (Sora report)",
                   "https://openai.com/index/video-generation-models-as-world-simulators/"),
