@@ -1,12 +1,13 @@
 """Chapter 6: how the prompt reaches the denoiser, and how classifier-free guidance sets its strength."""
-from course.content import Chapter, Choice, Quiz, Reference, Section
+from course import facts
+from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
 from sims.guidance import REAL_PROMPT, REAL_SEEDS, REAL_SHOWN, real_sweep
 
 _REAL = real_sweep()
 _ADHERENT = _REAL["adherent"].sum(axis=1).astype(int)        # clips on prompt, per w
 _FULL = int(min(w for w, n in zip(_REAL["w"], _ADHERENT) if n == REAL_SEEDS))   # first w with all on prompt
 
-REAL_PARAGRAPH = f"""
+REAL_PARAGRAPH = model_did(f"""
 The lower half of the simulation does the same with the course's own spacetime model. At every `w`
 of the slider it generated {REAL_SEEDS} clips (seeds 0 to {REAL_SEEDS - 1}) of "{REAL_PROMPT}" when this
 page was built; green and arcing never appear together in its training clips, so the model has to
@@ -23,7 +24,9 @@ again, to {_ADHERENT[-1]} of {REAL_SEEDS} at `w = {int(_REAL["w"][-1])}`: in som
 green and patches of other colours creep in ({_REAL["wrong_pixels"][-1].mean():.1f} pixels per frame,
 against {_REAL["wrong_pixels"][_FULL].mean():.2f} at `w = {_FULL}`), the small model's version of
 over-cooking.
-"""
+""")
+
+W_DEFAULT = f"{facts.default_guidance():g}"
 
 CHAPTER = Chapter(
     number=6,
@@ -31,151 +34,180 @@ CHAPTER = Chapter(
     title="Text conditioning and guidance",
     overview=(
         "So far the denoiser has made *a* coherent clip. This chapter is about making *the* clip you asked "
-        "for. We follow a prompt from words to vectors, into every block of the diffusion transformer "
-        "through cross-attention, and then meet classifier-free guidance: a simple trick that runs the "
-        "model with and without the prompt and uses the difference to turn the prompt's influence up or "
-        "down."
+        "for. We follow a prompt from words to vectors and into every block of the diffusion transformer "
+        "through cross-attention, then meet classifier-free guidance: run the model with and without the "
+        "prompt, and use the difference to turn the prompt's influence up or down."
     ),
     sections=(
         Section(
             heading="From words to vectors",
-            body="""\
-A transformer cannot read letters, so the prompt first goes through a text encoder that turns it into
-a sequence of embeddings, one vector per token. Large systems use a big pretrained language model for
-this (Imagen, for example, uses a frozen T5 encoder and found that a larger text encoder improved
-results more than a larger image model did). The richer the encoder, the more of the prompt's meaning
-survives into the vectors.
+            body=f"""\
+A transformer cannot read letters, so the prompt first goes through a text encoder that turns it
+into a sequence of embeddings, one vector per token. Large systems use a big pretrained language
+model for this (Imagen uses a frozen T5 encoder, and found that a larger text encoder helped more
+than a larger image model). The richer the encoder, the more of the prompt's meaning survives.
 
-The course's own model keeps this small: its text encoder knows a closed vocabulary of about 20 words,
-enough for prompts like "a red ball bouncing from left to right". That prompt is eight words, padded
-to the encoder's fixed length of 10 tokens, so it becomes 10 embeddings. A word outside the vocabulary means nothing to the model. There is also a
-special **null prompt**, which stands for "no text at all"; it will matter for guidance below.
+The course's model keeps this small: its text encoder knows a closed vocabulary of
+{facts.word_count()} words plus two special tokens, padding and the **null prompt**, which stands for
+"no text at all" and matters for guidance below. A prompt like "a red ball bouncing from left to
+right" is eight words, padded to a fixed length of {facts.prompt_tokens()} tokens. A word outside the
+vocabulary means nothing to the model.
 """,
         ),
         Section(
             heading="Cross-attention: every patch reads the prompt",
-            body="""\
-Inside every DiT block, after the video tokens have attended to each other, they attend to the prompt.
-This is cross-attention: the queries come from the video tokens, while the keys and values come from
-the prompt's embeddings. Each patch in effect asks "given where and when I am, what does the prompt say
-should be here?", scores every word, and pulls in a weighted mix of the words' vectors.
+            body=f"""\
+Inside every DiT block, after the video tokens have attended to each other, they attend to the
+prompt. This is cross-attention: the queries come from the video tokens, the keys and values from
+the prompt's embeddings. Each patch, in effect, looks up which words bear on its own place and
+moment, scores every word, and pulls in a weighted mix of the words' vectors.
 
-With the 256-token example from Chapter 4 and our 10-token prompt, that is a 256 × 10 table of scores
-per head: 2,560 numbers, tiny next to the 65,536 of self-attention. Because the prompt is read again in
-every block and at every denoising step, it can shape the coarse layout early on ("there is a red
-ball, moving right") and the fine details late.
+For our {facts.tokens(16)}-token clip and {facts.prompt_tokens()}-token prompt that is a
+{facts.tokens(16)} × {facts.prompt_tokens()} table of scores per head, {facts.tokens(16) * facts.prompt_tokens()}
+numbers, small next to the {facts.tokens(16) ** 2:,} of self-attention. Because the prompt is read again in
+every block and at every step, it can shape the coarse layout early ("a red ball, moving right")
+and fine details late.
 """,
         ),
         Section(
             heading="Classifier-free guidance",
             body="""\
-Cross-attention lets the prompt in; classifier-free guidance (CFG) sets how hard it pushes. It starts
-in training: some of the time the real prompt is swapped for the null prompt (10% of the time for the
-course's model). The one network thus learns two jobs: denoising *given* a prompt, and denoising with
-no prompt at all, which means predicting what *any* plausible clip would look like. (The name
-contrasts it with the earlier *classifier guidance*, which steered samples with the gradient of a
-separate classifier trained on noisy images; here the model's own two answers supply the direction.)
+Cross-attention lets the prompt in; classifier-free guidance (CFG) sets how hard it pushes. It
+starts in training: some of the time the real prompt is swapped for the null prompt (10% of the
+time for the course's model). The one network learns two jobs: denoising *given* a prompt, and
+denoising with no prompt, which means predicting what *any* plausible clip would look like.
 
-At generation time, each step runs the model twice on the same noisy latent, once with the prompt and
-once with the null prompt (so guidance doubles the network passes per step), and combines the two
-predictions:
+At generation time, each step needs both predictions for the same noisy latent, one with the prompt
+and one with the null prompt, so guidance doubles the work of a step (chapter 7's generator computes
+the two as one batch of two). They are combined as
 
 `v = v_uncond + w · (v_cond − v_uncond)`
 
 The difference `v_cond − v_uncond` is the direction the prompt adds. With `w = 0` the prompt is
-ignored; with `w = 1` you get the plain conditional prediction; with `w > 1` the model is pushed
-*further* in the prompt's direction than it would go on its own. In one coordinate: if `v_uncond = 0.2`
-and `v_cond = 0.5`, then `w = 4` gives 0.2 + 4 · 0.3 = 1.4.
-""",
+ignored; `w = 1` gives the plain conditional prediction; `w > 1` pushes *further* in the prompt's
+direction than the model would go on its own. In one coordinate: if `v_uncond = 0.2` and
+`v_cond = 0.5`, then `w = 4` gives 0.2 + 4 · 0.3 = 1.4.
+""" + the_math("""
+Why extrapolating helps: the implicit-classifier view. The velocity of a flow is tied to the score
+`∇ log p` of the noisy data, and the same combination of scores reads
+`∇ log p(x) + w · (∇ log p(x | c) − ∇ log p(x))`. By Bayes' rule, `∇ log p(x | c) − ∇ log p(x)` is
+`∇ log p(c | x)`: the gradient of a classifier that says how recognisably `x` shows prompt `c`. So
+guidance samples, roughly, from `p(x) · p(c | x)^w`. For `w > 1` it favours clips whose prompt is
+*most distinguishable*, not the most typical ones; that is why high `w` pushes samples out to the
+far side of their class, away from the others.
+
+The name contrasts it with *classifier guidance*, which took that gradient from a separate classifier
+trained on noisy images; here the model's own two answers supply it.
+
+A note on conventions: Ho and Salimans's paper writes the combination as `(1 + w) · ε_c − w · ε_u`.
+Their `w` is our `w − 1`: the paper's `w = 0` is our `w = 1`, the plain conditional model.
+"""),
         ),
         Section(
             heading="Choosing the guidance scale",
             sim="guidance",
-            body="""\
+            body=f"""\
 The scale `w` trades variety for obedience. At a low scale, samples are diverse but only loosely on
-prompt: ask for a red ball moving right and you may get a ball of the wrong shade, or drifting the
-wrong way. As `w` rises, samples follow the prompt more closely and become less varied, crowding
-toward the most typical clip for that prompt. Push it too far and they look over-cooked: saturated
-colours, harsh contrast, odd artefacts, because the extrapolation overshoots into latents unlike
-anything in the training data. (Imagen's "dynamic thresholding" was invented to tame exactly this
-at high scales.)
+prompt: ask for a red ball moving right and you may get the wrong shade, or the wrong direction. As
+`w` rises, samples follow the prompt more closely and vary less, pushed towards the clips that show
+the prompt most unmistakably. Too far, and they look over-cooked: saturated colours, harsh contrast,
+odd artefacts, because the extrapolation overshoots into latents unlike any training data.
+(Imagen's "dynamic thresholding" was invented to tame exactly this.)
 
-Predict before reading on: with `w = 0`, what colour will "a red ball" be? Any colour the training
-clips contained, since at `w = 0` only the unconditional prediction is used and the prompt has no
-effect at all.
+In practice there is a sweet spot. The course's generator uses a default guidance scale of
+{W_DEFAULT}. Large image models are often run at 5 to 8; Stable Diffusion's familiar default is 7.5.
 
-In practice there is a sweet spot. The course's model uses a default of about 3 to 4; large image
-models are often run at 5 to 8 (Stable Diffusion's familiar default is 7.5).
-
-The simulation below makes all of this exact. Its "data" are points in a plane from three classes
-(circle, square, triangle), each a round blob; because the classes are simple Gaussians, both the
-conditional and the unconditional velocity can be written down exactly, with no network to train.
-The same 300 starting noises are sampled with guidance at every scale. The left plot shows the
-samples for your prompt at the chosen `w`, with each class's typical region as a dashed ring. The
-right plot measures, against `w`: prompt adherence (how sure the true data model is that a sample
-belongs to the prompt's class), diversity (the samples' spread, 1 at `w = 0`), and realism (the share
-of samples inside the class's typical region; real data score 86%).
-
-Start at `w = 0`: the samples spread over all three classes. At `w = 1` they belong to the prompt,
-with a real class's spread. Now predict what `w = 8` does, then check: adherence is perfect, but the
-cloud has shrunk and been shoved right out of its class's typical region, away from the other
-classes. That is over-saturation, seen in two dimensions.
-""" + REAL_PARAGRAPH,
+The simulation makes this exact. Its "data" are points in a plane from three round classes
+(circle, square, triangle); because they are simple Gaussians, both velocities can be written down
+exactly. The same 300 starting noises are sampled at every scale. The left plot shows the samples
+for your prompt, with each class's typical region as a dashed ring; the right plot measures
+adherence, diversity and realism against `w`.
+""" + going_further("""
+The three measures: prompt adherence is how sure the true data model is that a sample belongs to
+the prompt's class; diversity is the samples' spread, scaled to 1 at `w = 0`; realism is the share
+of samples inside the class's typical region (real data score 86%).
+""") + predict(
+                "Set `w = 0`, and predict: what will the samples for \"circle\" look like?",
+                "They spread over all three classes: at `w = 0` only the unconditional prediction is used, "
+                "so the prompt has no effect at all. At `w = 1` they belong to the prompt, with a real "
+                "class's spread.") + predict(
+                "Now predict what `w = 8` does, then check.",
+                "Adherence is perfect, but the cloud has shrunk and been shoved right out of its class's "
+                "typical region, away from the other classes: the most distinguishable points, not the "
+                "most typical. That is over-saturation, seen in two dimensions.") + REAL_PARAGRAPH,
         ),
         Section(
             heading="Better captions, tighter control",
             body="""\
-A model can only learn to follow words that its training captions actually used. Captions scraped
-alongside web videos tend to be short, vague or wrong, so the model never learns what a precise
-prompt should produce.
+A model can only learn to follow words its training captions used, and captions scraped alongside
+web videos tend to be short, vague or wrong.
 
-Sora borrows a fix from DALL·E 3: first train a captioning model (a vision-language model) to write
-detailed descriptions, then re-caption every training video with it. At generation time a language
-model expands the user's short prompt into a similarly detailed one, so prompts look like the captions
-the model was trained on. Richer, more accurate captions give the model a sharper mapping from words
-to content, which means tighter text control.
+Sora borrows a fix from DALL·E 3: train a captioning model (a vision-language model) to write
+detailed descriptions, and re-caption every training video with it. At generation time a language
+model expands the user's short prompt into a similarly detailed one, so prompts look like the
+training captions. Richer, more accurate captions give a sharper mapping from words to content:
+tighter text control.
 """,
         ),
     ),
     summary=(
         "A text encoder turns the prompt into token embeddings; cross-attention in every DiT block lets "
-        "each patch read what the prompt says should be there.",
+        "each patch read the words that bear on it.",
         "Classifier-free guidance: train with the prompt sometimes dropped (10% for our model), then at "
         "each step combine `v = v_uncond + w · (v_cond − v_uncond)`.",
-        "Low `w`: varied but loosely on prompt. High `w`: on prompt but less varied. Too high: over-cooked.",
+        "Low `w`: varied but loosely on prompt. High `w`: on prompt, less varied, pushed towards the most "
+        "distinguishable examples. Too high: over-cooked.",
         "Detailed captions, e.g. from re-captioning training videos with a vision-language model, give "
         "tighter text control.",
     ),
-    quiz=(Quiz(
-        question="What does raising the guidance scale `w` do?",
-        choices=(
-            Choice(
-                text="It adds denoising steps, so the clip comes out sharper.",
-                correct=False,
-                why="The number of steps is a separate setting; `w` only changes how the conditional and "
-                "unconditional predictions are combined at each step.",
-            ),
-            Choice(
-                text="Outputs follow the prompt more closely but become less varied; pushed too high, they "
-                "look over-saturated and over-cooked.",
-                correct=True,
-                why="A larger `w` extrapolates further along the prompt's direction, trading "
-                "diversity for adherence until it overshoots the data.",
-            ),
-            Choice(
-                text="Outputs become more varied, because the extrapolation amplifies the noise.",
-                correct=False,
-                why="It is the other way round: a higher scale narrows the outputs toward the most "
-                "prompt-typical clips.",
-            ),
-            Choice(
-                text="It lets the model understand words that were not in its training captions.",
-                correct=False,
-                why="Guidance only scales the effect of what the model already learned; a word it never "
-                "saw stays meaningless at any scale.",
+    quiz=(
+        Quiz(
+            question="What does raising the guidance scale `w` do?",
+            choices=(
+                Choice("It adds denoising steps, so the finished clip comes out sharper and cleaner.", False,
+                       "The number of steps is a separate setting; `w` only changes how the two predictions are combined."),
+                Choice("Clips follow the prompt more closely but vary less; too high, they look over-cooked.", True,
+                       "A larger `w` extrapolates further along the prompt's direction, trading diversity for adherence until it overshoots."),
+                Choice("Clips vary more, because the extrapolation amplifies the random starting noise.", False,
+                       "The other way round: a higher scale narrows the outputs towards the clips that show the prompt most clearly."),
+                Choice("It lets the model understand words that never appeared in its training captions.", False,
+                       "Guidance only scales what the model already learned; a word it never saw stays meaningless at any `w`."),
             ),
         ),
-    ),),
+        Quiz(
+            question="In one coordinate, `v_uncond = 0.2` and `v_cond = 0.5`. What guided velocity does `w = 3` give?",
+            compute=True,
+            choices=(
+                Choice("1.1", True, "`0.2 + 3 · (0.5 − 0.2) = 0.2 + 0.9 = 1.1`: further than the conditional prediction alone."),
+                Choice("1.5", False, "This multiplies `v_cond` by `w` and forgets to start from `v_uncond` and use the difference."),
+                Choice("0.5", False, "That is `w = 1`, the plain conditional prediction; `w = 3` goes beyond it."),
+                Choice("0.9", False, "That is only the push, `3 · 0.3`; it is added to `v_uncond = 0.2`."),
+            ),
+        ),
+        Quiz(
+            question="A paper using Ho and Salimans's convention, `(1 + w) · ε_c − w · ε_u`, reports `w = 2`. "
+                     "What is that in this course's convention?",
+            compute=True,
+            choices=(
+                Choice("`w = 2`: the two ways of writing it are the same", False,
+                       "Expand the paper's form: `ε_u + (1 + w) · (ε_c − ε_u)`. Its `w` is one less than ours."),
+                Choice("`w = 3`", True, "The paper's `1 + w` multiplies the difference, so its `w = 2` is our `w = 3`."),
+                Choice("`w = 1`, since the paper counts from the conditional prediction", False,
+                       "The paper's `w = 0` is our `w = 1`; so its `w = 2` is our 3, not our 1."),
+            ),
+        ),
+        Quiz(
+            question="High guidance pushes samples of one class *away* from the others, outside the class's typical region. Why?",
+            choices=(
+                Choice("Guidance samples roughly from `p(x) · p(c | x)^w`, favouring the most distinguishable examples.", True,
+                       "The implicit classifier `p(c | x)` is largest far from the other classes, and `w > 1` sharpens it."),
+                Choice("The null prompt repels samples from every class, so they drift outwards as `w` grows.", False,
+                       "The unconditional prediction pulls towards all the data, not away from it."),
+                Choice("It is a bug in the simulation's sampler that real guided models do not show.", False,
+                       "Real models show the same thing as over-saturation; the toy makes it visible in two dimensions."),
+            ),
+        ),
+    ),
     references=(
         Reference("Ho & Salimans, Classifier-Free Diffusion Guidance", "https://arxiv.org/abs/2207.12598"),
         Reference("Saharia et al., Photorealistic Text-to-Image Diffusion Models with Deep Language "

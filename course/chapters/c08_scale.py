@@ -1,5 +1,5 @@
 """Chapter 8: the model family, what generation costs, and where the limits are."""
-from course.content import Chapter, Choice, Quiz, Reference, Section
+from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
 from sims.cost import fit_formula, measured
 
 
@@ -7,7 +7,7 @@ def _measured() -> str:
     runs = measured()
     frames, ms = runs["frames"], runs["ms"]
     fixed, per_gflop = fit_formula(frames, ms)
-    return f"""
+    return model_did(f"""
 The third plot checks the formula against a stopwatch. It times one guided denoising step of the
 course's own model, exported to ONNX and run on one CPU thread when this page was built, for every
 clip length it takes ({frames[0]} to {frames[-1]} frames): **teal** the spacetime model, **orange**
@@ -16,7 +16,7 @@ scaled by one fitted constant ({per_gflop:.1f} ms per GFLOP) plus a fixed {fixed
 {frames[0]} to {frames[-1]} frames the spacetime step goes from {ms[0, 0]:.1f} to {ms[0, -1]:.1f} ms and the
 per-frame step from {ms[1, 0]:.1f} to {ms[1, -1]:.1f} ms. At this size the MLP term dominates, so the two
 models stay close; timings move a little from one machine and run to the next.
-"""
+""")
 
 
 MEASURED = _measured()
@@ -26,7 +26,7 @@ CHAPTER = Chapter(
     slug="scale",
     title="Scale, limits and the family",
     overview=(
-        "The course's model makes 16 frames of 32x32 pixels. Real systems make seconds of video at "
+        "The course's model makes 16 frames of 32x32 pixels; real systems make seconds of video at "
         "hundreds of pixels per side. This chapter places Sora among its relatives, works out what "
         "generation costs and why that cost explodes without compression, and names the limits that "
         "remain even when compute is not the problem."
@@ -35,54 +35,119 @@ CHAPTER = Chapter(
         Section(
             heading="The family",
             body="""\
-**Sora** (OpenAI, 2024) is the flagship of the design this course teaches. A video autoencoder compresses clips into a spacetime latent, the latent is cut into spacetime patches, and a large diffusion transformer denoises them. Because a clip is just a sequence of patches, Sora was trained on videos and images of many durations, resolutions and aspect ratios. Its report describes video models as a possible route to simulators of the physical world.
+**Sora** (OpenAI, 2024) is the flagship of the design this course teaches: a video autoencoder
+compresses clips into a spacetime latent, the latent is cut into spacetime patches, and a large
+diffusion transformer denoises them, trained on videos and images of many durations, resolutions
+and aspect ratios. Its report describes video models as a possible route to simulators of the
+physical world.
 
-Before that design took over, video diffusion grew out of image diffusion. **Imagen Video** (Google, 2022) used a cascade of U-Net diffusion models: a base model produced a short, small, low-frame-rate clip, and a chain of spatial and temporal super-resolution models enlarged it and filled in frames. **Make-A-Video** (Meta, 2022) started from a text-to-image model and added temporal layers so the network could learn motion from video. Both are image networks with time added on, not networks that treat space and time alike.
+Before that design took over, video diffusion grew out of image diffusion with **cascades** of
+U-Nets. **Imagen Video** (Google, 2022) made a short, small, low-frame-rate clip with a base model
+and enlarged it with a chain of spatial and temporal super-resolution models. **Make-A-Video**
+(Meta, 2022) started from a text-to-image model, added temporal layers that learned motion from
+unlabelled video (it never saw text-video pairs), and likewise used a frame-interpolation stage and
+two super-resolution stages. Both are image networks with time added on.
 
-**Stable Video Diffusion** (Stability AI, 2023) and similar models work in a latent space and are best known for *animating a still image*: you supply the first frame and the model generates the motion that follows. Open models such as **CogVideoX** and **Open-Sora** follow Sora's recipe openly, with 3-D video autoencoders (typically 4x in time and 8x per spatial axis) and spacetime transformers. The trend is clear: a single transformer that attends across space and time, trained at growing scale, increasingly treated as a world simulator.
+**Stable Video Diffusion** (Stability AI, 2023) is a latent video U-Net: an image U-Net with
+temporal layers inserted, denoising in an autoencoder's latent. It is best known for *animating a
+still image*: you supply the first frame and it generates the motion. Open models such as
+**CogVideoX** and **Open-Sora** follow Sora's recipe openly, with 3-D video autoencoders and
+spacetime transformers. The trend: one transformer attending across space and time, trained at
+growing scale, increasingly treated as a world simulator.
 """,
         ),
         Section(
             heading="Where the cost comes from",
             sim="cost",
             body="""\
-The cost starts with the token count. With `T'` latent slices and `P` patches per slice, the transformer sees `N = T' × P` tokens. Higher resolution raises `P`, and a longer clip raises `T'`, so `N` grows with resolution times duration.
+The cost starts with the token count. With `T'` latent slices and `P` patches per slice, the
+transformer sees `N = T' × P` tokens; higher resolution raises `P`, a longer clip raises `T'`.
 
-For one transformer layer of width `d`, counting a multiply and an add as two floating-point operations (FLOPs):
+For one transformer layer of width `d`, counting a multiply and an add as two floating-point
+operations (FLOPs):
 
-- **attention** compares every token with every other: about `4 · N² · d` FLOPs (two `N × N × d` matrix products, the scores and the weighted sum);
-- **projections and MLP** touch each token separately: about `24 · N · d²` FLOPs (the query, key, value and output projections, plus an MLP four times as wide).
+- **attention** compares every token with every other: about `4 · N² · d` FLOPs;
+- **projections and MLP** touch each token separately: about `24 · N · d²` FLOPs.
 
-Multiply that by the number of layers, then by the number of denoising steps, and by 2 when guidance runs each step with and without the prompt. The two terms are equal when `N = 6 · d`. Above that the quadratic attention term dominates, and doubling the clip length roughly quadruples the cost. Memory behaves the same way: activations grow with `N · d`, and a stored attention matrix has `N²` entries per head. Memory-efficient attention kernels avoid storing that matrix, but they still do the `N²` work.
+Multiply by the number of layers, by the number of denoising steps, and by 2 for guidance's two
+predictions. The two terms are equal when `N = 6 · d`; above that, the quadratic attention term
+dominates, and doubling the clip length roughly quadruples the cost.
+""" + the_math("""
+Where `4 · N² · d` comes from: the scores `Q · Kᵀ` are an `N × N` table, each entry a dot product
+of length `d`, so `N² · d` multiply-adds, `2 · N² · d` FLOPs; the weighted sum of values costs the
+same again. The per-token part: the query, key, value and output projections are four `d × d`
+matrices (`8 · N · d²` FLOPs), and an MLP four times as wide has two `d × 4d` matrices
+(`16 · N · d²`), `24 · N · d²` in all. Setting `4 · N² · d = 24 · N · d²` gives `N = 6 · d`.
 
-The simulation below plots this formula for one clip against its length, on a log scale: **orange** for raw-pixel diffusion, **teal** for latent diffusion, with a marker at the length you choose. The left plot is compute, the right one the size of a single attention matrix. Before you drag the length from 1 to 20 seconds, predict: do the two curves stay the same distance apart on the log scale? Then set the raw-pixel patch to 2 px, the same fine patches the latent model uses, and watch the gap open by orders of magnitude. The readouts give the token counts, the FLOPs for the whole clip, and the course model's own figures.
-""" + MEASURED,
+Memory behaves the same way: activations grow with `N · d`, and a stored attention matrix has `N²`
+entries per head. Memory-efficient attention kernels avoid storing that matrix, but still do the
+`N²` work.
+""") + """
+The simulation plots this formula for one clip against its length, on a log scale: **orange** for
+raw-pixel diffusion, **teal** for latent diffusion, with a marker at the length you choose. The left
+plot is compute, the right the size of one attention matrix; the readouts give the token counts,
+the FLOPs for the whole clip, and the course model's own figures.
+""" + predict(
+                "Before you drag the length from 1 to 20 seconds, predict: do the two compute curves stay "
+                "the same distance apart on the log scale?",
+                "Almost, but the gap widens a little. Raw pixels always have 4 times the tokens here, so "
+                "their attention costs 16 times as much and the rest 4 times; as clips grow, attention's "
+                "share grows, and the ratio climbs from about 10x at 1 second towards 16x (about 15x at 20 "
+                "seconds). Now set the raw-pixel patch to 2 px, the same fine patches the latent model "
+                "uses, and watch the gap open by orders of magnitude.") + MEASURED,
         ),
         Section(
             heading="A worked example: five seconds at 512x512",
             body="""\
-Take a 5-second clip at 24 frames per second: 120 frames of 512x512. Give the transformer the width and depth of the largest model in the DiT paper, `d = 1152` and 28 layers.
+Take 5 seconds at 24 frames per second, 120 frames of 512x512, and a transformer as wide and deep
+as the largest in the DiT paper, `d = 1152` and 28 layers.
 
-- **Latent (teal).** An autoencoder with 4x temporal and 8x spatial compression gives 120 / 4 = 30 slices of 64x64. Patches of 2x2 give 32 × 32 = 1,024 tokens per slice, so `N = 30 × 1,024 = 30,720`.
-- **Raw pixels (orange).** Patches of 16x16 pixels give 32 × 32 = 1,024 tokens per frame, and there is no temporal compression, so `N = 120 × 1,024 = 122,880`, four times as many.
+- **Latent (teal).** 4x in time and 8x in space give 30 slices of 64x64; 2x2 patches give 1,024
+  tokens per slice, so `N = 30,720`.
+- **Raw pixels (orange).** 16x16-pixel patches give 1,024 tokens per frame and no temporal
+  compression, so `N = 122,880`, four times as many.
 
-Per layer, the latent model needs about 4.3 × 10¹² FLOPs for attention and 1.0 × 10¹² for the rest, about 5.3 × 10¹² in all. The raw model has 4x the tokens, so 16x the attention (about 7.0 × 10¹³) and 4x the rest (3.9 × 10¹²), about 7.3 × 10¹³ in all, roughly 14 times more. Over 28 layers that comes to about 1.5 × 10¹⁴ FLOPs per denoising step for the latent model and 2.1 × 10¹⁵ for the raw one. With 50 steps and guidance (×100), one clip costs about 1.5 × 10¹⁶ FLOPs in latent space and 2.1 × 10¹⁷ in pixels. A stored attention matrix for one head in one layer would hold about 0.94 billion entries for the latent model and 15 billion for the raw one.
+Per denoising step, the raw model needs about 14 times the compute of the latent one. A 16x16 pixel
+patch covers the same area as a 2x2 latent patch, so this whole saving comes from compressing time;
+give raw pixels the same fine patches and the gap becomes tens of thousands of times.
+""" + the_math("""
+Per layer, the latent model needs `4 · 30,720² · 1152 ≈ 4.3 × 10¹²` FLOPs for attention and
+`24 · 30,720 · 1152² ≈ 1.0 × 10¹²` for the rest, about 5.3 × 10¹². The raw model has 4x the tokens,
+so 16x the attention (about 7.0 × 10¹³) and 4x the rest (3.9 × 10¹²), about 7.3 × 10¹³: roughly 14
+times more. Over 28 layers that is about 1.5 × 10¹⁴ FLOPs per step for the latent model and
+2.1 × 10¹⁵ for the raw one; with 50 steps and guidance (× 100), one clip costs about 1.5 × 10¹⁶
+FLOPs in latent space and 2.1 × 10¹⁷ in pixels. One head's stored attention matrix in one layer
+would hold about 0.94 billion entries for the latent model and 15 billion for the raw one.
 
-This comparison is generous to raw pixels. A 16x16 pixel patch covers the same area as a 2x2 latent patch, so the whole 4x saving here comes from compressing time. Give raw pixels the same fine 2x2 patches and `N` becomes 120 × 256 × 256 ≈ 7.9 million tokens: 256 times the latent count, and about 65,000 times the attention work. The course's own model sits at the other extreme. With 64 tokens of width 128 and 6 layers, `N` is far below `6 · d = 768`, so its cost is dominated by the MLPs and grows roughly linearly with clip length. One forward pass is about 0.2 GFLOP, and a 20-step guided clip needs under 10 GFLOP, little enough for a laptop browser.
-""",
+With 2x2 pixel patches, `N = 120 × 256 × 256 ≈ 7.9` million tokens: 256 times the latent count,
+and about 65,000 times the attention work.
+
+The course's own model sits at the other extreme: 64 tokens of width 128 and 6 layers, far below
+`6 · d = 768`, so its cost is dominated by the MLPs and grows roughly linearly with clip length. One
+forward pass is about 0.2 GFLOP, and a 20-step guided clip under 10 GFLOP, little enough for a
+laptop browser.
+"""),
         ),
         Section(
             heading="Limits that compute does not fix",
             body="""\
-Quadratic attention sets the most visible limit: clips stay short and resolution stays modest, because every extra second or pixel row adds tokens that must all attend to each other. Tricks such as attending over space and time in separate steps, or generating long videos in overlapping windows, buy length back, but only by giving up some of the full spacetime attention that made the clip coherent.
+Quadratic attention sets the most visible limit: clips stay short and resolution modest, because
+every extra second or pixel row adds tokens that must all attend to each other. Attending over space
+and time in separate steps, or generating long videos in overlapping windows, buys length back, but
+only by giving up some of the full spacetime attention that made the clip coherent.
 
-The physics is learned, not guaranteed. The Sora report itself shows failures: glass that does not shatter correctly, and food that does not change as it is eaten. A model absorbs the regularities of the video it was trained on. Studies of simple physics scenes find that video models reproduce motions like the ones they saw but generalise poorly to situations outside their training data. The course's own model is the same in miniature: it knows its small world of coloured balls and the motions in its training grammar, and nothing beyond that.
+The physics is learned, not guaranteed. The Sora report shows glass that does not shatter correctly
+and food that does not change as it is eaten. Kang et al. (2024) trained video models on simple
+physics scenes and found they reproduce motions close to their training examples but fail to
+generalise to situations outside them. The course's own model is the same in miniature: it knows
+its small world of coloured balls and the motions of its training grammar, and nothing beyond.
 """,
         ),
     ),
     summary=(
-        "Sora's latent spacetime DiT leads the family; Stable Video Diffusion animates a start "
-        "image; Imagen Video and Make-A-Video extended image U-Nets with temporal layers and cascades.",
+        "Sora's latent spacetime DiT leads the family; Stable Video Diffusion, a latent video U-Net, "
+        "animates a start image; Imagen Video and Make-A-Video were cascades of image U-Nets with "
+        "temporal layers added.",
         "Tokens grow with resolution × duration; per layer and step, attention costs about "
         "`4 · N² · d` and projections plus MLP about `24 · N · d²`.",
         "For a 5-second 512x512 clip, latent diffusion needs 30,720 tokens against 122,880 for raw "
@@ -90,48 +155,59 @@ The physics is learned, not guaranteed. The Sora report itself shows failures: g
         "Compression is what makes video affordable; learned physics still fails outside what the "
         "training data showed.",
     ),
-    quiz=(Quiz(
-        question="Why is latent compression essential for video diffusion?",
-        choices=(
-            Choice(
-                text="Transformers cannot take raw pixel values as input.",
-                correct=False,
-                why=(
-                    "They can: a linear layer can embed pixel patches directly, and pixel-space "
-                    "transformers exist. The problem is how many tokens that produces, not whether "
-                    "it works."
-                ),
-            ),
-            Choice(
-                text=(
-                    "Cost grows with the number of patches, and attention grows with its square, so "
-                    "shrinking the volume first is what makes video affordable."
-                ),
-                correct=True,
-                why=(
-                    "Fewer tokens cut the per-token work linearly and the attention work "
-                    "quadratically, on every layer of every step. Compressing 4x in time alone cuts "
-                    "attention 16x."
-                ),
-            ),
-            Choice(
-                text="Compression removes the noise, so fewer denoising steps are needed.",
-                correct=False,
-                why=(
-                    "The autoencoder compresses clean video. The noise is added afterwards, in latent "
-                    "space, and the number of steps is a separate choice."
-                ),
-            ),
-            Choice(
-                text="The decoder adds fine detail that the transformer could never learn.",
-                correct=False,
-                why=(
-                    "The decoder only restores what the latent encodes. The reason to compress is "
-                    "cost: a smaller volume means far fewer tokens to attend over."
-                ),
+    quiz=(
+        Quiz(
+            question="Why is latent compression essential for video diffusion?",
+            choices=(
+                Choice("Transformers cannot take raw pixel values as their input, only latent vectors.", False,
+                       "They can: a linear layer can embed pixel patches directly. The problem is how many tokens that makes."),
+                Choice("Fewer tokens: cost grows with their number, attention with its square.", True,
+                       "Shrinking the volume cuts per-token work linearly and attention quadratically, on every layer of every step."),
+                Choice("Compression removes the noise from the clip, so fewer denoising steps are needed.", False,
+                       "The autoencoder compresses clean video; noise is added afterwards, and the step count is a separate choice."),
+                Choice("The decoder invents fine detail that the transformer could never learn to produce.", False,
+                       "The decoder does restore pixel detail (chapter 1), but that is a division of labour; the reason to compress is cost."),
             ),
         ),
-    ),),
+        Quiz(
+            question="A latent clip has `N = 2,000` tokens and the transformer has width `d = 500`. Per layer, "
+                     "which term is larger, and by how much?",
+            compute=True,
+            choices=(
+                Choice("Projections and MLP, by 1.5 times", True,
+                       "`4 · N² · d = 8 × 10⁹`, `24 · N · d² = 1.2 × 10¹⁰`: below `N = 6 · d = 3,000` the MLP term wins."),
+                Choice("Attention, by 4 times, since it is quadratic in the tokens", False,
+                       "Quadratic wins only above `N = 6 · d = 3,000`; at 2,000 tokens the per-token term is larger."),
+                Choice("They are equal, since N = 4 · d", False,
+                       "The terms are equal at `N = 6 · d`, not `4 · d`."),
+                Choice("Attention, by 16 times", False,
+                       "`4 · 2,000² · 500 = 8 × 10⁹` against `24 · 2,000 · 500² = 1.2 × 10¹⁰`: attention is the smaller."),
+            ),
+        ),
+        Quiz(
+            question="A long clip of 60,000 tokens, where attention dominates, is doubled to 120,000 tokens. "
+                     "About how many times does the cost per step grow?",
+            compute=True,
+            choices=(
+                Choice("2, since twice the frames is twice the work", False,
+                       "That holds for the per-token term; attention compares every pair, so it grows with the square."),
+                Choice("4", True, "Twice the tokens means `2² = 4` times the pairs, and attention dominates."),
+                Choice("8, since the tokens, the steps and the layers all double", False,
+                       "Only the tokens double; the number of steps and layers is fixed by the model and the sampler."),
+            ),
+        ),
+        Quiz(
+            question="Which describes Make-A-Video?",
+            choices=(
+                Choice("A latent spacetime transformer trained on captioned videos, like Sora.", False,
+                       "It is a cascade of U-Nets built on a text-to-image model, with temporal layers added."),
+                Choice("A text-to-image model with temporal layers, trained without text-video pairs, in a cascade.", True,
+                       "Motion was learned from unlabelled video; interpolation and two super-resolution stages enlarge the result."),
+                Choice("An image-to-video U-Net that animates a supplied first frame, like Stable Video Diffusion.", False,
+                       "That is Stable Video Diffusion's best-known use; Make-A-Video generates from text."),
+            ),
+        ),
+    ),
     references=(
         Reference("OpenAI, Video generation models as world simulators (Sora report)",
                   "https://openai.com/index/video-generation-models-as-world-simulators/"),
@@ -141,5 +217,7 @@ The physics is learned, not guaranteed. The Sora report itself shows failures: g
                   "https://arxiv.org/abs/2210.02303"),
         Reference("Singer et al., Make-A-Video: Text-to-Video Generation without Text-Video Data",
                   "https://arxiv.org/abs/2209.14792"),
+        Reference("Kang et al., How Far is Video Generation from World Model: A Physical Law Perspective",
+                  "https://arxiv.org/abs/2411.02385"),
     ),
 )

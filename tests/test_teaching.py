@@ -1,0 +1,163 @@
+"""Does the course teach well? Quizzes a reader cannot game, predictions that wait for the reader,
+a main path short enough to read, and figures about the model that agree with the model."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from course import facts
+from course.page import markdown
+from course.toc import load_chapters
+
+CHAPTERS = load_chapters()
+QUESTIONS = [q for c in CHAPTERS for q in c.quiz]
+MAX_VISIBLE_WORDS = 900
+
+
+def correct_position(quiz) -> int:
+    return next(i for i, c in enumerate(quiz.shown()) if c.correct)
+
+
+def longest_position(quiz) -> int:
+    lengths = [len(c.text) for c in quiz.shown()]
+    return lengths.index(max(lengths))
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees without opening any box: <details> removed, tags stripped."""
+    html = re.sub(r"<details.*?</details>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def visible_words(chapter) -> int:
+    parts = [chapter.overview, *(s.body for s in chapter.sections), *chapter.summary]
+    return sum(len(visible_text(markdown(p)).split()) for p in parts)
+
+
+def all_prose(chapter) -> str:
+    """Everything a reader can read in a chapter, boxes and quiz included, one space between words."""
+    return " ".join(" ".join([chapter.overview, *(s.body for s in chapter.sections), *chapter.summary,
+                      *(q.question + " " + " ".join(c.text + " " + c.why for c in q.choices) for q in chapter.quiz)]).split())
+
+
+# --- quizzes ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_each_chapter_has_three_to_five_questions_one_a_calculation(chapter):
+    assert 3 <= len(chapter.quiz) <= 5, len(chapter.quiz)
+    computed = [q for q in chapter.quiz if q.compute]
+    assert computed, "no question asks the reader to work out a number"
+    assert all(re.search(r"\d", q.question) for q in computed), "a calculation needs numbers to start from"
+
+
+def test_every_question_has_three_options_each_explained():
+    for q in QUESTIONS:
+        assert len(q.choices) >= 3, q.question
+        assert all(len(c.why.split()) >= 6 for c in q.choices), q.question
+        assert len({c.text for c in q.choices}) == len(q.choices), q.question
+
+
+def test_the_right_answer_is_rarely_the_longest():
+    share = sum(q.shown()[longest_position(q)].correct for q in QUESTIONS) / len(QUESTIONS)
+    assert share <= 1 / 3, f"the right answer is the longest option in {share:.0%} of questions"
+
+
+def test_the_right_answer_sits_in_every_position():
+    positions = Counter(correct_position(q) for q in QUESTIONS)
+    assert set(positions) == set(range(max(len(q.choices) for q in QUESTIONS))), positions
+
+
+def test_readers_who_game_the_quiz_score_at_most_40_percent():
+    n = len(QUESTIONS)
+    longest = sum(q.shown()[longest_position(q)].correct for q in QUESTIONS) / n
+    assert longest <= 0.4, f"'pick the longest' scores {longest:.0%}"
+    for k in range(5):
+        always_k = sum(len(q.choices) > k and q.shown()[k].correct for q in QUESTIONS) / n
+        assert always_k <= 0.4, f"'always option {k + 1}' scores {always_k:.0%}"
+
+
+def test_option_order_is_reproducible():
+    assert all(q.shown() == q.shown() for q in QUESTIONS)
+    assert any(q.shown() != q.choices for q in QUESTIONS)
+
+
+def test_quiz_markdown_is_rendered():
+    from course.quiz import quiz_html
+
+    html = quiz_html(CHAPTERS[6].quiz, CHAPTERS[6].slug)
+    assert "`" not in re.sub(r"<code>.*?</code>", "", html), "backticks shown instead of code"
+    assert "<code>" in html
+
+
+# --- predict, then reveal --------------------------------------------------------------------
+
+PROMPT = re.compile(r"(?<!to )\b(?:Predict\b|predict(?=[:,]| before| what| whether| each| which| how| first))")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_predictions_wait_for_the_reader(chapter):
+    """Every "predict" prompt is followed by its answer in a closed box, and every such box by a prompt."""
+    reveals = 0
+    for section in chapter.sections:
+        chunks = [visible_text(c) for c in markdown(section.body).split('<details class="reveal">')]
+        reveals += len(chunks) - 1
+        assert not PROMPT.search(chunks[-1]), (section.heading, PROMPT.search(chunks[-1]).group(0))
+        for chunk in chunks[:-1]:
+            assert PROMPT.search(chunk[-700:]), (section.heading, chunk[-200:])
+    if chapter.sims:
+        assert reveals >= 1, "a chapter with a sim needs a prediction to make"
+
+
+# --- a lighter main path ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_main_path_is_short(chapter):
+    words = visible_words(chapter)
+    assert words <= MAX_VISIBLE_WORDS, f"{words} words outside closed boxes"
+
+
+def test_chapter_7_links_back_instead_of_rederiving_flow_matching():
+    text = "\n".join(s.body for s in CHAPTERS[7].sections)
+    assert "diffusion.html" in text or "(chapter 1)" in text.lower() or "chapter 1" in text.lower()
+    assert "x_t = (1 − t) · x0 + t · ε" not in text
+
+
+# --- figures about our model agree with the model --------------------------------------------
+
+FIGURES = [
+    # (pattern whose group 1 is a figure, what it must equal)
+    (r"vocabulary of (?:about )?(\d+) words", facts.word_count),
+    (r"(\d+) words? (?:plus|and) (?:a )?pad", facts.word_count),
+    (r"(\d+) (?:entries|tokens) in (?:its|the) vocabulary", facts.vocab_size),
+    (r"(\d+) (?:patches|tokens) (?:per|in each|in every|a) (?:latent )?(?:time-)?slice", facts.tokens_per_slice),
+    (r"each (?:latent )?(?:time-)?slice (?:holds|gives|has) (?:4 × 4 = )?\**(\d+) (?:patches|tokens)", facts.tokens_per_slice),
+    (r"default (?:guidance )?(?:scale )?(?:of |is |`w = )(?:about )?(\d+(?:\.\d+)?)", facts.default_guidance),
+    (r"default (?:of )?(\d+) (?:denoising |Euler )?steps", facts.default_steps),
+    (r"(\d+) (?:denoising |Euler )?steps by default", facts.default_steps),
+    (r"fixed length of (\d+) tokens", facts.prompt_tokens),
+]
+
+
+OURS = re.compile(r"\b(?:our|course's|course model|baseline|generator)\b", re.I)
+
+
+def sentences_about_our_model(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?;])\s+| - ", text) if OURS.search(s)]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_hand_written_figures_match_the_model(chapter):
+    """A figure about our model written into a sentence must be the model's (course/facts.py)."""
+    for sentence in sentences_about_our_model(all_prose(chapter).replace("**", "")):
+        for pattern, fact in FIGURES:
+            for m in re.finditer(pattern, sentence):
+                assert float(m.group(1)) == float(fact()), f"{m.group(0)!r} in {sentence!r}: the model says {fact()}"
+
+
+def test_the_figures_are_there_to_check():
+    """The patterns above must find something, or the test above checks nothing."""
+    found = [s for c in CHAPTERS for s in sentences_about_our_model(all_prose(c).replace("**", ""))]
+    for pattern, _ in FIGURES[3], FIGURES[5], FIGURES[0]:
+        assert any(re.search(pattern, s) for s in found), pattern
