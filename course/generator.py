@@ -3,8 +3,9 @@ browser by our ONNX spacetime DiT (and, side by side, the per-frame baseline).
 
 All the work happens in the browser (web/generator/): `generator.js` builds the controls and the
 player, `worker.js` runs onnxruntime-web (wasm, one thread) in a Web Worker, `sampler.js` is the
-Euler / classifier-free-guidance loop that mirrors model/sample.py. This class only says where those
-files and the ONNX files are, relative to the page, and carries the initial control values.
+Euler / classifier-free-guidance loop that mirrors model/flow.py. This class only says where those
+files and the ONNX files are, relative to the page, and carries the initial control values;
+GeneratorAssets below says which files those are and where they come from.
 
 How Panel 1.9.4 ships a JSComponent, as read from panel/custom.py and panel.js and checked in
 tests/test_generator_browser.py:
@@ -22,9 +23,10 @@ tests/test_generator_browser.py:
   address (document.baseURI), so a map of page-relative paths works in both runtimes as long as
   the paths are right for the page's depth. Relative entries must start with `./` or `../`:
   es-module-shims drops `static/ort/...` with "does not resolve" (the import-map rule that such a
-  value is a bare name), and `_folder` below adds the `./`. We map `course-generator/` (this folder of ESM files)
-  and `onnxruntime-web` (ort's wasm-only ESM entry); generator.js imports sampler.js/gif.js through
-  the map and asks `importShim.resolve()` for the worker's and ort's absolute URLs.
+  value is a bare name), and `_folder` below adds the `./`. We map `course-generator/` (this folder
+  of ESM files), `onnxruntime-web` (ort's wasm-only ESM entry) and `gifenc`; generator.js imports
+  its sibling modules through the map and asks `importShim.resolve()` for the worker's and ort's
+  absolute URLs.
 - A Web Worker does not see the page's import map (native or shimmed), so the worker receives ort's
   resolved URL in its first message, imports it with a dynamic `import()`, and imports sampler.js
   by a path relative to its own (real, http) URL. onnxruntime-web then loads its `.mjs` glue and
@@ -47,12 +49,14 @@ from model import manifest
 from sims import colors
 
 MODEL = manifest.load()          # the bounds and defaults the export wrote (model/manifest.py)
-WEB_DIR = Path(__file__).resolve().parent.parent / "web" / "generator"
+ROOT = Path(__file__).resolve().parent.parent
+WEB_DIR = ROOT / "web" / "generator"
 ORT_ENTRY = "ort.wasm.min.mjs"   # onnxruntime-web's wasm-only ESM build (see export/vendor.py)
+GIFENC_ENTRY = "gifenc.esm.js"
 
 
 class Generator(pn.custom.JSComponent):
-    """Prompt -> clip in the browser. The three *_url parameters are folder URLs relative to the page."""
+    """Prompt -> clip in the browser. `static_url` and `model_url` are folder URLs relative to the page."""
 
     prompt = param.String(default="a red ball bouncing from left to right")
     steps = param.Integer(default=int(MODEL.steps.default), bounds=(int(MODEL.steps.min), int(MODEL.steps.max)))
@@ -61,8 +65,7 @@ class Generator(pn.custom.JSComponent):
     seed = param.Integer(default=0, bounds=(0, None))
     baseline = param.Boolean(default=False, doc="also run the per-frame baseline, side by side")
 
-    ort_url = param.String(default="static/ort/", doc="folder holding the vendored onnxruntime-web files")
-    code_url = param.String(default="static/generator/", doc="folder holding web/generator/*.js")
+    static_url = param.String(default="static/", doc="folder holding ort/, gifenc/ and generator/ (GeneratorAssets)")
     model_url = param.String(default="static/onnx/", doc="folder holding manifest.json and the ONNX files")
     autorun = param.Boolean(default=False, doc="generate the prompt's clip as soon as the model is ready")
     debug = param.Boolean(default=False, doc="expose window.__generatorDebug (tests and benchmarks)")
@@ -70,34 +73,72 @@ class Generator(pn.custom.JSComponent):
                         doc="the course's colour code (sims/colors.py), set as CSS variables on the component")
 
     _esm = WEB_DIR / "generator.js"
-    # The static site's layout for a page at the site root; _process_importmap follows the *_url
-    # parameters, so other layouts (panel serve routes, pages in sub-folders) need no subclass.
-    _importmap = {"imports": {"onnxruntime-web": f"./static/ort/{ORT_ENTRY}",
-                              "course-generator/": "./static/generator/"}}
+    # The static site's layout for a page at the site root; _process_importmap follows static_url,
+    # so other layouts (panel serve routes, pages in sub-folders) need no subclass.
+    _importmap = {"imports": {}}
 
     def _process_importmap(self):   # an instance method on purpose: see the module docstring
-        return {"imports": {"onnxruntime-web": _folder(self.ort_url) + ORT_ENTRY,
-                            "course-generator/": _folder(self.code_url)}}
+        return {"imports": import_map(self.static_url)}
 
     @classmethod
     def for_depth(cls, depth: int, static_url: str = "static", **params) -> "Generator":
         """A generator on a page `depth` folders below the site root, assets under `static_url`."""
-        return cls(**asset_urls(depth, static_url), **params)
+        up = "../" * depth + static_url.rstrip("/") + "/"
+        return cls(static_url=up, model_url=up + "onnx/", **params)
 
 
-def asset_urls(depth: int, static_url: str = "static") -> dict[str, str]:
-    """The three folder URLs, relative to a page `depth` folders below the site root."""
-    up = "../" * depth + static_url.rstrip("/") + "/"
-    return {"ort_url": up + "ort/", "code_url": up + "generator/", "model_url": up + "onnx/"}
+def import_map(static_url: str) -> dict[str, str]:
+    """The import map's entries for a page whose assets folder is `static_url`."""
+    base = _folder(static_url)
+    return {"onnxruntime-web": f"{base}ort/{ORT_ENTRY}", "gifenc": f"{base}gifenc/{GIFENC_ENTRY}",
+            "course-generator/": f"{base}generator/"}
 
 
 def early_start(depth: int, static_url: str = "static") -> dict[str, str]:
-    """What the page template's early-start script needs (see templates/page.html): the worker,
-    onnxruntime's entry and the ONNX folder, as page-relative URLs that resolve exactly as the
-    component's own (import map and model_url) do, so the component can adopt that worker."""
-    urls = asset_urls(depth, static_url)
-    return {"worker": _folder(urls["code_url"]) + "worker.js", "ort": _folder(urls["ort_url"]) + ORT_ENTRY,
-            "model": urls["model_url"]}
+    """What the page template's early-start script needs (see templates/page.html): client.js, the
+    worker, onnxruntime's entry and the ONNX folder, as page-relative URLs that resolve exactly as
+    the component's own (import map and model_url) do, so the component can adopt that worker."""
+    base = _folder("../" * depth + static_url.rstrip("/") + "/")
+    return {"client": f"{base}generator/client.js", "worker": f"{base}generator/worker.js",
+            "ort": f"{base}ort/{ORT_ENTRY}", "model": f"{base}onnx/"}
+
+
+class GeneratorAssets:
+    """Every file the generator needs, in one place: where each comes from on disk and where it sits
+    under a site's static folder. The static build copies `files()`, `panel serve` serves
+    `routes()`, and Generator's import map (import_map) addresses the same layout:
+
+        ort/        onnxruntime-web's wasm build (node_modules, export/vendor.py)
+        gifenc/     the GIF encoder (node_modules, export/vendor.py)
+        generator/  web/generator/*.js
+        onnx/       the exported model: manifest.json and every file it names
+    """
+
+    def __init__(self, onnx_dir: Path | None = None):
+        self.onnx_dir = Path(onnx_dir) if onnx_dir is not None else manifest.ONNX_DIR
+
+    def model_files(self) -> list[str]:
+        """manifest.json and every graph and weights file it names (raises ManifestMissing)."""
+        meta = manifest.load(self.onnx_dir).raw
+        return [manifest.FILENAME, *meta["files"].values(), *(w["wire"] for w in meta.get("weights", {}).values())]
+
+    def files(self) -> dict[str, Path]:
+        """{path under the static folder: source file}. Raises VendorError or ManifestMissing, with
+        what to run, when a source is missing."""
+        from export.vendor import source_files
+
+        files = {f"{folder}/{name}": path for folder, named in source_files().items() for name, path in named.items()}
+        files.update({f"generator/{p.name}": p for p in sorted(WEB_DIR.glob("*.js"))})
+        files.update({f"onnx/{name}": self.onnx_dir / name for name in self.model_files()})
+        return files
+
+    def routes(self, base: str) -> dict[str, str]:
+        """`panel serve` static_dirs: {f"{base}/ort": folder, ...}, one per folder above."""
+        from export.vendor import source_files
+
+        dirs = {folder: next(iter(named.values())).parent for folder, named in source_files().items()}
+        dirs.update({"generator": WEB_DIR, "onnx": self.onnx_dir})
+        return {f"{base}/{folder}": str(path) for folder, path in dirs.items()}
 
 
 def _folder(url: str) -> str:

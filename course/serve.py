@@ -44,14 +44,11 @@ def routes() -> dict:
 
 
 def generator_dirs() -> dict[str, str]:
-    """Where the chapter-7 generator's files come from under `panel serve` (see course/generator.py)."""
-    from export.vendor import package_dir
-
-    from .generator import WEB_DIR
+    """Where the chapter-7 generator's files come from under `panel serve` (course/generator.py)."""
+    from .generator import GeneratorAssets
     from .page import ONNX_DIR
 
-    base = SERVED.generator_url
-    return {f"{base}/ort": str(package_dir() / "dist"), f"{base}/generator": str(WEB_DIR), f"{base}/onnx": str(ONNX_DIR)}
+    return GeneratorAssets(ONNX_DIR).routes(SERVED.generator_url)
 
 
 def main(argv=None):

@@ -15,15 +15,12 @@ The machine is shared and noisy: compare ratios from one run, not numbers across
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import io
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -31,8 +28,7 @@ from playwright.sync_api import sync_playwright
 
 from course.toc import load_chapters
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder
 
 FIRST_CONTROL_JS = """(sim) => {
   const doc = Bokeh.documents[0], out = {};
@@ -43,17 +39,6 @@ FIRST_CONTROL_JS = """(sim) => {
   }
   return JSON.stringify(out);
 }"""
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 def time_to_interactive(browser, url: str, sim: str | None) -> tuple[float, int]:
@@ -90,11 +75,10 @@ def time_to_interactive(browser, url: str, sim: str | None) -> tuple[float, int]
 
 def measure_pages(site: Path, runs: int) -> None:
     chapters = load_chapters()
-    base, server = serve(site)
     print(f"\nTime to interactive, cold cache, median of {runs} (headless Chromium, static site on a local server)")
     print(f"{'page':28} {'ready (ms)':>10} {'own HTML':>10} {'all loaded':>11}  what was timed")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+    with serve_folder(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         time_to_interactive(browser, base + "flicker.html", "flicker")     # warm the OS file cache
         for chapter in chapters:
             sim = chapter.sims[0] if chapter.sims else None
@@ -104,7 +88,6 @@ def measure_pages(site: Path, runs: int) -> None:
             print(f"{chapter.number}. {chapter.slug:25} {ms:10.0f} {own / 1e3:9.0f}k {samples[0][1] / 1e6:10.2f}M  "
                   + (f"sim '{sim}' answered its first control" if sim else "quiz ready (no sim on this page)"))
         browser.close()
-    server.shutdown()
 
 
 def measure_build(runs: int) -> Path:
@@ -172,28 +155,27 @@ def compare_embedding(site: Path, runs: int) -> None:
     print("\nStatic interactivity for the flicker sim (24 frames x 4 seeds = 96 states)")
     print(f"{'method':44} {'HTML':>8} {'build':>7} {'answer (ms)':>12}")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         for label, (html, seconds) in results.items():
             name = label.split()[0].lower() + ".html"
             (folder / name).write_text(localise(html, 0, set()))
-            base, server = serve(folder)
             samples = []
-            for _ in range(runs):
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                page.goto(base + name)
-                handle = page.locator(".noUi-handle").first
-                handle.wait_for(timeout=30_000)
-                page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
-                before = page.evaluate(FIRST_CONTROL_JS, "flicker")
-                handle.focus()
-                t0 = page.evaluate("performance.now()")
-                handle.press("ArrowRight")
-                page.wait_for_function(f"(b) => ({FIRST_CONTROL_JS})('flicker') !== b", arg=before,
-                                       polling=5, timeout=30_000)
-                samples.append(page.evaluate("performance.now()") - t0)
-                ctx.close()
-            server.shutdown()
+            with serve_folder(folder) as base:
+                for _ in range(runs):
+                    ctx = browser.new_context()
+                    page = ctx.new_page()
+                    page.goto(base + name)
+                    handle = page.locator(".noUi-handle").first
+                    handle.wait_for(timeout=30_000)
+                    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
+                    before = page.evaluate(FIRST_CONTROL_JS, "flicker")
+                    handle.focus()
+                    t0 = page.evaluate("performance.now()")
+                    handle.press("ArrowRight")
+                    page.wait_for_function(f"(b) => ({FIRST_CONTROL_JS})('flicker') !== b", arg=before,
+                                           polling=5, timeout=30_000)
+                    samples.append(page.evaluate("performance.now()") - t0)
+                    ctx.close()
             print(f"{label:44} {len(html.encode()) / 1e3:7.0f}k {seconds:6.1f}s {statistics.median(samples):12.0f}")
         browser.close()
 

@@ -24,7 +24,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from export.bench import CHROMIUM_FLAGS, serve
+from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder
 from model.ort_sampler import ONNX_DIR, OrtSampler
 
 PROMPT = "a red ball bouncing from left to right"
@@ -46,14 +46,10 @@ def generator_browser():
 
     with tempfile.TemporaryDirectory() as tmp:
         site = generator_page.build(Path(tmp) / "site", ONNX_DIR, {"index.html": Generator(debug=True)})
-        url, server = serve(site)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-                yield browser, url + "index.html"
-                browser.close()
-        finally:
-            server.shutdown()
+        with serve_folder(site) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            yield browser, url + "index.html"
+            browser.close()
 
 
 def open_generator(browser, url: str):
@@ -97,24 +93,20 @@ def first_clip_times(runs: int, marks: list | None = None) -> list[float]:
     times, marks = [], marks if marks is not None else []
     with tempfile.TemporaryDirectory() as tmp:
         build(Path(tmp) / "site", log=lambda *_: None)
-        url, server = serve(Path(tmp) / "site")
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-                for _ in range(runs):
-                    context = browser.new_context()          # cold: nothing cached
-                    page = context.new_page()
-                    page.goto(f"{url}{chapter.slug}.html")
-                    # the component lives in a shadow root, which locators (unlike querySelector) pierce
-                    page.locator("figure.spacetime figcaption").filter(has_text=" frames in ").wait_for(timeout=60_000)
-                    times.append(page.evaluate("performance.now()"))
-                    marks.append(page.evaluate(
-                        "[['generator-early-start', 'generator-start'], ['generator-ready']].map(names => "
-                        "performance.getEntriesByName(names.find(n => performance.getEntriesByName(n).length))[0].startTime)"))
-                    context.close()
-                browser.close()
-        finally:
-            server.shutdown()
+        with serve_folder(Path(tmp) / "site") as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            for _ in range(runs):
+                context = browser.new_context()          # cold: nothing cached
+                page = context.new_page()
+                page.goto(f"{url}{chapter.slug}.html")
+                # the component lives in a shadow root, which locators (unlike querySelector) pierce
+                page.locator("figure.spacetime figcaption").filter(has_text=" frames in ").wait_for(timeout=60_000)
+                times.append(page.evaluate("performance.now()"))
+                marks.append(page.evaluate(
+                    "[['generator-early-start', 'generator-start'], ['generator-ready']].map(names => "
+                    "performance.getEntriesByName(names.find(n => performance.getEntriesByName(n).length))[0].startTime)"))
+                context.close()
+            browser.close()
     return times
 
 

@@ -12,7 +12,6 @@ import io
 import shutil
 from pathlib import Path
 
-from course.generator import WEB_DIR
 
 
 def static_page(component, title: str) -> tuple[str, set[str]]:
@@ -35,7 +34,7 @@ def static_page(component, title: str) -> tuple[str, set[str]]:
 def build(site: Path, onnx_dir: Path, pages: dict, title: str = "Generator") -> Path:
     """Write `pages` ({file name: Generator}) into `site` with everything they load."""
     from export.site import collect_static
-    from export.vendor import vendor_ort
+    from course.generator import GeneratorAssets
 
     site.mkdir(parents=True, exist_ok=True)
     needed: set[str] = set()
@@ -46,7 +45,7 @@ def build(site: Path, onnx_dir: Path, pages: dict, title: str = "Generator") -> 
     for rel, source in collect_static(needed).items():
         (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, site / "static" / rel)
-    vendor_ort(site / "static" / "ort")
-    shutil.copytree(WEB_DIR, site / "static" / "generator", dirs_exist_ok=True)
-    shutil.copytree(onnx_dir, site / "static" / "onnx", dirs_exist_ok=True)
+    for rel, source in GeneratorAssets(onnx_dir).files().items():
+        (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, site / "static" / rel)
     return site

@@ -12,6 +12,7 @@ its row from the widgets' current values.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -85,8 +86,12 @@ def _object_grid(items: list, shape: tuple[int, ...]) -> np.ndarray:
     return grid.reshape(shape)
 
 
+@functools.lru_cache(maxsize=None)
 def state_table(view_class: type[SimView]) -> StateTable:
-    """Run the sim over every combination of control values and keep what varies, over what."""
+    """Run the sim over every combination of control values and keep what varies, over what.
+
+    Cached per view class for the life of the process (a sim's states depend on its code alone): the
+    site build and the tests that inspect a table share one computation. Treat the table as read-only."""
     sim = view_class.sim_class()
     controls = list(sim.controls)
     values = [sim.control_values(c) for c in controls]

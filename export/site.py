@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import re
 import shutil
 import sys
@@ -118,26 +117,22 @@ def _normalise(path: str) -> str:
 
 
 def generator_files() -> dict[str, Path]:
-    """{path under static/: source} for the chapter-7 generator: onnxruntime-web (from node_modules),
-    our ESM files, and the exported model. Anything missing fails the build with what to run."""
-    from course.generator import WEB_DIR
+    """{path under static/: source} for the chapter-7 generator (course/generator.py GeneratorAssets):
+    onnxruntime-web and gifenc from node_modules, our ESM files, and the exported model. Anything
+    missing fails the build with what to run."""
+    from course.generator import GeneratorAssets
 
-    from .vendor import VendorError, source_files
+    from .vendor import VendorError
 
     try:
-        files = {f"ort/{name}": path for name, path in source_files().items()}
+        files = GeneratorAssets(ONNX_DIR).files()
     except VendorError as err:
-        raise CourseError(f"the chapter-7 generator needs onnxruntime-web: {err}") from None
-    files.update({f"generator/{p.name}": p for p in sorted(WEB_DIR.glob("*.js"))})
-    manifest_path = ONNX_DIR / manifest.FILENAME
-    if not manifest_path.is_file():
-        raise CourseError(f"{manifest_path} is missing: run `make export-onnx` (or restore model/onnx from git)")
-    meta = json.loads(manifest_path.read_text())
-    names = [manifest.FILENAME, *meta["files"].values(), *(w["wire"] for w in meta.get("weights", {}).values())]
-    missing = [n for n in names if not (ONNX_DIR / n).is_file()]
+        raise CourseError(f"the chapter-7 generator needs its npm packages: {err}") from None
+    except manifest.ManifestMissing as err:
+        raise CourseError(str(err)) from None
+    missing = [rel for rel, path in files.items() if not path.is_file()]
     if missing:
-        raise CourseError(f"model/onnx lacks {', '.join(missing)}: run `make export-onnx`")
-    files.update({f"onnx/{n}": ONNX_DIR / n for n in names})
+        raise CourseError(f"model/onnx lacks {', '.join(m.split('/', 1)[1] for m in missing)}: run `make export-onnx`")
     return files
 
 

@@ -54,8 +54,7 @@ def spacetime_positions(max_slices: int, width: int) -> torch.Tensor:
 
 
 class Attention(nn.Module):
-    """Multi-head attention; `context` given means cross-attention. With `record` set, the last
-    attention weights are kept in `self.weights` (for the course's attention simulation)."""
+    """Multi-head attention; `context` given means cross-attention."""
 
     def __init__(self, width: int, heads: int):
         super().__init__()
@@ -63,8 +62,6 @@ class Attention(nn.Module):
         self.q = nn.Linear(width, width)
         self.kv = nn.Linear(width, 2 * width)
         self.out = nn.Linear(width, width)
-        self.record = False
-        self.weights: torch.Tensor | None = None
         # Spelled-out attention instead of F.scaled_dot_product_attention: the same numbers (to
         # float rounding), but the ONNX exporter turns SDPA into a dozen shape ops per call that
         # cost the browser's one wasm thread more than the maths. export/onnx_model.py sets it.
@@ -73,16 +70,14 @@ class Attention(nn.Module):
     def forward(self, x: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
         b, n, d = x.shape
         ctx = x if context is None else context
-        q = self.q(x).reshape(b, n, self.heads, -1).transpose(1, 2)
-        k, v = self.kv(ctx).reshape(b, -1, 2, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
-        if self.record or self.explicit:
-            weights = torch.softmax((q * (1 / math.sqrt(d // self.heads))) @ k.transpose(-1, -2), dim=-1)
-            if self.record:
-                self.weights = weights
+        q = self.q(x).reshape(b, n, self.heads, -1).transpose(1, 2)                   # (B, heads, N, d/heads)
+        k, v = self.kv(ctx).reshape(b, -1, 2, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)  # 2 x (B, heads, M, d/heads)
+        if self.explicit:
+            weights = torch.softmax((q * (1 / math.sqrt(d // self.heads))) @ k.transpose(-1, -2), dim=-1)  # (B, heads, N, M)
             out = weights @ v
         else:
-            out = F.scaled_dot_product_attention(q, k, v)
-        return self.out(out.transpose(1, 2).reshape(b, n, d))
+            out = F.scaled_dot_product_attention(q, k, v)                              # (B, heads, N, d/heads)
+        return self.out(out.transpose(1, 2).reshape(b, n, d))                          # (B, N, d)
 
 
 def mlp(width: int) -> nn.Sequential:
@@ -135,8 +130,8 @@ class Block(nn.Module):
         shift1, scale1, gate1, shift2, scale2, gate2 = self.ada(F.silu(cond))[:, None].chunk(6, dim=-1)
         h = modulate(self.norm1(x), shift1, scale1)
         if self.per_frame:  # each latent time-slice attends only to itself
-            b, n, d = h.shape
-            h = self.attn(h.reshape(-1, TOKENS_PER_SLICE, d)).reshape(b, n, d)
+            b, n, d = h.shape                                                      # (B, T'*16, d)
+            h = self.attn(h.reshape(-1, TOKENS_PER_SLICE, d)).reshape(b, n, d)     # (B*T', 16, d) and back
         else:
             h = self.attn(h)
         x = x + gate1 * h
@@ -162,33 +157,27 @@ class DiT(nn.Module):
             nn.init.zeros_(layer.weight)
             nn.init.zeros_(layer.bias)
 
-    def set_per_frame(self, per_frame: bool) -> None:
-        self.config.per_frame = per_frame
-        for block in self.blocks:
-            block.per_frame = per_frame
-
     def patchify(self, latent: torch.Tensor) -> torch.Tensor:
         """(B, C, T, 8, 8) -> (B, T*16, C*4), tokens ordered slice by slice, row by row."""
         b, c = latent.shape[0], latent.shape[1]
-        x = latent.reshape(b, c, -1, GRID, PATCH, GRID, PATCH).permute(0, 2, 3, 5, 1, 4, 6)
-        return x.reshape(b, -1, c * PATCH * PATCH)
+        x = latent.reshape(b, c, -1, GRID, PATCH, GRID, PATCH)       # (B, C, T, 4, 2, 4, 2): rows and columns of patches
+        x = x.permute(0, 2, 3, 5, 1, 4, 6)                               # (B, T, 4, 4, C, 2, 2)
+        return x.reshape(b, -1, c * PATCH * PATCH)                       # (B, T*16, C*4)
 
     def unpatchify(self, tokens: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+        """(B, T*16, C*4) -> the shape of `like`, (B, C, T, 8, 8): patchify's inverse."""
         b, c = like.shape[0], like.shape[1]
-        x = tokens.reshape(b, -1, GRID, GRID, c, PATCH, PATCH).permute(0, 4, 1, 2, 5, 3, 6)
-        return x.reshape(like.shape)
+        x = tokens.reshape(b, -1, GRID, GRID, c, PATCH, PATCH)          # (B, T, 4, 4, C, 2, 2)
+        x = x.permute(0, 4, 1, 2, 5, 3, 6)                               # (B, C, T, 4, 2, 4, 2)
+        return x.reshape(like.shape)                                     # (B, C, T, 8, 8)
 
     def forward(self, latent: torch.Tensor, t: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
         """Predicted velocity (noise minus clean latent) for latents at noise level t in [0, 1]."""
         slices = latent.shape[2]
-        x = self.patch_in(self.patchify(latent)) + self.pos[:slices].reshape(1, -1, self.config.width)
+        x = self.patch_in(self.patchify(latent)) + self.pos[:slices].reshape(1, -1, self.config.width)  # (B, T*16, d)
         text = self.text(ids)
         cond = self.time_mlp(sincos(t * 1000, 256)) + self.text_pool(text.mean(dim=1))
         for block in self.blocks:
             x = block(x, cond, text)
         shift, scale = self.ada_out(F.silu(cond))[:, None].chunk(2, dim=-1)
         return self.unpatchify(self.patch_out(modulate(self.norm_out(x), shift, scale)), latent)
-
-    def record_attention(self, on: bool = True) -> None:
-        for block in self.blocks:
-            block.attn.record = on

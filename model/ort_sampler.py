@@ -91,6 +91,19 @@ class OrtSampler:
             self.session_seconds[kind] = time.perf_counter() - t0
         return self._sessions[kind]
 
+    def graph(self, kind: str):
+        """The exported network `kind` as an onnx ModelProto with its weights inline (model/onnx_weights.py),
+        for build-time inspection (for example, its softmax outputs made graph outputs)."""
+        import onnx   # build time only: reads the graph
+
+        from .onnx_weights import session_bytes
+
+        return onnx.load_from_string(session_bytes(self.dir, self.manifest.files[kind], self.manifest.raw))
+
+    def session_from(self, graph):
+        """An onnxruntime session for an (edited) ModelProto, with this sampler's threads and options."""
+        return self._ort.InferenceSession(graph.SerializeToString(), self._options, providers=["CPUExecutionProvider"])
+
     def velocity(self, kind: str, latent2: np.ndarray, t: float, ids2: np.ndarray) -> np.ndarray:
         out, = self.session(kind).run(["velocity"], {"latent": latent2, "t": np.full(2, t, np.float32),
                                                      "ids": ids2})

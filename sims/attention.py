@@ -59,7 +59,7 @@ W_Q = W_K = np.diag([COLOUR_WEIGHT] * 3 + [TIME_WEIGHT] * 2 + [SPACE_WEIGHT] * 4
 D = W_Q.shape[0]
 
 MODELS = ("spacetime", "per-frame")
-SOURCES = ("hand-set", "learned")   # the toy layer above, or the trained DiT (end of this file)
+SOURCES = ("hand-set", "learned")   # the toy layer above, or the trained DiT (sims/model_data/attention.py)
 
 
 def clip() -> np.ndarray:
@@ -151,7 +151,11 @@ class Attention(Sim):
 
     def matrix(self) -> np.ndarray:
         """Every token's weights over every token, for the chosen model and source: (64, 64)."""
-        return attention(self.model) if self.source == "hand-set" else learned_attention(self.model)
+        if self.source == "hand-set":
+            return attention(self.model)
+        from .model_data import attention as learned     # the trained DiT's, read on demand
+
+        return learned.matrix(self.model)
 
     def weights(self) -> np.ndarray:
         """The selected patch's attention weights over all 64 tokens."""
@@ -172,113 +176,3 @@ class Attention(Sim):
     def frame_shares(self) -> np.ndarray:
         """Attention on each frame: (N_FRAMES,)."""
         return self.weights().reshape(N_FRAMES, PER_FRAME).sum(axis=1)
-
-
-# --- the course's trained DiT -----------------------------------------------------------------
-# The same picture for the real model: the spacetime DiT generates a clip from PROMPT (seed 0, 20
-# guided steps), and at the middle step (t = 0.5) both denoisers read the same noisy latent. Its 16
-# frames become 4 latent slices of 4 x 4 patches (1 slice x 2 x 2 cells = 4 frames x 8 x 8 px), so
-# token = 16·slice + 4·row + col, laid out like the hand-set clip's 4 frames. The weights are the
-# ONNX graph's own self-attention softmax outputs, for the prompt's half of the guidance batch,
-# averaged over the 4 heads and the 6 blocks. Computed with onnxruntime at build time (never torch)
-# and cached with the model files' hash (sims/model_clips.py).
-PROMPT = "a red ball bouncing from left to right"
-SEED, STEPS, GUIDANCE = 0, 20, 3.0
-PROBE_STEP = STEPS // 2 + 1   # counted from 1, like every sampler's steps: step 11 of 20 starts at t = 0.5
-FRAMES_PER_SLICE = 4
-
-
-def load_graph(sampler, kind: str):
-    """The exported network `kind` as an onnx ModelProto with its weights inline (model/onnx_weights.py)."""
-    import onnx   # build time only: reads the graph; nothing here imports torch
-
-    from model.onnx_weights import session_bytes
-
-    return onnx.load_from_string(session_bytes(sampler.dir, sampler.manifest.files[kind], sampler.manifest.raw))
-
-
-def probe_session(sampler, kind: str, graph=None):
-    """The exported denoiser with every Softmax output made a graph output: (session, softmax names).
-    `graph` is the network's ModelProto when the caller has loaded it already (it is edited here)."""
-    import onnx
-
-    graph = graph if graph is not None else load_graph(sampler, kind)
-    names = [node.output[0] for node in graph.graph.node if node.op_type == "Softmax"]
-    for name in names:
-        graph.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
-    session = sampler._ort.InferenceSession(graph.SerializeToString(), sampler._options,
-                                            providers=["CPUExecutionProvider"])
-    return session, names
-
-
-def self_attention(outputs: list[np.ndarray], prompt_tokens: int) -> list[np.ndarray]:
-    """The self-attention maps among a denoiser's softmax outputs, block by block.
-
-    The text encoder's are (B, heads, 10, 10) and cross-attention's (B, heads, N, 10); self-attention's
-    are square over the latent's tokens: (B, heads, N, N), or (B·slices, heads, 16, 16) per-frame."""
-    return [o for o in outputs if o.shape[-1] == o.shape[-2] and o.shape[-1] != prompt_tokens]
-
-
-def token_matrix(maps: np.ndarray, slices: int) -> np.ndarray:
-    """One block's map for the prompt's batch element, heads averaged, as (N, N) over all tokens.
-
-    A per-frame map (B·slices, heads, 16, 16) goes on the diagonal: the model never computes a
-    weight between slices, so those entries are exactly 0."""
-    n = maps.shape[-1]
-    if n == slices * PER_FRAME:                                    # spacetime: (B, heads, N, N)
-        return maps[0].mean(axis=0)
-    full = np.zeros((slices * PER_FRAME, slices * PER_FRAME), np.float32)
-    for s in range(slices):                                        # model/dit.py: rows b·slices + s
-        full[s * n:(s + 1) * n, s * n:(s + 1) * n] = maps[s].mean(axis=0)
-    return full
-
-
-def compute_learned(sampler) -> dict[str, np.ndarray]:
-    """Generate the clip, keep the latent at PROBE_STEP, and read both denoisers' attention on it."""
-    ids = sampler.tokenize(PROMPT).ids
-    kept = {}
-
-    def keep(step) -> None:                    # model.flow.Step
-        if step.step == PROBE_STEP:
-            kept["probe"], kept["t"] = step.latent.copy(), step.t
-
-    x = sampler.denoise("spacetime", sampler.noise(N_FRAMES * FRAMES_PER_SLICE, SEED), ids, STEPS, GUIDANCE,
-                        on_step=keep)
-    probe = kept["probe"]
-    video = sampler.decode(x)
-    blocks, shapes = [], []
-    for kind in MODELS:
-        session, _ = probe_session(sampler, kind)
-        feeds = {"latent": np.concatenate([probe, probe]), "t": np.full(2, kept["t"], np.float32),
-                 "ids": sampler.pair_ids(ids)}
-        maps = self_attention(session.run(None, feeds)[1:], sampler.manifest.prompt_tokens)
-        blocks.append(np.stack([token_matrix(m, N_FRAMES) for m in maps]))
-        shapes.append(maps[0].shape)
-    return {"video": np.round(np.clip(video, 0, 1) * 255).astype(np.uint8),   # (16, 32, 32, 3)
-            "blocks": np.stack(blocks).astype(np.float32),                      # (2 models, 6, 64, 64)
-            "map_shapes": np.array(shapes), "t": np.array(kept["t"], np.float32)}
-
-
-@functools.lru_cache(maxsize=1)
-def learned() -> dict[str, np.ndarray]:
-    """The cached real-model arrays (see compute_learned). Read-only."""
-    from .model_clips import cached
-
-    arrays = cached("attention", 1, compute_learned)
-    for value in arrays.values():
-        value.flags.writeable = False
-    return arrays
-
-
-@functools.lru_cache(maxsize=2)
-def learned_attention(model: str) -> np.ndarray:
-    """The trained DiT's attention over the 64 tokens, heads and blocks averaged: (N, N), rows sum to 1."""
-    weights = learned()["blocks"][MODELS.index(model)].mean(axis=0).astype(np.float64)
-    weights.flags.writeable = False
-    return weights
-
-
-def learned_frames() -> np.ndarray:
-    """One frame per latent slice (its second of four), for the picture: (N_FRAMES, SIZE, SIZE, 3) in [0, 1]."""
-    video = learned()["video"]
-    return video[1::FRAMES_PER_SLICE].astype(float) / 255

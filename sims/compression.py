@@ -10,7 +10,6 @@ Factors that do not divide a size round up (the encoder pads the last slice), as
 """
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -20,8 +19,6 @@ import param
 from .base import Sim
 
 RAW_CHANNELS = 3
-# The course's own autoencoder (model issue): 16 frames of 32x32 RGB -> 8 channels, 4x time, 4x space.
-COURSE_MODEL = dict(frames=16, size=32, time_factor=4, space_factor=4, channels=8)
 
 
 @dataclass(frozen=True)
@@ -97,39 +94,3 @@ class Compression(Sim):
         size = max(cls.param.size.objects)
         depth = max(cls.param.frames.objects)
         return size + depth * DEPTH_DX, size + depth * DEPTH_DY
-
-
-# --- the course's own autoencoder on real clips ------------------------------------------------
-# `make export-onnx` encodes a few fresh training-style clips (the encoder is not exported: the
-# browser never encodes) and stores clip and latent in model/onnx/encoded_examples.npz. Build time
-# decodes each latent with decoder.onnx on onnxruntime and measures how close the result is.
-EXAMPLES_FILE = "encoded_examples.npz"
-SHOWN = 0                       # the example the page draws
-
-
-def psnr(clip: np.ndarray, decoded: np.ndarray) -> float:
-    """Peak signal-to-noise ratio in dB of two clips in [0, 1]: 10·log10(1 / mean squared error)."""
-    mse = float(np.mean((np.asarray(clip, float) - np.asarray(decoded, float)) ** 2))
-    return 10 * math.log10(1 / mse)
-
-
-def compute_examples(sampler) -> dict[str, np.ndarray]:
-    from .model_clips import ModelUnavailable
-
-    path = sampler.dir / EXAMPLES_FILE
-    if not path.exists():
-        raise ModelUnavailable(f"{path} is missing: run `make export-onnx`")
-    with np.load(path) as blob:
-        video, latent, prompt = blob["video"], blob["latent"], blob["prompt"]
-    decoded = np.stack([sampler.decode(z[None]) for z in latent])             # (n, F, H, W, 3) in [0, 1]
-    return {"video": video, "latent": latent, "prompt": prompt,
-            "decoded": np.round(np.clip(decoded, 0, 1) * 255).astype(np.uint8),
-            "psnr": np.array([psnr(v / 255, d) for v, d in zip(video, decoded)])}
-
-
-@functools.lru_cache(maxsize=1)
-def examples() -> dict[str, np.ndarray]:
-    """Real clips (uint8), their latents, decoded clips (uint8) and PSNR in dB, cached with the model files."""
-    from .model_clips import cached
-
-    return cached("compression", 1, compute_examples)

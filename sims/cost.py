@@ -19,6 +19,8 @@ import math
 import numpy as np
 import param
 
+from model import manifest
+
 from .base import Sim
 
 FPS = 24
@@ -28,8 +30,11 @@ STEPS = 50
 GUIDANCE_PASSES = 2      # conditional + unconditional
 TIME_FACTOR, SPACE_FACTOR, LATENT_PATCH = 4, 8, 2
 BYTES_PER_SCORE = 2      # fp16/bf16
-# The course's own model (model issue): 16 frames of 32x32 -> latent (8, 4, 8, 8), patches 1x2x2.
-COURSE = dict(tokens=64, width=128, layers=6, steps=20)
+# The course's own model, as its export describes it (model/manifest.py): a 16-frame clip's tokens,
+# the DiT's width and depth, the default number of steps.
+_MODEL = manifest.load()
+COURSE = dict(tokens=_MODEL.tokens(16), width=_MODEL.dit["width"], layers=_MODEL.dit["depth"],
+              steps=int(_MODEL.steps.default))
 
 
 def layer_flops(tokens, width: int = WIDTH):
@@ -86,55 +91,24 @@ class Cost(Sim):
 
 
 def course_model_flops() -> float:
-    """One 20-step guided clip of the course's own model (16 frames, 64 tokens)."""
+    """One guided clip of the course's own model at its default steps (16 frames)."""
     c = COURSE
     return float(clip_flops(c["tokens"], c["width"], c["layers"], c["steps"]))
 
 
 # --- the course's model, measured ----------------------------------------------------------------
-# The formula's prediction for the course's own DiT next to its measured time per denoiser step:
-# one onnxruntime call on a guided batch of 2, one thread, as OrtSampler and the browser run it.
-# The per-frame baseline attends within each 16-token slice, so its attention term is 4·N·16·d.
+# The formula's prediction for the course's own DiT next to its measured time per denoiser step
+# (sims/model_data/cost.py). The per-frame baseline attends within each slice's tokens only, so its
+# attention term is 4·N·(tokens per slice)·d.
 MODELS = ("spacetime", "per-frame")
-TOKENS_PER_SLICE = 16
-FRAMES_PER_SLICE = 4
-REPEATS = 21                     # timed calls per (model, length); the median is kept
 
 
 def course_step_flops(frames, model: str = "spacetime"):
-    """FLOPs of one guided denoiser step of the course's model (6 blocks, d = 128, batch of 2)."""
-    n = np.asarray(frames, dtype=float) / FRAMES_PER_SLICE * TOKENS_PER_SLICE
-    keys = n if model == "spacetime" else np.full_like(n, TOKENS_PER_SLICE)
+    """FLOPs of one guided denoiser step of the course's model (its depth and width, batch of 2)."""
+    n = np.asarray(frames, dtype=float) / _MODEL.frames_per_slice * _MODEL.tokens_per_slice
+    keys = n if model == "spacetime" else np.full_like(n, _MODEL.tokens_per_slice)
     d = COURSE["width"]
     return (4 * n * keys * d + 24 * n * d**2) * COURSE["layers"] * GUIDANCE_PASSES
-
-
-def measure_steps(sampler) -> dict[str, np.ndarray]:
-    """Median milliseconds per denoiser call for every clip length the model takes, both models."""
-    import time
-
-    frames = np.array(sampler.manifest.frame_choices)
-    ids = sampler.pair_ids(sampler.tokenize("a red ball bouncing from left to right").ids)
-    latents = [np.concatenate([sampler.noise(int(f), 0)] * 2) for f in frames]
-    cells = [(m, k) for m in range(len(MODELS)) for k in range(len(frames))]
-    for m, k in cells:
-        sampler.velocity(MODELS[m], latents[k], 0.5, ids)                # warm up
-    times = np.zeros((REPEATS, len(MODELS), len(frames)))
-    # Round after round over every cell, so a burst of load from another process lands on all of
-    # them alike instead of on one clip length.
-    for r in range(REPEATS):
-        for m, k in cells:
-            t0 = time.perf_counter()
-            sampler.velocity(MODELS[m], latents[k], 0.5, ids)
-            times[r, m, k] = time.perf_counter() - t0
-    return {"frames": frames, "ms": 1000 * np.median(times, axis=0)}
-
-
-def measured() -> dict[str, np.ndarray]:
-    """Measured ms per step (cached with the model files: timings are taken once per model)."""
-    from .model_clips import cached
-
-    return cached("cost-steps", 1, measure_steps)
 
 
 def fit_formula(frames, ms) -> tuple[float, float]:

@@ -19,7 +19,6 @@ import numpy as np
 import param
 
 from .base import Sim
-from .palette import palette_frames
 
 N_FRAMES = 24
 CANVAS = 32          # the frame is CANVAS x CANVAS pixels, like the course model's clips
@@ -107,44 +106,3 @@ class Flicker(Sim):
     def true_motion(self) -> float:
         x, y = true_path()
         return float(np.mean(np.hypot(np.diff(x), np.diff(y))))
-
-
-# --- our trained model ----------------------------------------------------------------------------
-# The same comparison with the course's own two DiTs (model/onnx), run with onnxruntime when the page
-# is built (sims.model_clips caches the result). Same prompt, same seed, same starting noise for both:
-# the only difference is whether attention reaches across frames.
-REAL_PROMPT = "a red ball arcing from left to right"
-REAL_KINDS = ("per-frame", "spacetime")      # in the order of Flicker.clips()
-REAL_SEEDS = 4                               # one per value of the `seed` control
-REAL_VERSION = 1                             # bump to recompute the cached clips
-def measure(video: np.ndarray, prompt_text: str) -> dict[str, float | np.ndarray]:
-    """The detector's readings of one clip (model.evaluate.score) plus the object's x per frame."""
-    from model.evaluate import detect, score
-    from model.text import parse_prompt
-
-    prompt = parse_prompt(prompt_text)
-    s = score(video, prompt)
-    return {"largest_jump": s.largest_jump, "smoothness": s.smoothness, "flicker": s.flicker, "drift": s.drift,
-            "presence": s.presence, "wrong_pixels": s.wrong_pixels,
-            "reappears": float("nan") if s.reappears is None else float(s.reappears),
-            "x": detect(video, prompt).centres[:, 0]}
-
-
-def _real_clips(sampler) -> dict[str, np.ndarray]:
-    videos = np.stack([np.stack([sampler.generate(REAL_PROMPT, frames=N_FRAMES, seed=seed, kind=kind).video
-                                 for seed in range(REAL_SEEDS)]) for kind in REAL_KINDS])   # (2, seeds, F, H, W, 3)
-    frames, palette = palette_frames(videos)
-    readings = [[measure(v, REAL_PROMPT) for v in per_kind] for per_kind in videos]
-    out = {"frames": frames, "palette": palette.astype(np.float32)}
-    for key in readings[0][0]:
-        out[key] = np.array([[r[key] for r in per_kind] for per_kind in readings], np.float32)
-    return out
-
-
-def real_clips() -> dict[str, np.ndarray]:
-    """Both models' clips of REAL_PROMPT for every seed, as palette frames, and their detector readings:
-    frames (2, seeds, F, 32, 32) uint8, palette (256, 3), and per (model, seed) largest_jump, smoothness,
-    flicker, drift, presence, wrong_pixels, x (F,) — model axis in REAL_KINDS order."""
-    from .model_clips import cached
-
-    return cached("flicker", REAL_VERSION, _real_clips)

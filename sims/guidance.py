@@ -14,7 +14,6 @@ prompt, w = 1 is the plain conditional model, larger w extrapolates past it.
 from __future__ import annotations
 
 import functools
-import warnings
 
 import numpy as np
 import param
@@ -101,80 +100,3 @@ class Guidance(Sim):
 
     def samples(self) -> np.ndarray:
         return sample(self.w, self.k)
-
-
-# --- our trained model ----------------------------------------------------------------------------
-# The course's spacetime DiT (model/onnx) sampled at every w of the slider, with onnxruntime when the
-# page is built (cached by sims.model_clips). The prompt is a colour/motion pair the model never saw
-# in training (model.data.HELD_OUT), so the prompt's words have to be combined, not recalled.
-REAL_PROMPT = "a green ball arcing from left to right"
-REAL_FRAMES = 16
-REAL_SEEDS = 16          # clips measured per w (seeds 0 .. 15)
-REAL_SHOWN = 6           # of those, the first few are shown
-REAL_VERSION = 2
-REAL_W_VALUES = np.arange(0, 13)     # every value of the w slider (Guidance.w's bounds)
-
-
-def trail(video: np.ndarray) -> np.ndarray:
-    """All frames of a clip in one picture: each pixel from the frame where it differs most from the
-    clip's per-pixel median, so a moving object leaves its whole path over a still background."""
-    far = np.linalg.norm(video - np.median(video, axis=0), axis=-1)          # (F, H, W)
-    pick = far.argmax(axis=0)
-    return np.take_along_axis(video, pick[None, ..., None], axis=0)[0]       # (H, W, 3)
-
-
-def object_path(video: np.ndarray) -> np.ndarray:
-    """(F, 2) centre of the clip's main object, whatever its colour (NaN where too small to count)."""
-    from model.evaluate import MIN_AREA, colour_masks
-
-    masks = colour_masks(video)
-    main = max(masks, key=lambda name: masks[name].sum())
-    own = masks[main]
-    area = own.sum(axis=(1, 2))
-    ys, xs = np.mgrid[0:video.shape[1], 0:video.shape[2]] + 0.5
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centres = np.stack([(own * xs).sum(axis=(1, 2)) / area, (own * ys).sum(axis=(1, 2)) / area], axis=1)
-    return np.where((area >= MIN_AREA)[:, None], centres, np.nan)
-
-
-def path_spread(paths: np.ndarray) -> float:
-    """Diversity: RMS distance (px) of each clip's object from the clips' mean path, frame by frame."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)      # a frame with no object in any clip
-        mean = np.nanmean(paths, axis=0)
-        return float(np.sqrt(np.nanmean(np.sum((paths - mean) ** 2, axis=-1))))
-
-
-def _real_sweep(sampler) -> dict[str, np.ndarray]:
-    from model.evaluate import score
-    from model.text import parse_prompt
-
-    from .palette import palette_frames
-
-    prompt, ws = parse_prompt(REAL_PROMPT), REAL_W_VALUES
-    adherent = np.zeros((len(ws), REAL_SEEDS), np.float32)
-    wrong = np.zeros((len(ws), REAL_SEEDS), np.float32)
-    spread = np.zeros(len(ws), np.float32)
-    trails = np.zeros((len(ws), REAL_SHOWN, 32, 32, 3), np.float32)
-    for i, w in enumerate(ws):
-        videos = [sampler.generate(REAL_PROMPT, frames=REAL_FRAMES, guidance=float(w), seed=seed).video
-                  for seed in range(REAL_SEEDS)]
-        for seed, video in enumerate(videos):
-            s = score(video, prompt)
-            adherent[i, seed] = s.presence >= 0.8 and s.direction_right
-            wrong[i, seed] = s.wrong_pixels
-        spread[i] = path_spread(np.stack([object_path(v) for v in videos]))
-        trails[i] = [trail(v) for v in videos[:REAL_SHOWN]]
-    frames, palette = palette_frames(trails)
-    return {"w": ws.astype(np.float32), "adherent": adherent, "wrong_pixels": wrong, "spread": spread, "trails": frames,
-            "palette": palette.astype(np.float32)}
-
-
-def real_sweep() -> dict[str, np.ndarray]:
-    """At each w in REAL_W_VALUES: adherent (w, seeds) 1 where the detector finds the prompt's colour in
-    >= 80% of frames moving the prompt's way; wrong_pixels (w, seeds) the detector's mean pixels per frame
-    in another object colour; spread (w,) the path_spread of the seeds' objects, px;
-    trails (w, REAL_SHOWN, 32, 32) uint8 palette indices of trail(clip) with their palette (256, 3)."""
-    from .model_clips import cached
-
-    return cached("guidance", REAL_VERSION, _real_sweep)

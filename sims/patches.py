@@ -23,10 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 import param
 
+from model import manifest
+
 from .base import Sim
 
 # The course's autoencoder (chapter 2): 4x in time, 4x per spatial axis, 8 channels.
-TIME_FACTOR, SPACE_FACTOR, CHANNELS = 4, 4, 8
+_MODEL = manifest.load()     # the course model's compression and channels (model/manifest.py)
+TIME_FACTOR, SPACE_FACTOR, CHANNELS = _MODEL.frames_per_slice, _MODEL.space_factor, _MODEL.latent_channels
 
 # Frame size in pixels (height, width) per aspect. Landscape is 16:9, like the 512 x 288 example
 # in the chapter's prose, at the course model's scale; "image" is one 32 x 32 frame.
@@ -99,7 +102,7 @@ def latent_size(frames: int, height: int, width: int) -> tuple[int, int, int]:
 class Patches(Sim):
     """A clip's latent, cut into spacetime cubes, one token each."""
 
-    frames = param.Selector(default=16, objects=[8, 12, 16, 20, 24, 28, 32], label="Frames in the clip",
+    frames = param.Selector(default=16, objects=list(_MODEL.frame_choices), label="Frames in the clip",
                             doc="Clip length in frames (ignored for an image, which is one frame).")
     pt = param.Selector(default=1, objects=[1, 2, 4], label="Patch depth pt (slices)",
                         doc="Latent time-slices per cube.")

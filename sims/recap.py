@@ -19,24 +19,26 @@ rules, for practice (sides that are multiples of 8, so the latent splits into wh
 """
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import param
+
+from model import manifest
 
 from .base import Sim
 
+# The course model's numbers, as its export describes it (model/manifest.py).
+_MODEL = manifest.load()
 RAW_CHANNELS = 3
-LATENT_CHANNELS = 8
-TIME_FACTOR, SPACE_FACTOR = 4, 4
-PATCH = (1, 2, 2)            # (pt, ph, pw)
-WIDTH = 128                  # d: the transformer's token width
-BLOCKS = 6
-HEADS = 4
-TEXT_TOKENS = 10
-STEPS = 20
+LATENT_CHANNELS = _MODEL.latent_channels
+TIME_FACTOR, SPACE_FACTOR = _MODEL.frames_per_slice, _MODEL.space_factor
+PATCH = (1, _MODEL.patch, _MODEL.patch)      # (pt, ph, pw)
+WIDTH = _MODEL.dit["width"]                  # d: the transformer's token width
+BLOCKS = _MODEL.dit["depth"]
+HEADS = _MODEL.dit["heads"]
+TEXT_TOKENS = _MODEL.prompt_tokens
+STEPS = int(_MODEL.steps.default)
 GUIDED_BATCH = 2             # prompt and null prompt run together for classifier-free guidance
 
 STAGES = ("video", "encoder", "latent", "text", "patchify", "DiT", "sampler", "decoder")
@@ -98,7 +100,7 @@ class Recap(Sim):
 
     stage = param.Selector(default="video", objects=list(STAGES), label="Stage",
                            doc="The stage of the pipeline to look at.")
-    frames = param.Selector(default=16, objects=[8, 12, 16, 20, 24, 28, 32], label="Frames",
+    frames = param.Selector(default=16, objects=list(_MODEL.frame_choices), label="Frames",
                             doc="Clip length; the model takes 8 to 32 frames in steps of 4.")
     height = param.Selector(default=32, objects=[16, 32, 64], label="Height (px)", doc="Frame height in pixels.")
     width = param.Selector(default=32, objects=[16, 32, 64], label="Width (px)", doc="Frame width in pixels.")
@@ -110,58 +112,3 @@ class Recap(Sim):
 
     def shapes(self) -> tuple[Shape | None, Shape]:
         return self.clip().stage_shapes(self.stage)
-
-
-# --- the same shapes, read from the exported model ---------------------------------------------
-# Build time runs the committed ONNX files (onnxruntime, never torch) on noise for every clip length
-# the model takes and records what actually comes out: the denoiser's velocity, its self-attention
-# maps (B, heads, N, N), its text encoder's, and the decoder's frames. Cached with the model files.
-MODEL_SIZE = 32              # the frame side the exported model takes
-
-
-def compute_model_shapes(sampler) -> dict[str, np.ndarray]:
-    from .attention import load_graph, probe_session, self_attention
-
-    graph = load_graph(sampler, "spacetime")
-    weights = {init.name: tuple(init.dims) for init in graph.graph.initializer}
-    session, _ = probe_session(sampler, "spacetime", graph)
-    n_text = sampler.manifest.prompt_tokens
-    ids = np.full((GUIDED_BATCH, n_text), sampler.manifest.null, np.int64)
-    rows = []
-    for frames in sampler.manifest.frame_choices:
-        latent = np.concatenate([sampler.noise(frames, 0)] * GUIDED_BATCH)
-        out = session.run(None, {"latent": latent, "t": np.full(GUIDED_BATCH, 0.5, np.float32), "ids": ids})
-        attn = self_attention(out[1:], n_text)
-        decoded = sampler.decode(latent[:1])
-        rows.append([frames, *latent.shape, *out[0].shape, *attn[0].shape, len(attn), *decoded.shape])
-    return {"rows": np.array(rows), "text_pos": np.array(weights["text.pos"])}   # (prompt tokens, width)
-
-
-@functools.lru_cache(maxsize=1)
-def model_shapes() -> dict[int, dict[str, Shape]]:
-    """Per clip length: the shapes the exported model produced, batch dimension dropped."""
-    from .model_clips import cached
-
-    arrays = cached("recap-shapes", 1, compute_model_shapes)
-    n_text, width = arrays["text_pos"].tolist()
-    out = {}
-    for row in arrays["rows"].tolist():
-        frames, latent, velocity, attn, blocks, decoded = row[0], row[2:6], row[7:11], row[11:15], row[15], row[16:]
-        tokens, heads = attn[-1], attn[1]
-        out[frames] = {
-            "latent": tuple(latent), "velocity": tuple(velocity), "tokens": (tokens, width),
-            "text": (n_text, width), "video": (decoded[-1], *decoded[:-1]),      # the decoder gives (F, H, W, 3)
-            "heads": heads, "blocks": blocks, "width": width,
-        }
-    return out
-
-
-def measured_stage_shapes(frames: int, height: int, width: int) -> dict[str, tuple] | None:
-    """(in, out) per stage as the exported model gives them, where the model runs; None for frame
-    sizes it does not take. The encoder is not exported (generation never encodes): left out."""
-    if (height, width) != (MODEL_SIZE, MODEL_SIZE) or frames not in model_shapes():
-        return None
-    m = model_shapes()[frames]
-    return {"video": (None, m["video"]), "latent": (m["latent"], m["latent"]), "text": ((m["text"][0],), m["text"]),
-            "patchify": (m["latent"], m["tokens"]), "DiT": (m["tokens"], m["velocity"]),
-            "sampler": (m["latent"], m["velocity"]), "decoder": (m["latent"], m["video"])}

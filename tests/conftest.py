@@ -50,7 +50,7 @@ def site_url(built_site):
 @pytest.fixture(scope="session")
 def served_url():
     port = free_port()
-    # A cold model-sims cache adds about a minute before the server listens (sims/model_clips.py).
+    # A cold model-sims cache adds about a minute before the server listens (sims/model_data).
     with serve_process([sys.executable, "-m", "course.serve", "--port", str(port), "--address", "127.0.0.1"],
                        port, timeout_s=180) as url:
         yield url

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from test_browser import move_control, wait_for_sim
 
-from sims import flicker, guidance
-from sims import permanence as pm
+from sims.model_data import flicker, guidance
+from sims.model_data import permanence as pm
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,11 @@ SHOWN_JS = """(name) => {
 CASES = [
     ("flicker", "flicker", "?seed=1&frame=12", "flicker.real_spacetime", "frame",
      [1 * 24 + 12], [1 * 24 + 13],
-     lambda: flicker.real_clips()["frames"][flicker.REAL_KINDS.index("spacetime"), 1, 12]),
+     lambda: flicker.load()["frames"][flicker.KINDS.index("spacetime"), 1, 12]),
     ("permanence", "coherence", "?frame=5", "permanence.real_per_frame", "frame",
-     [5], [6], lambda: pm.real_clips()["frames"][pm.REAL_KINDS.index("per-frame"), 5]),
+     [5], [6], lambda: pm.load()["frames"][pm.KINDS.index("per-frame"), 5]),
     ("guidance", "guidance", "?w=2", "guidance.real_trails", "w",
-     list(range(12, 18)), list(range(18, 24)), lambda: guidance.real_sweep()["trails"][2, 0]),
+     list(range(12, 18)), list(range(18, 24)), lambda: guidance.load()["trails"][2, 0]),
 ]
 
 

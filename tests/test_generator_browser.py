@@ -239,16 +239,13 @@ def test_missing_model_shows_a_message(page, generator_url):
 SERVE_SCRIPT = """
 import sys
 import panel as pn
-from course.generator import Generator
-from export.vendor import ROOT, package_dir
+from course.generator import Generator, GeneratorAssets
 port, onnx = int(sys.argv[1]), sys.argv[2]
 assets = "generator-assets"
 pn.serve({"gen": lambda: Generator.for_depth(0, static_url=assets, debug=True, frames=8),
           "embed/gen": lambda: Generator.for_depth(1, static_url=assets, debug=True, frames=8)},
          port=port, address="127.0.0.1", show=False, websocket_origin=[f"127.0.0.1:{port}"],
-         static_dirs={f"{assets}/ort": str(package_dir() / "dist"),
-                      f"{assets}/generator": str(ROOT / "web" / "generator"),
-                      f"{assets}/onnx": onnx})
+         static_dirs=GeneratorAssets(onnx).routes(assets))
 """
 
 

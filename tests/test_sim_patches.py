@@ -1,7 +1,5 @@
 """Chapter 3's patches sim: token counts by hand, padding, the image case, and what the view draws."""
 import itertools
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -148,9 +146,3 @@ def test_chapter_prose_quotes_the_sims_numbers():
                            (dict(ps=4), 16)]:
         assert Patches(**kwargs).grid().tokens == tokens, kwargs
         assert str(tokens) in body
-
-
-def test_sim_model_imports_no_panel_or_bokeh():
-    code = ("import sys, sims.patches, sims.recap; "
-            "bad = [m for m in ('panel', 'bokeh', 'torch') if m in sys.modules]; assert not bad, bad")
-    subprocess.run([sys.executable, "-c", code], check=True)

@@ -124,10 +124,22 @@ def test_control_values_cover_every_widget_position():
     assert compression.Compression().control_values("space_factor") == [1, 2, 4, 8, 16]
 
 
-def test_sim_models_import_no_panel_bokeh_or_torch():
-    code = ("import sys, sims.flicker, sims.denoising, sims.compression; "
-            "bad = [m for m in ('panel', 'bokeh', 'torch') if m in sys.modules]; print(bad); assert not bad")
-    subprocess.run([sys.executable, "-c", code], check=True)
+def _concept_modules() -> list[str]:
+    from sims.registry import VIEWS
+
+    return sorted({view.sim_class.__module__ for view in VIEWS.values()})
+
+
+@pytest.mark.parametrize("module", _concept_modules())
+def test_concept_module_imports_no_panel_bokeh_torch_model_data_or_other_concepts(module):
+    """A concept module is param + numpy: no Panel, Bokeh or torch, no model-backed data (onnxruntime)
+    at import time, and no other concept module."""
+    others = [m for m in _concept_modules() if m != module]
+    code = (f"import sys, {module}; "
+            f"bad = [m for m in ('panel', 'bokeh', 'torch', 'onnxruntime', *{others!r}) if m in sys.modules]"
+            " + [m for m in sys.modules if m.startswith('sims.model_data')]; print(bad); assert not bad")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 # -- cost ----------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """Chapter 0: why running an image model once per frame does not make a video."""
 from course.content import Chapter, Choice, Quiz, Reference, Section, model_did, predict
-from sims.flicker import REAL_KINDS, REAL_PROMPT, real_clips
+from sims.model_data import flicker as trained
 
 
 def _range(key: str, kind: str, scale: float = 1.0) -> str:
     """'lo to hi' of one detector reading of our model's clips over the seeds."""
-    values = scale * real_clips()[key][REAL_KINDS.index(kind)]
+    values = scale * trained.load()[key][trained.KINDS.index(kind)]
     return f"{values.min():.1f} to {values.max():.1f}"
 
 
@@ -13,7 +13,7 @@ REAL_PARAGRAPH = model_did(f"""
 The stand-in above is drawn by hand. The lower half of the simulation runs the same experiment on
 the course's two trained models, which chapter 4 opens up: one looks across the whole clip while it
 works (teal); the other works on each stretch of four frames on its own (orange). Both made 24
-frames of "{REAL_PROMPT}" when this page was built, from the same seed and so the same starting
+frames of "{trained.PROMPT}" when this page was built, from the same seed and so the same starting
 noise; the frame player and `seed` move them too.
 
 Step through slowly. The teal ball follows one arc. The orange ball lurches, drops out of a few

@@ -1,17 +1,17 @@
 """Chapter 2: the video autoencoder squeezes a clip in space AND time."""
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict
-from sims.compression import SHOWN, examples
+from sims.model_data import compression as trained
 
 
 def _real_clip() -> str:
-    ex = examples()
+    ex = trained.load()
     scores = ex["psnr"]
     return model_did(f"""
-Under the boxes is the course's own autoencoder at work on a clip from its training world, "{ex["prompt"][SHOWN]}":
-its {ex["video"].shape[1]} frames, the {ex["latent"][SHOWN].size:,}-number latent they become (one grey tile for each of
+Under the boxes is the course's own autoencoder at work on a clip from its training world, "{ex["prompt"][trained.SHOWN]}":
+its {ex["video"].shape[1]} frames, the {ex["latent"][trained.SHOWN].size:,}-number latent they become (one grey tile for each of
 8 channels in each of 4 slices), and what the decoder, the same ONNX file the course's generator runs,
 rebuilds from that latent alone. The match is measured as PSNR (peak signal-to-noise ratio), which
-grows by 10 dB for every tenfold drop in squared error: {scores[SHOWN]:.1f} dB for this clip, between
+grows by 10 dB for every tenfold drop in squared error: {scores[trained.SHOWN]:.1f} dB for this clip, between
 {scores.min():.1f} and {scores.max():.1f} dB over {len(scores)} such clips.
 """)
 

@@ -3,7 +3,7 @@ import numpy as np
 
 from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
-from sims.attention import learned
+from sims.model_data import attention as trained
 
 PER_SLICE = facts.tokens_per_slice()
 TOKENS = facts.tokens(16)
@@ -12,7 +12,7 @@ TOKENS = facts.tokens(16)
 def _shares(block: int | None = None) -> tuple[float, float]:
     """(share of attention on other slices, share on the same place in other slices) of the trained
     spacetime DiT, over all 64 patches; heads averaged, and blocks too unless one is named."""
-    maps = np.asarray(learned()["blocks"][0])               # (blocks, 64, 64): the spacetime model
+    maps = np.asarray(trained.load()["blocks"][0])               # (blocks, 64, 64): the spacetime model
     w = maps.mean(axis=0) if block is None else maps[block]
     n = len(w)
     slice_of, place = np.arange(n) // PER_SLICE, np.arange(n) % PER_SLICE
@@ -31,7 +31,7 @@ LEARNED_PARAGRAPH = model_did(f"""
 Set **Weights** to `learned`. The picture becomes a clip the course's own spacetime DiT generated
 for "a red ball bouncing from left to right" (one frame for each latent slice), and the lines
 become the trained network's attention, read out of the exported model while it denoised that clip
-at `t = {float(learned()["t"]):g}`, averaged over its 4 heads and 6 blocks. Nobody chose these weights.
+at `t = {float(trained.load()["t"]):g}`, averaged over its 4 heads and 6 blocks. Nobody chose these weights.
 
 A first count says little. The spacetime model sends {100 * _OTHER:.0f}% of its attention to other
 slices, but attention spread evenly would send {100 * _UNIFORM_OTHER:.0f}% ({TOKENS - PER_SLICE} of the

@@ -1,25 +1,25 @@
 """Chapter 5: how coherence and rough physics emerge from denoising real video."""
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
-from sims.permanence import REAL_PROMPT, REAL_SEEDS, TELEPORT_PX, real_summary
+from sims.model_data import permanence as trained
 
-_COUNTS = real_summary()
+_COUNTS = trained.summary()
 _LEAST_KEPT = min(c["colour_kept"] for c in _COUNTS.values())
-_KEPT = ("both models keep it in every seed" if _LEAST_KEPT == REAL_SEEDS
-         else f"both models keep it in at least {_LEAST_KEPT} of {REAL_SEEDS} seeds")
+_KEPT = ("both models keep it in every seed" if _LEAST_KEPT == trained.SEEDS
+         else f"both models keep it in at least {_LEAST_KEPT} of {trained.SEEDS} seeds")
 
 REAL_PARAGRAPH = model_did(f"""
 The lower half of the simulation puts the course's two trained models in front of a wall, and
-nothing is given: each model makes all 24 frames from the prompt "{REAL_PROMPT}", from the same
-starting noise. The last readout counts what the detector finds over {REAL_SEEDS} seeds: whether the
+nothing is given: each model makes all 24 frames from the prompt "{trained.PROMPT}", from the same
+starting noise. The last readout counts what the detector finds over {trained.SEEDS} seeds: whether the
 ball comes back out, whether it has the same colour after the wall as before, and whether it
-*pops*, jumping more than {TELEPORT_PX:.0f} px between two frames (a ball crossing the frame in 24
+*pops*, jumping more than {trained.TELEPORT_PX:.0f} px between two frames (a ball crossing the frame in 24
 frames moves about one pixel per frame).
 
-The spacetime model brings the ball out in {_COUNTS["spacetime"]["reappears"]} of {REAL_SEEDS} seeds
+The spacetime model brings the ball out in {_COUNTS["spacetime"]["reappears"]} of {trained.SEEDS} seeds
 and pops in {_COUNTS["spacetime"]["pops"]}: it slides. The per-frame model also gets a red ball out on
-the far side in {_COUNTS["per-frame"]["reappears"]} of {REAL_SEEDS}, since each of its slices is told
+the far side in {_COUNTS["per-frame"]["reappears"]} of {trained.SEEDS}, since each of its slices is told
 "red ball, left to right" and knows its place in time, but its ball pops in
-{_COUNTS["per-frame"]["pops"]} of {REAL_SEEDS}: the four frames inside one slice agree, yet no slice
+{_COUNTS["per-frame"]["pops"]} of {trained.SEEDS}: the four frames inside one slice agree, yet no slice
 knows where the slice before put the ball. Keeping the colour is the easy part ({_KEPT}), because
 the prompt names it; keeping the place takes attention across slices.
 """)

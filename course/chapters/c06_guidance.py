@@ -1,26 +1,26 @@
 """Chapter 6: how the prompt reaches the denoiser, and how classifier-free guidance sets its strength."""
 from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
-from sims.guidance import REAL_PROMPT, REAL_SEEDS, REAL_SHOWN, real_sweep
+from sims.model_data import guidance as trained
 
-_REAL = real_sweep()
+_REAL = trained.load()
 _ADHERENT = _REAL["adherent"].sum(axis=1).astype(int)        # clips on prompt, per w
-_FULL = int(min(w for w, n in zip(_REAL["w"], _ADHERENT) if n == REAL_SEEDS))   # first w with all on prompt
+_FULL = int(min(w for w, n in zip(_REAL["w"], _ADHERENT) if n == trained.SEEDS))   # first w with all on prompt
 
 REAL_PARAGRAPH = model_did(f"""
 The lower half of the simulation does the same with the course's own spacetime model. At every `w`
-of the slider it generated {REAL_SEEDS} clips (seeds 0 to {REAL_SEEDS - 1}) of "{REAL_PROMPT}" when this
+of the slider it generated {trained.SEEDS} clips (seeds 0 to {trained.SEEDS - 1}) of "{trained.PROMPT}" when this
 page was built; green and arcing never appear together in its training clips, so the model has to
 combine words it has only seen apart. The detector then measures each clip. Adherence is the share
 of clips with a green object in at least 80% of frames, moving left to right. Diversity is how far
 the objects' paths spread around their average path, scaled so that `w = 0` is 1. The pictures show
-{REAL_SHOWN} of the clips with all their frames laid over each other, so each object leaves its path.
+{trained.SHOWN} of the clips with all their frames laid over each other, so each object leaves its path.
 
-The real curves keep the toy's shape. At `w = 0` the prompt is ignored: {_ADHERENT[0]} of {REAL_SEEDS}
+The real curves keep the toy's shape. At `w = 0` the prompt is ignored: {_ADHERENT[0]} of {trained.SEEDS}
 clips show a green object moving left to right, most of the rest show objects of other colours, and
-the paths spread {_REAL["spread"][0]:.1f} px around their average. By `w = {_FULL}` all {REAL_SEEDS} follow the
+the paths spread {_REAL["spread"][0]:.1f} px around their average. By `w = {_FULL}` all {trained.SEEDS} follow the
 prompt and the spread is down to {_REAL["spread"][_FULL]:.1f} px: nearly one path. Push `w` further and adherence falls
-again, to {_ADHERENT[-1]} of {REAL_SEEDS} at `w = {int(_REAL["w"][-1])}`: in some frames the ball loses its
+again, to {_ADHERENT[-1]} of {trained.SEEDS} at `w = {int(_REAL["w"][-1])}`: in some frames the ball loses its
 green and patches of other colours creep in ({_REAL["wrong_pixels"][-1].mean():.1f} pixels per frame,
 against {_REAL["wrong_pixels"][_FULL].mean():.2f} at `w = {_FULL}`), the small model's version of
 over-cooking.

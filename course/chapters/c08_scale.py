@@ -1,10 +1,11 @@
 """Chapter 8: the model family, what generation costs, and where the limits are."""
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
-from sims.cost import fit_formula, measured
+from sims.cost import fit_formula
+from sims.model_data import cost as trained
 
 
 def _measured() -> str:
-    runs = measured()
+    runs = trained.load()
     frames, ms = runs["frames"], runs["ms"]
     fixed, per_gflop = fit_formula(frames, ms)
     return model_did(f"""

@@ -1,11 +1,11 @@
 """Chapter 9: the whole course on one page, with the course model's shapes and further reading."""
 from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict
-from sims.recap import model_shapes
+from sims.model_data import recap as trained
 
 
 def _measured_shapes() -> str:
-    m = model_shapes()[16]
+    m = trained.shapes()[16]
     return model_did(f"""
 A ✓ in the table marks a shape that was not only worked out by the rules but read from the exported
 model itself: when this page was built, the ONNX files ran on noise for every clip length, and what

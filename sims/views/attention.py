@@ -14,10 +14,14 @@ import numpy as np
 from bokeh.models import CustomJS, Legend, LegendItem, LinearInterpolator
 from bokeh.transform import linear_cmap, transform
 
-from ..attention import (FRAMES_PER_SLICE, GRID, N_FRAMES, N_PATCHES, PATCH, PER_FRAME, PROMPT, SIZE, Attention,
-                         ball_tokens, clip, grid_positions, learned, learned_frames, where)
+from model import manifest
+
+from ..attention import GRID, N_FRAMES, N_PATCHES, PATCH, PER_FRAME, SIZE, Attention, ball_tokens, clip, grid_positions, where
+from ..model_data import attention as trained
 from ..colors import INK, MUTED, ORANGE, TEAL
 from .base import SimView, small_figure
+
+FRAMES_PER_SLICE = manifest.load().frames_per_slice      # the learned source's slices (model/manifest.py)
 
 GAP = 6                          # px of empty space between two frames in the picture
 STRIDE = SIZE + GAP
@@ -42,7 +46,7 @@ def hand_pictures() -> list[np.ndarray]:
 
 @functools.lru_cache(maxsize=1)
 def learned_pictures() -> list[np.ndarray]:
-    return [rgba(f) for f in learned_frames()]
+    return [rgba(f) for f in trained.frames()]
 
 
 def rgba(frame: np.ndarray) -> np.ndarray:
@@ -159,7 +163,7 @@ class AttentionView(SimView):
             "hand_picture": {"image": hand_pictures(), "x": lefts, "alpha": np.full(N_FRAMES, float(hand))},
             "learned_picture": {"image": learned_pictures(), "x": lefts, "alpha": np.full(N_FRAMES, float(not hand))},
             "labels": {"x": lefts + SIZE / 2, "text": [f"frame {f}" if hand else
-                                                      f"slice {f}: frames {FRAMES_PER_SLICE * f}–{FRAMES_PER_SLICE * f + 3}"
+                                                      f"slice {f}: frames {FRAMES_PER_SLICE * f}–{FRAMES_PER_SLICE * (f + 1) - 1}"
                                                       for f in range(N_FRAMES)]},
             "links": {"x0": np.full(N_PATCHES, x[p]), "y0": np.full(N_PATCHES, y[p]), "x1": x, "y1": y,
                       "kind": other, "weight": np.asarray(self.sim.weights(), float)},
@@ -190,9 +194,9 @@ class AttentionView(SimView):
                      f"<b style='color:{ORANGE}'>{self._pct(self.sim.space_share())} on its own frame</b> (space, "
                      f"itself included) · <b style='color:{TEAL}'>{time} on the other frames</b> (time).")
         else:
-            t = float(learned()["t"])
+            t = float(trained.load()["t"])
             split = (f"Patch {p} (slice {f}, row {r}, column {c}), the trained {self.sim.model} DiT at t = {t:g} "
-                     f"generating “{PROMPT}”: <b style='color:{ORANGE}'>{self._pct(self.sim.space_share())} on "
+                     f"generating “{trained.PROMPT}”: <b style='color:{ORANGE}'>{self._pct(self.sim.space_share())} on "
                      f"its own slice</b> (space, itself included) · <b style='color:{TEAL}'>{time} on the other "
                      f"slices</b> (time). Averaged over the 4 heads and 6 blocks; the picture shows the finished clip.")
         order = [int(j) for j in np.argsort(-w, kind="stable") if w[j] > 0][:4]

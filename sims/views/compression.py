@@ -13,7 +13,8 @@ from bokeh.models import LinearColorMapper
 from bokeh.palettes import Greys256
 
 from ..colors import INK, MUTED, ORANGE, TEAL
-from ..compression import SHOWN, Compression, box_faces, examples
+from ..compression import Compression, box_faces
+from ..model_data import compression as trained
 from ..palette import hex_palette, palette_frames
 from .base import SimView, small_figure
 
@@ -61,8 +62,8 @@ class CompressionView(SimView):
         return figs
 
     def _real_clip(self):
-        ex = examples()
-        video, latent = ex["video"][SHOWN], ex["latent"][SHOWN]
+        ex = trained.load()
+        video, latent = ex["video"][trained.SHOWN], ex["latent"][trained.SHOWN]
         width = 4 * GROUP + 3 * GROUP_GAP
         fig = small_figure("The course's autoencoder on a real clip", width=720, height=230,
                            x_range=(-78, width + 2), y_range=(-2, ROWS["clip"] + FRAME + 14), tools="")
@@ -122,21 +123,21 @@ class CompressionView(SimView):
 
     @staticmethod
     def _real_readout() -> str:
-        ex = examples()
-        video, latent, scores = ex["video"][SHOWN], ex["latent"][SHOWN], ex["psnr"]
-        return (f"<b>Real clip</b> “{ex['prompt'][SHOWN]}”: {video.size:,} numbers "
+        ex = trained.load()
+        video, latent, scores = ex["video"][trained.SHOWN], ex["latent"][trained.SHOWN], ex["psnr"]
+        return (f"<b>Real clip</b> “{ex['prompt'][trained.SHOWN]}”: {video.size:,} numbers "
                 f"({' × '.join(map(str, video.shape))}) go into <b style='color:{TEAL}'>{latent.size:,}</b> "
                 f"({' × '.join(map(str, latent.shape))}, one grey tile per channel and slice), "
                 f"{video.size / latent.size:g}× fewer. decoder.onnx rebuilds the frames at "
-                f"<b style='color:{INK}'>{scores[SHOWN]:.1f} dB</b> PSNR; over all {len(scores)} example clips "
+                f"<b style='color:{INK}'>{scores[trained.SHOWN]:.1f} dB</b> PSNR; over all {len(scores)} example clips "
                 f"{scores.min():.1f} to {scores.max():.1f} dB.")
 
 
 @functools.lru_cache(maxsize=1)
 def real_pictures() -> tuple[list[str], np.ndarray]:
     """The shown clip and its decoding as palette indices: (palette, (2, F, H, W) uint8, rows bottom-up)."""
-    ex = examples()
-    video, decoded = ex["video"][SHOWN], ex["decoded"][SHOWN]
+    ex = trained.load()
+    video, decoded = ex["video"][trained.SHOWN], ex["decoded"][trained.SHOWN]
     pixels = np.stack([video, decoded]).astype(np.float32) / 255     # both stored as uint8
     indices, palette = palette_frames(pixels, size=255)
     return hex_palette(palette), indices[:, :, ::-1]

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..colors import ORANGE, TEAL
-from ..cost import COURSE, LAYERS, MODELS, STEPS, WIDTH, Cost, course_model_flops, course_step_flops, fit_formula, measured
+from ..cost import COURSE, LAYERS, MODELS, STEPS, WIDTH, Cost, course_model_flops, course_step_flops, fit_formula
+from ..model_data import cost as trained
 from .base import SimView, small_figure, small_legend
 
 SECONDS = np.arange(1, Cost.param.seconds.bounds[1] + 1, dtype=float)
@@ -44,7 +45,7 @@ class CostView(SimView):
     def _measured():
         """The course's own DiT: measured ms per step (dots) and the formula fitted to them (lines).
         Nothing here depends on the controls: drawn once."""
-        runs = measured()
+        runs = trained.load()
         frames, ms = runs["frames"].astype(float), runs["ms"]
         fixed, per_gflop = fit_formula(frames, ms)
         fig = small_figure("The course's model: ms per denoiser step", width=340, height=280,
@@ -94,7 +95,7 @@ class CostView(SimView):
 
 
 def measured_readout() -> str:
-    runs = measured()
+    runs = trained.load()
     frames, ms = runs["frames"], runs["ms"]
     fixed, per_gflop = fit_formula(frames, ms)
     first, last = int(frames[0]), int(frames[-1])

@@ -1,6 +1,6 @@
 """View of sims.guidance: samples at the chosen w, and adherence / diversity / realism against w; then
 our trained model at the same w: a few of its clips and its measured adherence and diversity against w
-(computed at build time, sims.guidance.real_sweep)."""
+(computed at build time, sims/model_data/guidance.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +8,8 @@ from bokeh.models import LinearColorMapper, Range1d
 
 from ..colors import INK, MUTED, ORANGE, TEAL
 from ..palette import PALETTE_SIZE, hex_palette
-from ..guidance import (CENTRES, CLASS_NAMES, REAL_PROMPT, REAL_SEEDS, REAL_SHOWN, REAL_W_VALUES, SIGMA, TYPICAL_REAL,
-                        Guidance, adherence, diversity, real_sweep, sample, typical)
+from ..guidance import CENTRES, CLASS_NAMES, SIGMA, TYPICAL_REAL, Guidance, adherence, diversity, sample, typical
+from ..model_data import guidance as trained
 from .base import SimView, picture_figure, small_figure, small_legend
 
 W_VALUES = np.arange(Guidance.param.w.bounds[0], Guidance.param.w.bounds[1] + 1)
@@ -51,8 +51,8 @@ class GuidanceView(SimView):
 
     # -- our trained model -------------------------------------------------------------------------
     def _build_real(self):
-        real = real_sweep()
-        rows = -(-REAL_SHOWN // GRID_COLUMNS)
+        real = trained.load()
+        rows = -(-trained.SHOWN // GRID_COLUMNS)
         pictures = picture_figure("Our model: clips at this w", GRID_COLUMNS * TILE, width=320)
         pictures.x_range, pictures.y_range = Range1d(0, GRID_COLUMNS * TILE), Range1d(0, rows * TILE)
         pictures.height = int(320 * rows / GRID_COLUMNS) + 30
@@ -60,18 +60,18 @@ class GuidanceView(SimView):
         # Every trail of every w ships once; w only moves them (x), the others wait off the canvas.
         # Rows flipped: a clip's row 0 is its top, a Bokeh image's row 0 its bottom.
         self._real_images = [np.ascontiguousarray(t[::-1]) for t in real["trails"].reshape(-1, 32, 32)]
-        k = np.arange(len(self._real_images)) % REAL_SHOWN
+        k = np.arange(len(self._real_images)) % trained.SHOWN
         self._real_y = ((rows - 1 - k // GRID_COLUMNS) * TILE).astype(float)
         pictures.image(image="image", x="x", y="y", dw=32, dh=32, color_mapper=mapper,
                        source=self.source("real_trails", image=[], x=[], y=[]))
 
-        curves = small_figure(f"Our model, measured over {REAL_SEEDS} seeds", width=360, height=320,
+        curves = small_figure(f"Our model, measured over {trained.SEEDS} seeds", width=360, height=320,
                               x_range=(-0.5, W_VALUES[-1] + 0.5), y_range=(0, 1.05))
         curves.xaxis.axis_label = "guidance scale w"
         spread = real["spread"] / real["spread"][0]
-        curves.line(REAL_W_VALUES, real["adherent"].mean(axis=1), color=TEAL, line_width=2.5,
+        curves.line(trained.W_VALUES, real["adherent"].mean(axis=1), color=TEAL, line_width=2.5,
                     legend_label="prompt adherence")
-        curves.line(REAL_W_VALUES, spread, color=MUTED, line_dash="dashed", line_width=2.5,
+        curves.line(trained.W_VALUES, spread, color=MUTED, line_dash="dashed", line_width=2.5,
                     legend_label="diversity (path spread, w=0 → 1)")
         marker = self.source("real_marker", w=[0.0], adherence=[0.0], diversity=[0.0])
         for col, colour in (("adherence", TEAL), ("diversity", MUTED)):
@@ -81,25 +81,25 @@ class GuidanceView(SimView):
         return [pictures, curves]
 
     def _real_data(self) -> dict[str, dict]:
-        real, i = real_sweep(), int(np.flatnonzero(REAL_W_VALUES == self.sim.w)[0])
+        real, i = trained.load(), int(np.flatnonzero(trained.W_VALUES == self.sim.w)[0])
         n = len(self._real_images)
-        on_show = np.arange(n) // REAL_SHOWN == i
-        x = np.where(on_show, (np.arange(n) % REAL_SHOWN % GRID_COLUMNS) * TILE, OFF_CANVAS).astype(float)
+        on_show = np.arange(n) // trained.SHOWN == i
+        x = np.where(on_show, (np.arange(n) % trained.SHOWN % GRID_COLUMNS) * TILE, OFF_CANVAS).astype(float)
         return {"real_trails": {"image": self._real_images, "x": x, "y": self._real_y},
                 "real_marker": {"w": np.array([float(self.sim.w)]),
                                 "adherence": real["adherent"][i:i + 1].mean(axis=1),
                                 "diversity": real["spread"][i:i + 1] / real["spread"][0]}}
 
     def _real_readout(self) -> str:
-        real, w = real_sweep(), self.sim.w
-        i = int(np.flatnonzero(REAL_W_VALUES == w)[0])
-        return (f"<b>Our trained model</b> (spacetime DiT), prompt “{REAL_PROMPT}”, a colour and motion it "
+        real, w = trained.load(), self.sim.w
+        i = int(np.flatnonzero(trained.W_VALUES == w)[0])
+        return (f"<b>Our trained model</b> (spacetime DiT), prompt “{trained.PROMPT}”, a colour and motion it "
                 f"never saw together in training. At w = {w}: <b style='color:{TEAL}'>"
-                f"{int(real['adherent'][i].sum())} of {REAL_SEEDS}</b> clips show a green object moving left to "
+                f"{int(real['adherent'][i].sum())} of {trained.SEEDS}</b> clips show a green object moving left to "
                 f"right (the detector finds green in at least 80% of frames); the objects' paths spread "
                 f"{real['spread'][i]:.1f} px around their mean (w = 0: {real['spread'][0]:.1f} px); "
                 f"{real['wrong_pixels'][i].mean():.1f} pixels per frame in another object's colour. The "
-                f"pictures show all frames of seeds 0 to {REAL_SHOWN - 1} at once: each pixel from the frame "
+                f"pictures show all frames of seeds 0 to {trained.SHOWN - 1} at once: each pixel from the frame "
                 f"where it differs most from the clip's median, so the object leaves its path.")
 
     def _curves(self):

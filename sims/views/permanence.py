@@ -1,6 +1,6 @@
 """View of sims.permanence: both models' clips at the chosen frame, the object's x against frame for
 the real clip and both models, and the identity and tracking readouts; then our trained model's two DiTs
-on an occlusion prompt (real clips computed at build time, sims.permanence.real_clips)."""
+on an occlusion prompt (their clips computed at build time, sims/model_data/permanence.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,11 +8,11 @@ import panel as pn
 from bokeh.core.properties import value
 
 from ..colors import INK, MUTED, ORANGE, TEAL
-from ..permanence import (CANVAS, COLOURS, COLOUR_NAMES, FLOOR, N_FRAMES, ON_TRACK_PX, REAL_KINDS, REAL_PROMPT,
-                          REAL_SEEDS, REAL_SHOWN_SEED, TELEPORT_PX, WALL, WALL_TOP, Y, Permanence, Result, Scene,
-                          errors, given_frames, hidden, on_track, outline, real_clips, real_summary, run)
+from ..model_data import permanence as trained
+from ..permanence import (CANVAS, COLOURS, FLOOR, N_FRAMES, ON_TRACK_PX, WALL, WALL_TOP, Y, Permanence, Result, Scene,
+                          errors, given_frames, hidden, on_track, outline, run)
 from .base import SimView, current_frame_markers, picture_figure, small_figure, small_legend
-from .flicker import REAL_KEYS, real_pair
+from .trained import SOURCE_KEYS, real_pair
 
 SKY, GROUND, WALL_FILL = "#eef2f6", "#c9c2b4", "#8d99a6"
 MODELS = (("per_frame", "Per-frame model", ORANGE), ("spacetime", "Spacetime model", TEAL))
@@ -83,39 +83,39 @@ class PermanenceView(SimView):
 
     # -- our trained model -------------------------------------------------------------------------
     def _build_real(self):
-        real = real_clips()
+        real = trained.load()
         pictures, self._real_images = real_pair(
-            self, f"Our trained model: the occlusion prompt, seed {REAL_SHOWN_SEED}", real["palette"], real["frames"])
+            self, f"Our trained model: the occlusion prompt, seed {trained.SHOWN_SEED}", real["palette"], real["frames"])
         return [pictures]
 
     def _real_data(self) -> dict[str, dict]:
         x = np.where(np.arange(N_FRAMES) == self.sim.frame, 0.0, OFF_CANVAS)
-        return {f"real_{REAL_KEYS[kind]}": {"image": images, "x": x, "y": np.zeros(N_FRAMES)}
+        return {f"real_{SOURCE_KEYS[kind]}": {"image": images, "x": x, "y": np.zeros(N_FRAMES)}
                 for kind, images in self._real_images.items()}
 
     @staticmethod
     def _real_readouts() -> dict[str, str]:
-        real, seed = real_clips(), REAL_SHOWN_SEED
+        real, seed = trained.load(), trained.SHOWN_SEED
 
         def pair(fmt):
             return " · ".join(f"<b style='color:{ORANGE if kind == 'per-frame' else TEAL}'>{kind} {fmt(m)}</b>"
-                              for m, kind in enumerate(REAL_KINDS))
+                              for m, kind in enumerate(trained.KINDS))
 
         yes = lambda v: "yes" if v else "no"  # noqa: E731
-        shown = (f"<b>Our trained model</b>, prompt “{REAL_PROMPT}”, seed {seed}: each DiT makes all "
+        shown = (f"<b>Our trained model</b>, prompt “{trained.PROMPT}”, seed {seed}: each DiT makes all "
                  f"{N_FRAMES} frames from the prompt, nothing given. Comes back out after the wall: "
                  + pair(lambda m: yes(real["reappears"][m, seed]))
                  + ". Colour after the wall: "
-                 + pair(lambda m: COLOUR_NAMES[int(real["colour_after"][m, seed])])
+                 + pair(lambda m: trained.COLOUR_NAMES[int(real["colour_after"][m, seed])])
                  + ". Largest jump between frames: "
                  + pair(lambda m: f"{real['largest_jump'][m, seed]:.1f} px") + ".")
-        summary = real_summary()
-        counts = (f"Over seeds 0 to {REAL_SEEDS - 1} of the same prompt: comes back out in "
-                  + pair(lambda m: f"{summary[REAL_KINDS[m]]['reappears']} of {REAL_SEEDS}")
+        summary = trained.summary()
+        counts = (f"Over seeds 0 to {trained.SEEDS - 1} of the same prompt: comes back out in "
+                  + pair(lambda m: f"{summary[trained.KINDS[m]]['reappears']} of {trained.SEEDS}")
                   + "; same colour before and after the wall in "
-                  + pair(lambda m: f"{summary[REAL_KINDS[m]]['colour_kept']} of {REAL_SEEDS}")
-                  + f"; the ball pops (jumps more than {TELEPORT_PX:.0f} px between two frames) in "
-                  + pair(lambda m: f"{summary[REAL_KINDS[m]]['pops']} of {REAL_SEEDS}")
+                  + pair(lambda m: f"{summary[trained.KINDS[m]]['colour_kept']} of {trained.SEEDS}")
+                  + f"; the ball pops (jumps more than {trained.TELEPORT_PX:.0f} px between two frames) in "
+                  + pair(lambda m: f"{summary[trained.KINDS[m]]['pops']} of {trained.SEEDS}")
                   + ". (The course's detector, model/evaluate.py.)")
         return {"real": shown, "real_seeds": counts}
 

@@ -9,8 +9,8 @@ from bokeh.layouts import column
 from bokeh.models import Arrow, CustomJS, NormalHead, TapTool
 
 from ..colors import INK, MUTED, ORANGE, TEAL
-from ..recap import (BLOCKS, GUIDED_BATCH, HEADS, STAGES, STEPS, TEXT_TOKENS, Recap, fmt, measured_stage_shapes,
-                     model_shapes, values)
+from ..model_data import recap as trained
+from ..recap import BLOCKS, GUIDED_BATCH, HEADS, STAGES, STEPS, TEXT_TOKENS, Recap, fmt, values
 from .base import SimView, small_figure
 
 # Where each stage's box sits in the diagram: the main line left to right, the text encoder below,
@@ -171,7 +171,7 @@ class RecapView(SimView):
         focus = f"{stage}: {fmt(shape_in)} → {fmt(shape_out)}" if shape_in else f"{stage}: {fmt(shape_out)}"
         focus += f"   ({_count(shape_in)}{values(shape_out):,} numbers)"
         both = [clip.stage_shapes(s) for s in STAGES]
-        measured = measured_stage_shapes(clip.frames, clip.height, clip.width) or {}
+        measured = trained.stage_shapes(clip.frames, clip.height, clip.width) or {}
         return {
             "boxes": {"x": np.array([POSITION[s][0] * STEP_X for s in STAGES], float),
                       "y": np.array([POSITION[s][1] for s in STAGES], float),
@@ -194,7 +194,7 @@ class RecapView(SimView):
                    f"Each self-attention compares {n:,} × {n:,} = {n * n:,} pairs per head ({HEADS} heads, "
                    f"{BLOCKS} blocks); a guided clip takes {STEPS} steps × {GUIDED_BATCH} = "
                    f"{STEPS * GUIDED_BATCH} passes through the DiT.")
-        m = model_shapes().get(clip.frames)
+        m = trained.shapes().get(clip.frames)
         if (clip.height, clip.width) != (32, 32) or m is None:
             numbers += " (The course's model itself only takes 32 × 32 frames; these shapes follow its rules.)"
         else:

@@ -1,16 +1,13 @@
-"""Real model outputs for the simulations, computed with onnxruntime (never torch) and cached.
+"""The disk cache behind every dataset of sims.model_data, and the one onnxruntime sampler they share.
 
-Several sims show what the course's own model does: clips from both DiTs, a guidance sweep,
-attention weights, measured step times. They are computed from the committed ONNX files
-(model/onnx) when a page is built, by `model.ort_sampler.OrtSampler` on one thread, and embedded in
-the page as data like any other sim state. The browser never runs them.
+Results are cached in .cache/model-sims/, one .npz per (dataset, version, model files):
+`<dataset>-v<version>-<fingerprint>.npz`. Editing the model files or bumping a dataset's version
+recomputes it; nothing else does. A dataset is declared once, with its compute function:
 
-Results are cached on disk in .cache/model-sims/, one .npz per (name, version, model files):
-editing the model files or bumping a sim's `version` recomputes, nothing else does. A sim calls
+    @dataset("flicker", version=1)
+    def load(sampler) -> dict[str, np.ndarray]: ...      # compute(sampler), run on a cold cache
 
-    arrays = model_clips.cached("flicker", 1, lambda sampler: {"video": ...})
-
-and gets back a dict of numpy arrays (the compute function must return one).
+and `load()` then returns the cached arrays, read-only, computing them first if need be.
 """
 from __future__ import annotations
 
@@ -27,7 +24,7 @@ import numpy as np
 from model import manifest
 from model.ort_sampler import ONNX_DIR, ModelFilesMissing, OrtSampler
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = Path(os.environ.get("COURSE_MODEL_CACHE", ROOT / ".cache" / "model-sims"))
 
 
@@ -67,7 +64,7 @@ def cached(name: str, version: int, compute: Callable[[OrtSampler], dict[str, np
     if path.exists():
         with np.load(path) as blob:
             return {key: blob[key] for key in blob.files}
-    # A cold cache costs a few seconds per sim (about a minute for the whole course): say so.
+    # A cold cache costs a few seconds per dataset (about a minute for the whole course): say so.
     print(f"model-backed data for {name!r}: computing with onnxruntime, cached in {CACHE_DIR} ...",
           file=sys.stderr, flush=True)
     started = time.perf_counter()
@@ -80,3 +77,20 @@ def cached(name: str, version: int, compute: Callable[[OrtSampler], dict[str, np
     np.savez_compressed(partial, **arrays)
     partial.replace(path)
     return arrays
+
+
+def dataset(name: str, version: int):
+    """Declare a dataset: decorate its compute(sampler) function; get back its cached, read-only reader."""
+    def declare(compute: Callable[[OrtSampler], dict[str, np.ndarray]]):
+        @functools.lru_cache(maxsize=None)
+        def load(onnx_dir: Path = ONNX_DIR) -> dict[str, np.ndarray]:
+            arrays = cached(name, version, compute, onnx_dir)
+            for value in arrays.values():
+                value.flags.writeable = False
+            return arrays
+
+        load.__doc__ = compute.__doc__
+        load.compute = compute
+        load.dataset, load.version = name, version
+        return load
+    return declare

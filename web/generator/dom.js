@@ -1,0 +1,31 @@
+// Small DOM helpers the generator's modules share. All reader text goes into the page through
+// textContent, never innerHTML.
+
+/** An element with properties (text, class, DOM properties, else attributes) and children. */
+export function make(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "text") node.textContent = value;
+    else if (key === "class") node.className = value;
+    else if (key in node) node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+/** "420 ms" or "1.25 s". */
+export function seconds(ms) {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+/** The URL an import-map specifier names. importShim.resolve applies the map Panel registered
+ *  (es-module-shims); import.meta.resolve is the standard spelling where a native map holds it. */
+export function resolveModule(specifier) {
+  if (globalThis.importShim && typeof globalThis.importShim.resolve === "function") {
+    return globalThis.importShim.resolve(specifier, document.baseURI);
+  }
+  return import.meta.resolve(specifier);
+}
+
+export const LABELS = { spacetime: "Spacetime model", "per-frame": "Per-frame baseline" };
