@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,13 @@ class Section:
     body: str                 # Markdown
     sim: str | None = None    # name of the simulation shown right after this section's prose
     component: str | None = None  # a live component instead (course.page.COMPONENTS), e.g. "generator"
+    # Markdown quoting what the trained model did (sims/model_data), from a function called when the
+    # page is built: importing a chapter, and checking the course, does no model work. Shown after body.
+    measured: Callable[[], str] | None = None
+
+    def markdown(self) -> str:
+        """The section's whole prose: body, then the measured part."""
+        return self.body + (self.measured() if self.measured is not None else "")
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def chapter_page(chapter: Chapter, chapters: list[Chapter], query: Mapping[str, 
     page.add_html(f'<header class="intro"><p class="kicker">Chapter {chapter.number}</p>'
                   f'<h1>{html.escape(chapter.title)}</h1>{markdown(chapter.overview)}</header>')
     for section in chapter.sections:
-        page.add_html(f'<section class="prose"><h2>{html.escape(section.heading)}</h2>{markdown(section.body)}</section>')
+        page.add_html(f'<section class="prose"><h2>{html.escape(section.heading)}</h2>{markdown(section.markdown())}</section>')
         if section.sim:
             sim_block(page, section.sim, query)
         if section.component:

@@ -9,7 +9,9 @@ def _range(key: str, kind: str, scale: float = 1.0) -> str:
     return f"{values.min():.1f} to {values.max():.1f}"
 
 
-REAL_PARAGRAPH = model_did(f"""
+def real_paragraph() -> str:
+    """The measured paragraph: computed when the page is built (sims/model_data), not on import."""
+    return model_did(f"""
 The stand-in above is drawn by hand. The lower half of the simulation runs the same experiment on
 the course's two trained models, which chapter 4 opens up: one looks across the whole clip while it
 works (teal); the other works on each stretch of four frames on its own (orange). Both made 24
@@ -75,7 +77,8 @@ second readout does the same for the background.
                 "Before you change `seed`, predict: will some other random draw give a smooth orange clip?",
                 "No. Each of the four seeds gives a new zigzag, while teal's path and readout stay put. "
                 "The seed only changes *which* random picture each frame gets; nothing in the per-frame "
-                "plan makes one frame's picture depend on another's.") + REAL_PARAGRAPH,
+                "plan makes one frame's picture depend on another's."),
+            measured=real_paragraph,
         ),
         Section(
             heading="Why it happens: no frame sees the others",

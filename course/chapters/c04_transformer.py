@@ -21,23 +21,25 @@ def _shares(block: int | None = None) -> tuple[float, float]:
     return float((w * other).sum(1).mean()), float((w * same_place).sum(1).mean())
 
 
-_OTHER, _SAME = _shares()
-_LAST_OTHER, _LAST_SAME = _shares(-1)
-_N_SLICES = TOKENS // PER_SLICE
-_UNIFORM_OTHER = (TOKENS - PER_SLICE) / TOKENS
-_UNIFORM_SAME = (_N_SLICES - 1) / TOKENS
+def learned_paragraph() -> str:
+    """The measured paragraph: computed when the page is built (sims/model_data), not on import."""
+    other, same = _shares()
+    last_other, last_same = _shares(-1)
+    _N_SLICES = TOKENS // PER_SLICE
+    _UNIFORM_OTHER = (TOKENS - PER_SLICE) / TOKENS
+    _UNIFORM_SAME = (_N_SLICES - 1) / TOKENS
 
-LEARNED_PARAGRAPH = model_did(f"""
+    return model_did(f"""
 Set **Weights** to `learned`. The picture becomes a clip the course's own spacetime DiT generated
 for "a red ball bouncing from left to right" (one frame for each latent slice), and the lines
 become the trained network's attention, read out of the exported model while it denoised that clip
 at `t = {float(trained.load()["t"]):g}`, averaged over its 4 heads and 6 blocks. Nobody chose these weights.
 
-A first count says little. The spacetime model sends {100 * _OTHER:.0f}% of its attention to other
+A first count says little. The spacetime model sends {100 * other:.0f}% of its attention to other
 slices, but attention spread evenly would send {100 * _UNIFORM_OTHER:.0f}% ({TOKENS - PER_SLICE} of the
-{TOKENS} tokens are there). What stands out is *where* it goes: on average {100 * _SAME:.0f}% lands on
+{TOKENS} tokens are there). What stands out is *where* it goes: on average {100 * same:.0f}% lands on
 the {_N_SLICES - 1} patches at the same place in the other slices, against {100 * _UNIFORM_SAME:.1f}% if
-spread evenly, and in the last block {100 * _LAST_SAME:.0f}%. Each patch looks hardest at its own
+spread evenly, and in the last block {100 * last_same:.0f}%. Each patch looks hardest at its own
 past and future. Switch to `per-frame`: the baseline, reading the same noisy latent, sends nothing
 to other slices, because it computes attention slice by slice.
 """)
@@ -114,8 +116,8 @@ scores to other frames to minus infinity first, so their weights are exactly 0.
                 "its past and future selves. In the per-frame model every cross-frame line vanishes and "
                 "the time share reads exactly 0%; with nothing else in its frame that looks like a ball, "
                 "the patch puts 99.3% on itself. (A patch of sky spreads its attention thinly and sends "
-                "about 70% to other frames, for a dull reason: 48 of the 64 patches are there.)")
-            + LEARNED_PARAGRAPH,
+                "about 70% to other frames, for a dull reason: 48 of the 64 patches are there.)"),
+            measured=learned_paragraph,
         ),
         Section(
             heading="Why attention across time removes flicker",

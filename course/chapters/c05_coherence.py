@@ -2,12 +2,15 @@
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
 from sims.model_data import permanence as trained
 
-_COUNTS = trained.summary()
-_LEAST_KEPT = min(c["colour_kept"] for c in _COUNTS.values())
-_KEPT = ("both models keep it in every seed" if _LEAST_KEPT == trained.SEEDS
-         else f"both models keep it in at least {_LEAST_KEPT} of {trained.SEEDS} seeds")
 
-REAL_PARAGRAPH = model_did(f"""
+def real_paragraph() -> str:
+    """The measured paragraph: computed when the page is built (sims/model_data), not on import."""
+    counts = trained.summary()
+    least_kept = min(c["colour_kept"] for c in counts.values())
+    kept = ("both models keep it in every seed" if least_kept == trained.SEEDS
+             else f"both models keep it in at least {least_kept} of {trained.SEEDS} seeds")
+
+    return model_did(f"""
 The lower half of the simulation puts the course's two trained models in front of a wall, and
 nothing is given: each model makes all 24 frames from the prompt "{trained.PROMPT}", from the same
 starting noise. The last readout counts what the detector finds over {trained.SEEDS} seeds: whether the
@@ -15,12 +18,12 @@ ball comes back out, whether it has the same colour after the wall as before, an
 *pops*, jumping more than {trained.TELEPORT_PX:.0f} px between two frames (a ball crossing the frame in 24
 frames moves about one pixel per frame).
 
-The spacetime model brings the ball out in {_COUNTS["spacetime"]["reappears"]} of {trained.SEEDS} seeds
-and pops in {_COUNTS["spacetime"]["pops"]}: it slides. The per-frame model also gets a red ball out on
-the far side in {_COUNTS["per-frame"]["reappears"]} of {trained.SEEDS}, since each of its slices is told
+The spacetime model brings the ball out in {counts["spacetime"]["reappears"]} of {trained.SEEDS} seeds
+and pops in {counts["spacetime"]["pops"]}: it slides. The per-frame model also gets a red ball out on
+the far side in {counts["per-frame"]["reappears"]} of {trained.SEEDS}, since each of its slices is told
 "red ball, left to right" and knows its place in time, but its ball pops in
-{_COUNTS["per-frame"]["pops"]} of {trained.SEEDS}: the four frames inside one slice agree, yet no slice
-knows where the slice before put the ball. Keeping the colour is the easy part ({_KEPT}), because
+{counts["per-frame"]["pops"]} of {trained.SEEDS}: the four frames inside one slice agree, yet no slice
+knows where the slice before put the ball. Keeping the colour is the easy part ({kept}), because
 the prompt names it; keeping the place takes attention across slices.
 """)
 
@@ -102,8 +105,8 @@ prompt alone.
                 "in all 19 generated frames to within 0.01 px. Orange produces a pink square, which by "
                 "luck comes out almost at the right place (0.31 px off): the right position, the wrong "
                 "object. In other seeds it comes out a frame or two early or late and more than 2 px "
-                "away, sometimes with the right shape, but never as the object that went in.")
-            + REAL_PARAGRAPH,
+                "away, sometimes with the right shape, but never as the object that went in."),
+            measured=real_paragraph,
         ),
         Section(
             heading="World-model behaviour at scale",

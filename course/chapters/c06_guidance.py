@@ -3,11 +3,14 @@ from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
 from sims.model_data import guidance as trained
 
-_REAL = trained.load()
-_ADHERENT = _REAL["adherent"].sum(axis=1).astype(int)        # clips on prompt, per w
-_FULL = int(min(w for w, n in zip(_REAL["w"], _ADHERENT) if n == trained.SEEDS))   # first w with all on prompt
 
-REAL_PARAGRAPH = model_did(f"""
+def real_paragraph() -> str:
+    """The measured paragraph: computed when the page is built (sims/model_data), not on import."""
+    real = trained.load()
+    adherent = real["adherent"].sum(axis=1).astype(int)        # clips on prompt, per w
+    full = int(min(w for w, n in zip(real["w"], adherent) if n == trained.SEEDS))   # first w with all on prompt
+
+    return model_did(f"""
 The lower half of the simulation does the same with the course's own spacetime model. At every `w`
 of the slider it generated {trained.SEEDS} clips (seeds 0 to {trained.SEEDS - 1}) of "{trained.PROMPT}" when this
 page was built; green and arcing never appear together in its training clips, so the model has to
@@ -16,13 +19,13 @@ of clips with a green object in at least 80% of frames, moving left to right. Di
 the objects' paths spread around their average path, scaled so that `w = 0` is 1. The pictures show
 {trained.SHOWN} of the clips with all their frames laid over each other, so each object leaves its path.
 
-The real curves keep the toy's shape. At `w = 0` the prompt is ignored: {_ADHERENT[0]} of {trained.SEEDS}
+The real curves keep the toy's shape. At `w = 0` the prompt is ignored: {adherent[0]} of {trained.SEEDS}
 clips show a green object moving left to right, most of the rest show objects of other colours, and
-the paths spread {_REAL["spread"][0]:.1f} px around their average. By `w = {_FULL}` all {trained.SEEDS} follow the
-prompt and the spread is down to {_REAL["spread"][_FULL]:.1f} px: nearly one path. Push `w` further and adherence falls
-again, to {_ADHERENT[-1]} of {trained.SEEDS} at `w = {int(_REAL["w"][-1])}`: in some frames the ball loses its
-green and patches of other colours creep in ({_REAL["wrong_pixels"][-1].mean():.1f} pixels per frame,
-against {_REAL["wrong_pixels"][_FULL].mean():.2f} at `w = {_FULL}`), the small model's version of
+the paths spread {real["spread"][0]:.1f} px around their average. By `w = {full}` all {trained.SEEDS} follow the
+prompt and the spread is down to {real["spread"][full]:.1f} px: nearly one path. Push `w` further and adherence falls
+again, to {adherent[-1]} of {trained.SEEDS} at `w = {int(real["w"][-1])}`: in some frames the ball loses its
+green and patches of other colours creep in ({real["wrong_pixels"][-1].mean():.1f} pixels per frame,
+against {real["wrong_pixels"][full].mean():.2f} at `w = {full}`), the small model's version of
 over-cooking.
 """)
 
@@ -134,7 +137,8 @@ of samples inside the class's typical region (real data score 86%).
                 "Now predict what `w = 8` does, then check.",
                 "Adherence is perfect, but the cloud has shrunk and been shoved right out of its class's "
                 "typical region, away from the other classes: the most distinguishable points, not the "
-                "most typical. That is over-saturation, seen in two dimensions.") + REAL_PARAGRAPH,
+                "most typical. That is over-saturation, seen in two dimensions."),
+            measured=real_paragraph,
         ),
         Section(
             heading="Better captions, tighter control",

@@ -20,7 +20,6 @@ models stay close; timings move a little from one machine and run to the next.
 """)
 
 
-MEASURED = _measured()
 
 CHAPTER = Chapter(
     number=8,
@@ -95,7 +94,8 @@ the FLOPs for the whole clip, and the course model's own figures.
                 "their attention costs 16 times as much and the rest 4 times; as clips grow, attention's "
                 "share grows, and the ratio climbs from about 10x at 1 second towards 16x (about 15x at 20 "
                 "seconds). Now set the raw-pixel patch to 2 px, the same fine patches the latent model "
-                "uses, and watch the gap open by orders of magnitude.") + MEASURED,
+                "uses, and watch the gap open by orders of magnitude."),
+            measured=_measured,
         ),
         Section(
             heading="A worked example: five seconds at 512x512",

@@ -16,7 +16,6 @@ encoder has no ✓: it is not exported, because generation never uses it.
 """)
 
 
-MEASURED_SHAPES = _measured_shapes()
 
 STEPS = facts.default_steps()
 
@@ -97,7 +96,8 @@ loop {STEPS} times and ends at the decoder.
                 "tokens or 128. Making the 16 frames 64 pixels tall (still 32 wide) doubles the rows of "
                 "patches in every slice, so they too make 128 tokens. (The course's model itself only "
                 "takes 32 × 32 frames, since its table of positions is built for an 8 × 8 latent; the "
-                "other sizes are there to practise the rules.)") + MEASURED_SHAPES,
+                "other sizes are there to practise the rules.)"),
+            measured=_measured_shapes,
         ),
         Section(
             heading="Where to go next",
