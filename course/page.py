@@ -148,7 +148,17 @@ def index_page(chapters: list[Chapter], runtime: Runtime) -> Page:
         'how a transformer denoises a sequence of spacetime patches, and how a prompt steers it. '
         'Colours mean the same thing everywhere: <b class="c-orange">orange</b> is the per-frame, naive '
         'or raw-pixel way; <b class="c-teal">teal</b> is the spacetime, coherent or latent way. '
-        'Tap a stage of the pipeline to jump to its chapter.</p></header>')
+        'Tap a stage of the pipeline to jump to its chapter.</p>'
+        '<section class="prerequisites" aria-label="Before you start"><h2>Before you start</h2>'
+        '<p>You need two ideas, and that is all:</p><ul>'
+        '<li>a <b>diffusion model</b> turns random noise into an image by removing a little noise at a time, '
+        'over and over;</li>'
+        '<li>a <b>transformer</b> works on a sequence of tokens, such as the patches of an image, and lets '
+        'every token look at every other.</li></ul>'
+        '<p>No other knowledge is assumed: each term is explained where it first appears, and chapter 1 '
+        'recaps diffusion itself. The equations are short, and each box marked "The math" can be skipped.</p>'
+        '</section>'
+        '</header>')
     page.add_root("course-map", pn.pane.Bokeh(pipeline_figure(runtime.href), sizing_mode="stretch_width"))
     page.add_html(f'<ol class="chapter-list" start="0">{items}</ol>')
     page.next = chapters[0]

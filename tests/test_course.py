@@ -128,3 +128,32 @@ def test_build_refuses_a_page_that_loads_from_outside(tmp_path, monkeypatch):
     with pytest.raises(CourseError, match="would load from outside the site"):
         build(tmp_path / "site", log=lambda *_: None)
     assert not (tmp_path / "site").exists()
+
+
+def test_embed_boxes_suggest_a_value_each_sim_accepts():
+    from urllib.parse import parse_qsl
+
+    from course.page import example_query
+
+    for name, view in VIEWS.items():
+        query = dict(parse_qsl(example_query(name)[1:]))
+        sim = view.sim_class()
+        assert sim.apply_query(query) == [], (name, query)
+        control = view.sim_class.controls[0]
+        assert str(getattr(sim, control)) == query[control], (name, query)
+
+
+def test_a_link_to_a_missing_chapter_is_named(chapters):
+    import dataclasses
+
+    section = dataclasses.replace(chapters[1].sections[0], body=chapters[1].sections[0].body + " See [x](nowhere.html).")
+    broken = dataclasses.replace(chapters[1], sections=(section, *chapters[1].sections[1:]))
+    with pytest.raises(CourseError, match="nowhere.html, which is no chapter"):
+        check_course([chapters[0], broken, *chapters[2:]], VIEWS)
+
+
+def test_index_states_the_prerequisites(chapters):
+    from course.page import STATIC, index_page
+
+    text = "".join(b[1] for b in index_page(chapters, STATIC).blocks if b[0] == "html")
+    assert "diffusion model" in text and "transformer" in text and "No other knowledge is assumed" in text

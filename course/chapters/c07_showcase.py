@@ -59,10 +59,10 @@ and space 4x per side: `(8, 4, 8, 8)` becomes `(3, 16, 32, 32)`, 16 RGB frames o
 The generator below runs this pipeline in your browser; nothing leaves your machine. Type a prompt (the words it knows are listed under the box) and press Generate.
 
 - **Steps.** More Euler steps follow the learned flow more closely, so the clip comes out cleaner;
-  with very few it is smeared. The gain levels off after a modest number: the default is {STEPS}.
+  with very few it is smeared. Our generator takes a default of {STEPS} steps.
 - **Guidance scale `w`.** At `w = 1` you get the plain conditional prediction. Raising `w` gets
   colour and direction right more often; pushed too far, colours drift and patches of other colours
-  creep in (chapter 6 measures this). The default guidance scale is {W}.
+  creep in (chapter 6 measures this). Our generator's default guidance scale is {W}.
 - **Clip length.** Frames come in groups of four, one group per latent slice, so 8, 16 and 32
   frames give {facts.tokens(8)}, {facts.tokens(16)} and {facts.tokens(32)} tokens. More tokens mean more
   work on every step; the same network handles every length.
