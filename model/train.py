@@ -4,6 +4,8 @@
     python -m model.train --preset=tiny         # seconds; for tests and smoke runs
     python -m model.train --dit_steps=6000      # any Config field as --key=value
     python -m model.train --fresh               # ignore checkpoints and start over
+    python -m model.train --preset=v2 --stages=autoencoder --out=model/weights/v2 --threads=1
+                                                # autoencoder v2: every shape, still images, new loss
 
 Each stage checkpoints every `checkpoint_every` steps into <out>/checkpoints/ and a rerun resumes
 where it stopped; a finished stage is skipped. A fixed seed gives the same run. CUDA is used when
@@ -24,9 +26,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import weights
+from . import ae_metrics, weights
 from .autoencoder import VideoAutoencoder
-from .data import FRAME_CHOICES, batch, make_clip
+from .data import ASPECTS, FRAME_CHOICES, SIZE, batch, make_clip, make_still
 from .dit import TOKENS_PER_SLICE, DiT, DiTConfig
 from .progress import Progress
 from .text import null_ids, tokenize
@@ -51,6 +53,15 @@ class Config:
     ae_frames: int = 16
     ae_lr: float = 1e-3
     foreground_weight: float = 20.0   # the object is ~3% of pixels; without this it comes out grey
+    # autoencoder v2 (all off by default: the committed autoencoder's recipe)
+    ae_shortcuts: bool = False        # parameter-free residual paths around each resolution change (DC-AE)
+    ae_mixture: bool = False          # train on every shape (ASPECTS), every length and still images
+    ae_still_share: float = 0.2       # with ae_mixture: share of batches that are still images
+    ae_l1: float = 0.0                # weight of a (foreground-weighted) L1 term beside the MSE
+    ae_gradient: float = 0.0          # weight of matching spatial differences (L1): crisp edges
+    ae_temporal: float = 0.0          # weight of matching frame-to-frame differences from the start (MSE)
+    ae_temporal_l1: float = 0.0       # the same as an L1 term: on the scale of the other L1 terms
+    ae_report_clips: int = 0          # after training, score this many fresh clips per shape (ae_metrics)
     decoder_steps: int = 4000         # then sharpen the decoder alone: the latents (and DiTs) stay valid
     decoder_lr: float = 3e-4
     decoder_temporal: float = 2.0     # weight of matching frame-to-frame differences (a static background stays static)
@@ -71,12 +82,18 @@ class Config:
     perframe_init: str = "spacetime"  # start the baseline from the spacetime weights, or "scratch"
 
 
+# Autoencoder v2: shortcuts, every shape and still images, L1 + edge + temporal terms, a lighter object weight.
+V2_AUTOENCODER = dict(ae_shortcuts=True, ae_mixture=True, ae_l1=1.0, ae_gradient=1.0, ae_temporal=2.0, ae_temporal_l1=1.0,
+                      foreground_weight=10.0, ae_steps=9000, ae_report_clips=32)
+
 PRESETS: dict[str, dict] = {
     "full": {},
     "tiny": dict(ae_width=8, ae_steps=30, ae_batch=2, ae_frames=8, pool_clips=12, dit_width=32, dit_depth=2,
                  dit_heads=2, text_layers=1, decoder_steps=10, dit_steps=40, dit_tokens=256, dit_lr=4e-3, perframe_steps=10, warmup=5,
                  checkpoint_every=10, ema=0.9),
     "gpu": dict(ae_steps=6000, decoder_steps=4000, ae_batch=16, pool_clips=4000, dit_steps=12000, perframe_steps=4000),
+    # Autoencoder v2 (model/weights/v2/README.md has the measurements behind each choice).
+    "v2": dict(V2_AUTOENCODER),
 }
 
 
@@ -121,6 +138,8 @@ def check(c: Config) -> None:
         raise ConfigError(f"ae_frames must be one of {FRAME_CHOICES}")
     if c.perframe_init not in ("spacetime", "scratch"):
         raise ConfigError("perframe_init must be 'spacetime' or 'scratch'")
+    if not 0 <= c.ae_still_share <= 1:
+        raise ConfigError("ae_still_share must be between 0 and 1")
     for name in ("ae_steps", "decoder_steps", "ae_batch", "pool_clips", "dit_steps", "dit_tokens", "checkpoint_every", "dit_width"):
         if getattr(c, name) <= 0:
             raise ConfigError(f"{name} must be positive")
@@ -195,13 +214,14 @@ class Trainer:
 
     def autoencoder_config(self) -> dict:
         w = self.c.ae_width
-        return {"latent_channels": self.c.latent_channels, "widths": [w, 2 * w, 4 * w]}
+        cfg = {"latent_channels": self.c.latent_channels, "widths": [w, 2 * w, 4 * w]}
+        return {**cfg, "shortcuts": True} if self.c.ae_shortcuts else cfg  # the first autoencoder's config as it was
 
     def train_autoencoder(self) -> None:
         """Encoder and decoder together, then the latent statistics."""
         torch.manual_seed(self.c.seed)
         cfg = self.autoencoder_config()
-        model = VideoAutoencoder(cfg["latent_channels"], tuple(cfg["widths"]))
+        model = VideoAutoencoder(cfg["latent_channels"], tuple(cfg["widths"]), cfg.get("shortcuts", False))
         self._fit_autoencoder("autoencoder", model, model.parameters(), self.c.ae_steps, self.c.ae_lr, cfg)
 
     def train_decoder(self) -> None:
@@ -234,22 +254,9 @@ class Trainer:
             lr = peak_lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / steps)))
             for group in opt.param_groups:
                 group["lr"] = lr
-            frames, count = c.ae_frames, c.ae_batch
-            if stage == "decoder":
-                # Every length the DiTs generate: trained on 16 frames only, the decoder lost the object in
-                # the first and last frames of fast 8-frame clips. Same number of frames per batch.
-                frames = int(rng.choice(FRAME_CHOICES))
-                count = max(1, c.ae_batch * c.ae_frames // frames)
-            video, mask = (torch.from_numpy(a).to(self.device)
-                           for a in batch([make_clip(rng, frames) for _ in range(count)]))
+            video, mask = (torch.from_numpy(a).to(self.device) for a in batch(self._ae_clips(rng, stage)))
             recon, raw = model(video)
-            weight = 1 + c.foreground_weight * mask[:, None]
-            loss = (weight * (recon - video) ** 2).mean() / weight.mean() + 1e-4 * raw.pow(2).mean()
-            if stage == "decoder" and c.decoder_temporal > 0:
-                # Per-pixel MSE lets the decoder paint a slightly different texture on each frame of a
-                # still background; that shimmer is flicker every clip inherits. Match the changes too.
-                change = lambda v: v[:, :, 1:] - v[:, :, :-1]  # noqa: E731
-                loss = loss + c.decoder_temporal * (change(recon) - change(video)).pow(2).mean()
+            loss = self._ae_loss(recon, video, mask, stage) + 1e-4 * raw.pow(2).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -268,6 +275,9 @@ class Trainer:
                 model.latent_mean.copy_(raw.mean(dim=(0, 2, 3, 4)))
                 model.latent_std.copy_(raw.std(dim=(0, 2, 3, 4)))
         model.cpu()
+        if c.ae_report_clips:
+            self.say(f"[{stage}] measuring {c.ae_report_clips} fresh clips per shape")
+            self._note(stage, metrics=measure_autoencoder(model, c.ae_report_clips))
         seconds = {s: self._note_of(s).get("seconds", 0) for s in ("autoencoder", "decoder")}
         seconds[stage] = round(elapsed)
         weights.save(self.out / weights.AUTOENCODER, model, cfg,
@@ -275,6 +285,46 @@ class Trainer:
                       "seconds": sum(seconds.values())})
         self._note(stage, steps=steps, seconds=round(elapsed), final_loss=loss.item())
         self.say(f"[{stage}] saved {self.out / weights.AUTOENCODER}")
+
+    def _ae_clips(self, rng: np.random.Generator, stage: str) -> list:
+        """One batch of clips, all of one shape and length, about ae_batch x ae_frames x 32 x 32 pixels."""
+        c = self.c
+        if c.ae_mixture:
+            # v2: square, landscape, portrait and still images from one set of weights; a batch holds
+            # one shape and one length, and the same number of pixels whatever they are.
+            width, height = ASPECTS[str(rng.choice(list(ASPECTS)))]
+            count = lambda frames: max(1, c.ae_batch * c.ae_frames * SIZE * SIZE // (frames * width * height))  # noqa: E731
+            if rng.random() < c.ae_still_share:
+                return [make_still(rng, width=width, height=height) for _ in range(count(4))]
+            frames = int(rng.choice(FRAME_CHOICES))
+            return [make_clip(rng, frames, width=width, height=height) for _ in range(count(frames))]
+        frames, count = c.ae_frames, c.ae_batch
+        if stage == "decoder":
+            # Every length the DiTs generate: trained on 16 frames only, the decoder lost the object in
+            # the first and last frames of fast 8-frame clips. Same number of frames per batch.
+            frames = int(rng.choice(FRAME_CHOICES))
+            count = max(1, c.ae_batch * c.ae_frames // frames)
+        return [make_clip(rng, frames) for _ in range(count)]
+
+    def _ae_loss(self, recon: torch.Tensor, video: torch.Tensor, mask: torch.Tensor, stage: str) -> torch.Tensor:
+        """Reconstruction loss on (B, 3, F, H, W): object-weighted MSE, plus the v2 terms when set."""
+        c = self.c
+        weight = 1 + c.foreground_weight * mask[:, None]
+        err = recon - video
+        loss = (weight * err ** 2).mean() / weight.mean()
+        if c.ae_l1 > 0:  # L1 keeps pulling on small errors, such as a background a little too grey
+            loss = loss + c.ae_l1 * (weight * err.abs()).mean() / weight.mean()
+        if c.ae_gradient > 0:  # matching neighbour differences keeps edges sharp (objects fill their box)
+            loss = loss + c.ae_gradient * (err.diff(dim=3).abs().mean() + err.diff(dim=4).abs().mean())
+        temporal = c.decoder_temporal if stage == "decoder" else c.ae_temporal
+        if temporal > 0 and video.shape[2] > 1:
+            # Per-pixel losses let the decoder paint a slightly different texture on each frame of a
+            # still background; that shimmer is flicker every clip inherits. Match the changes too.
+            change = lambda v: v[:, :, 1:] - v[:, :, :-1]  # noqa: E731
+            loss = loss + temporal * (change(recon) - change(video)).pow(2).mean()
+        if c.ae_temporal_l1 > 0 and video.shape[2] > 1:
+            loss = loss + c.ae_temporal_l1 * err.diff(dim=2).abs().mean()
+        return loss
 
     def _note_of(self, stage: str) -> dict:
         return self.record.get(stage, {})
@@ -387,6 +437,25 @@ class Trainer:
                      {"steps": steps, "seconds": round(elapsed), "init": c.perframe_init if kind == "per-frame" else "scratch"})
         self._note(stage, steps=steps, seconds=round(elapsed), final_loss=smooth)
         self.say(f"[{stage}] saved {final}")
+
+
+def measure_autoencoder(model: VideoAutoencoder, clips: int = 32, frames: int = 16, seed: int = 99) -> dict:
+    """model.ae_metrics on `clips` fresh clips of each shape and on still images (square), from their
+    own seed, so two autoencoders are scored on the very same clips."""
+    model.eval()
+    kinds = {**{name: (w, h, False) for name, (w, h) in ASPECTS.items()}, "still": (SIZE, SIZE, True)}
+    report = {}
+    for name, (width, height, still) in kinds.items():
+        rng = np.random.default_rng([seed, width, height, still])
+        scores = []
+        for _ in range(clips):
+            clip = make_still(rng, width=width, height=height) if still else make_clip(rng, frames, width=width, height=height)
+            video, _ = batch([clip])
+            with torch.no_grad():
+                recon = model(torch.from_numpy(video))[0][0].numpy()      # (3, F, H, W) in about [-1, 1]
+            scores.append(ae_metrics.score_clip((recon.transpose(1, 2, 3, 0) + 1) / 2, clip))
+        report[name] = {k: (round(v, 4) if math.isfinite(v) else None) for k, v in ae_metrics.summarise(scores).items()}
+    return report
 
 
 def psnr(recon: torch.Tensor, video: torch.Tensor) -> float:

@@ -79,3 +79,21 @@ def test_shimmer_on_still_pixels_is_measured_and_motion_is_not():
     still = make_still(rng, width=64, height=32)
     assert ae_metrics.still_change(still.video, still) == 0
     assert math.isnan(ae_metrics.still_change(still.video[:1], still)), "one frame has no change to measure"
+
+
+def test_the_v2_recipe_trains_on_every_shape_and_reports_its_measures(tmp_path):
+    """A few steps of the v2 autoencoder recipe (shortcuts, the shape mixture, the new loss terms),
+    then its report: every measure for every shape, in training.json."""
+    import json
+
+    from model import weights
+    from model.train import V2_AUTOENCODER, Config, Trainer
+    settings = {**V2_AUTOENCODER, "ae_steps": 4, "ae_batch": 1, "ae_frames": 8, "ae_report_clips": 2, "threads": 1,
+                "stages": "autoencoder", "out": str(tmp_path), "checkpoint_every": 2}
+    Trainer(Config(**settings), fresh=True, log=open("/dev/null", "w")).run()
+    model, meta = weights.load_autoencoder(tmp_path)
+    assert model.encoder.shortcuts and meta["steps"] == 4
+    report = json.loads((tmp_path / "training.json").read_text())["autoencoder"]["metrics"]
+    assert set(report) == {*ASPECTS, "still"}
+    for row in report.values():
+        assert row["clips"] == 2 and {"psnr", "chroma", "colour_error", "fill_ball", "still_change"} <= set(row)

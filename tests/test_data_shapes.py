@@ -102,3 +102,32 @@ def test_walls_sit_in_the_middle_on_the_latent_grid():
 def test_bad_canvases_are_refused(width, height):
     with pytest.raises(ValueError, match="multiple of 8"):
         make_clip(np.random.default_rng(0), 16, width=width, height=height)
+
+
+# ----- the autoencoder takes every shape (fully convolutional)
+
+@pytest.mark.parametrize("shortcuts", [False, True])
+def test_the_autoencoder_takes_every_shape_and_stills(shortcuts):
+    torch = pytest.importorskip("torch")
+    from model.autoencoder import VideoAutoencoder
+    model = VideoAutoencoder(8, (24, 48, 96), shortcuts).eval()
+    rng = np.random.default_rng(6)
+    for width, height in ASPECTS.values():
+        for clip in (make_clip(rng, 8, width=width, height=height), make_still(rng, width=width, height=height)):
+            video, _ = batch([clip])
+            with torch.no_grad():
+                latent = model.encode(torch.from_numpy(video))
+                assert latent.shape == (1, 8, len(clip.video) // 4, height // 4, width // 4)
+                assert model.decode(latent).shape == video.shape
+
+
+def test_shortcuts_travel_in_the_weights_file():
+    pytest.importorskip("torch")
+    from model.autoencoder import VideoAutoencoder
+    state = VideoAutoencoder(8, (24, 48, 96), shortcuts=True).state_dict()
+    rebuilt = VideoAutoencoder(8, (24, 48, 96))          # as model.weights builds it: from widths alone
+    rebuilt.load_state_dict(state)
+    assert rebuilt.encoder.shortcuts and rebuilt.decoder.shortcuts
+    older = {k: v for k, v in state.items() if k != "shortcuts"}  # a file written before shortcuts existed
+    rebuilt.load_state_dict(older)
+    assert not rebuilt.encoder.shortcuts and not rebuilt.decoder.shortcuts
