@@ -97,6 +97,7 @@ class Chapter:
     summary: tuple[str, ...]  # bullet points, Markdown allowed
     quiz: tuple[Quiz, ...]    # 3-5 questions, at least one a calculation
     references: tuple[Reference, ...] = field(default_factory=tuple)
+    kicker: str = ""          # the line above the title; "" means "Chapter <number>"
 
     @property
     def sims(self) -> tuple[str, ...]:

@@ -69,6 +69,10 @@ def _generator(runtime: Runtime, depth: int):
     return Generator.for_depth(depth, runtime.generator_url, autorun=True, sizing_mode="stretch_width")
 
 
+def _course_map(runtime: Runtime, depth: int):
+    return pn.pane.Bokeh(pipeline_figure(lambda slug: "../" * depth + runtime.href(slug)), sizing_mode="stretch_width")
+
+
 # Live components are built per page, once the runtime and the page's depth are known: their asset
 # addresses are relative to the page.
 COMPONENTS = {"generator": _generator}
@@ -118,8 +122,11 @@ def chapter_page(chapter: Chapter, chapters: list[Chapter], query: Mapping[str, 
         next=chapters[i + 1] if i + 1 < len(chapters) else None,
         embeds=list(chapter.sims),
     )
-    page.add_html(f'<header class="intro"><p class="kicker">Chapter {chapter.number}</p>'
+    page.add_html(f'<header class="intro"><p class="kicker">{html.escape(chapter.kicker or f"Chapter {chapter.number}")}</p>'
                   f'<h1>{html.escape(chapter.title)}</h1>{markdown(chapter.overview)}</header>')
+    if not chapter.sims and not any(section.component for section in chapter.sections):
+        # A page with nothing live (the glossary) still needs one Bokeh root; the course map is a useful one.
+        page.add_root("course-map", _course_map)
     for section in chapter.sections:
         page.add_html(f'<section class="prose"><h2>{html.escape(section.heading)}</h2>{markdown(section.markdown())}</section>')
         if section.sim:
@@ -156,7 +163,9 @@ def index_page(chapters: list[Chapter], runtime: Runtime) -> Page:
         '<li>a <b>transformer</b> works on a sequence of tokens, such as the patches of an image, and lets '
         'every token look at every other.</li></ul>'
         '<p>No other knowledge is assumed: each term is explained where it first appears, and chapter 1 '
-        'recaps diffusion itself. The equations are short, and each box marked "The math" can be skipped.</p>'
+        'recaps diffusion itself. The equations are short, and each box marked "The math" can be skipped.'
+        + (f' The <a href="{runtime.href("glossary")}">glossary</a> collects every term in one place.'
+           if any(c.slug == "glossary" for c in chapters) else '') + '</p>'
         '</section>'
         '</header>')
     page.add_root("course-map", pn.pane.Bokeh(pipeline_figure(runtime.href), sizing_mode="stretch_width"))

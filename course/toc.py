@@ -19,6 +19,7 @@ TOC = (
     "c07_showcase",
     "c08_scale",
     "c09_recap",
+    "c10_glossary",
 )
 
 
@@ -57,6 +58,7 @@ def check_course(chapters: list[Chapter], sim_names: Iterable[str]) -> None:
     slugs = [c.slug for c in chapters]
     for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
         problems.append(f"two chapters share the slug {slug!r}")
+    anchors = {c.slug: "".join(section.body for section in c.sections) for c in chapters}
     for position, chapter in enumerate(chapters):
         if chapter.number != position:
             problems.append(f"chapter {chapter.slug!r} is number {chapter.number} but sits at position {position} of the table of contents")
@@ -64,9 +66,11 @@ def check_course(chapters: list[Chapter], sim_names: Iterable[str]) -> None:
             if sim not in known:
                 problems.append(f"chapter {chapter.slug!r} uses the sim {sim!r}, which does not exist")
         for section in chapter.sections:
-            for target in re.findall(r"\]\(([a-z0-9-]+)\.html", section.body):
+            for target, anchor in re.findall(r"\]\(([a-z0-9-]+)\.html(?:#([\w-]+))?\)", section.body):
                 if target not in slugs:
                     problems.append(f"chapter {chapter.slug!r} links to {target}.html, which is no chapter")
+                elif anchor and f'id="{anchor}"' not in anchors[target]:
+                    problems.append(f"chapter {chapter.slug!r} links to {target}.html#{anchor}, which has no such anchor")
             if section.component is not None and section.component not in COMPONENT_NAMES:
                 problems.append(f"chapter {chapter.slug!r} uses the component {section.component!r}, which does not exist")
     used = {sim for chapter in chapters for sim in chapter.sims}

@@ -14,9 +14,10 @@ def chapters():
     return load_chapters()
 
 
-def test_table_of_contents_has_ten_numbered_chapters(chapters):
-    assert [c.number for c in chapters] == list(range(10))
-    assert len({c.slug for c in chapters}) == 10
+def test_table_of_contents_has_ten_numbered_chapters_and_a_glossary(chapters):
+    assert [c.number for c in chapters] == list(range(11))
+    assert len({c.slug for c in chapters}) == 11
+    assert chapters[-1].slug == "glossary" and not chapters[-1].sims
     check_course(chapters, VIEWS)
 
 
@@ -157,3 +158,12 @@ def test_index_states_the_prerequisites(chapters):
 
     text = "".join(b[1] for b in index_page(chapters, STATIC).blocks if b[0] == "html")
     assert "diffusion model" in text and "transformer" in text and "No other knowledge is assumed" in text
+
+
+def test_a_link_to_a_missing_glossary_entry_is_named(chapters):
+    import dataclasses
+
+    section = dataclasses.replace(chapters[1].sections[0], body=chapters[1].sections[0].body + " A [word](glossary.html#nonesuch).")
+    broken = dataclasses.replace(chapters[1], sections=(section, *chapters[1].sections[1:]))
+    with pytest.raises(CourseError, match="glossary.html#nonesuch, which has no such anchor"):
+        check_course([chapters[0], broken, *chapters[2:]], VIEWS)

@@ -23,7 +23,7 @@ This straight-line blend is the *flow matching* (or *rectified flow*) convention
 uses; older models such as DDPM weight the two parts a little differently, but the idea is the same.
 
 The network is shown `x_t` and `t` and asked to predict what was done to the picture. Our model
-predicts the *velocity* `v = ε − x0`: how fast `x_t` changes as `t` grows, a direction that points
+predicts the *[velocity](glossary.html#velocity)* `v = ε − x0`: how fast `x_t` changes as `t` grows, a direction that points
 from the data **towards the noise**. Its loss is the squared error of that prediction, averaged over
 many pictures, noise draws and noise levels. (Other models predict the noise `ε` instead; the two
 carry the same information.)

@@ -57,7 +57,7 @@ nothing changes in that time: same background, same lighting, a moving object sh
 pixels. Encoding each frame on its own would store nearly the same information 24 times a second.
 
 A video autoencoder instead merges a few neighbouring frames, commonly 4, into one latent
-time-slice. It stores what they share once, plus enough to recover how they differ. That shrinks
+[time-slice](glossary.html#time-slice). It stores what they share once, plus enough to recover how they differ. That shrinks
 the latent several times more, on top of the spatial squeeze.
 
 Why 4 in time but 8 along each side? The treatment is symmetric, the factors need not be: each axis

@@ -24,7 +24,7 @@ to one token vector. The image becomes a sequence.
 
 Spacetime patches do the same to the latent loaf, with time added. Each piece is a small cube that
 spans `pt` time-slices and `ph × pw` latent positions, with all their channels; ViViT called these
-cubes *tubelets*. Each cube is flattened and projected to one token, and a position code is added
+cubes *[tubelets](glossary.html#tubelet)*. Each cube is flattened and projected to one token, and a position code is added
 that says where in space **and** time the cube came from. The number of tokens is how many cubes
 fit:
 

@@ -79,7 +79,7 @@ data towards the noise. The sampler steps **against** it, lowers `t`, and calls 
             heading="Attention that spans space and time",
             sim="attention",
             body=f"""\
-In self-attention each token sends out a *query* and compares it with a *key* from every token; the
+In self-attention each token sends out a *[query](glossary.html#qkv)* and compares it with a *key* from every token; the
 better the match, the more of that token's *value* it pulls in. The key word is *every*: in our
 {TOKENS}-token latent, a token in slice 1 is compared with the {PER_SLICE - 1} other tokens of its own
 slice (space) and with the {TOKENS - PER_SLICE} tokens of slices 0, 2 and 3 (time). A patch on the
@@ -144,7 +144,7 @@ Near pure noise the denoiser should sketch a layout, near the end only sharpen e
 level `t` is turned into a vector (a sinusoidal code and a small MLP) and fed to every block.
 
 Our model adds a summary of the prompt to that vector, the average of the prompt's token vectors
-through a linear layer, and feeds the sum to every block through **adaLN-Zero**, the scheme Peebles
+through a linear layer, and feeds the sum to every block through **[adaLN-Zero](glossary.html#adaln)**, the scheme Peebles
 and Xie found to work best in the original DiT: from it, each block computes a shift, a scale and a
 gate for its sublayers. The prompt also arrives word by word through **cross-attention**: after
 self-attention, each video token sends a query to the prompt's token vectors and pulls in what is

@@ -75,7 +75,7 @@ and fine details late.
         Section(
             heading="Classifier-free guidance",
             body="""\
-Cross-attention lets the prompt in; classifier-free guidance (CFG) sets how hard it pushes. It
+Cross-attention lets the prompt in; [classifier-free guidance](glossary.html#cfg) (CFG) sets how hard it pushes. It
 starts in training: some of the time the real prompt is swapped for the null prompt (10% of the
 time for the course's model). The one network learns two jobs: denoising *given* a prompt, and
 denoising with no prompt, which means predicting what *any* plausible clip would look like.

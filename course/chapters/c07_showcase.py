@@ -39,7 +39,7 @@ make **{facts.tokens(16)} tokens**. The transformer sees all of them at once.
             body=f"""\
 The model was trained with flow matching, as [chapter 1](diffusion.html) explains: it predicts the
 velocity `v = ε − x0`, which points from clean data towards noise. Sampling walks backwards, from
-`t = 1` (pure noise) to `t = 0` (clean), in as many steps as you choose. Each **Euler step** moves
+`t = 1` (pure noise) to `t = 0` (clean), in as many steps as you choose. Each **[Euler step](glossary.html#euler-step)** moves
 the latent a little way against the velocity, `x ← x − Δt · v`; with {STEPS} evenly spaced steps,
 the generator's default, each covers 1/{STEPS} of the way. At every step `x − t · v` is the model's
 current guess of the finished clip, which the generator shows as it sharpens.

@@ -64,7 +64,7 @@ The cost starts with the token count. With `T'` latent slices and `P` patches pe
 transformer sees `N = T' × P` tokens; higher resolution raises `P`, a longer clip raises `T'`.
 
 For one transformer layer of width `d`, counting a multiply and an add as two floating-point
-operations (FLOPs):
+operations ([FLOPs](glossary.html#flop)):
 
 - **attention** compares every token with every other: about `4 · N² · d` FLOPs;
 - **projections and MLP** touch each token separately: about `24 · N · d²` FLOPs.
