@@ -1,4 +1,5 @@
 """Chapter 1: a short recap of diffusion, plus the two refinements every video model builds on."""
+from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, predict, the_math
 
 CHAPTER = Chapter(
@@ -99,13 +100,13 @@ The autoencoder compresses time as well as height and width (chapter 2), the pat
 cubes of spacetime (chapter 3), and the transformer attends across frames as well as within them
 (chapter 4). The training objective stays flow matching: learn the velocity of the straight blend
 between data and noise, then generate by stepping against it.
-""" + going_further("""
-Why can flow matching get away with few steps? Not because the sampler's path is straight: only the
-training targets are straight lines, one per pair of picture and noise. Many such lines pass through
-the same noisy point, and the network learns their average direction there, so the learned flow
-bends (the guess in the simulation swings early on). What helps is that these paths are smoother
-than older formulations' and that the early, coarse steps carry most of the decisions. In practice
-20 to 50 steps work well; distilled models go lower still.
+""" + going_further(f"""
+Is the sampler's path straight, so that one big step would do? No: only the training targets are
+straight lines, one per pair of picture and noise. Many such lines pass through the same noisy
+point, and the network learns their average direction there, so the learned flow bends (the guess
+in the simulation swings early on) and a single step lands on a blurry average. Each small step
+asks for a fresh direction, which follows the bend. How many steps are enough is found by trying:
+a few tens are typical, and our generator takes a default of {facts.default_steps()} steps.
 """),
         ),
     ),

@@ -39,8 +39,8 @@ A first count says little. The spacetime model sends {100 * other:.0f}% of its a
 slices, but attention spread evenly would send {100 * _UNIFORM_OTHER:.0f}% ({TOKENS - PER_SLICE} of the
 {TOKENS} tokens are there). What stands out is *where* it goes: on average {100 * same:.0f}% lands on
 the {_N_SLICES - 1} patches at the same place in the other slices, against {100 * _UNIFORM_SAME:.1f}% if
-spread evenly, and in the last block {100 * last_same:.0f}%. Each patch looks hardest at its own
-past and future. Switch to `per-frame`: the baseline, reading the same noisy latent, sends nothing
+spread evenly, and in the last block {100 * last_same:.0f}%. The patches look far more than their
+share at the same place earlier and later in the clip. Switch to `per-frame`: the baseline, reading the same noisy latent, sends nothing
 to other slices, because it computes attention slice by slice.
 """)
 
