@@ -112,3 +112,22 @@ class OriginGuard:
     def problems(self) -> list[str]:
         return ([f"request outside the site: {u}" for u in self.outside]
                 + [f"console error: {m}" for m in self.console_errors] + [f"page error: {e}" for e in self.page_errors])
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"    # pinned in package-lock.json
+
+
+def axe_violations(page, context: str | None = None, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's WCAG 2.x A/AA violations on the page (or the part `context` selects) of the given
+    impacts, as [{id, impact, help, targets}]. axe-core comes from node_modules, never a CDN."""
+    if not AXE.is_file():
+        raise FileNotFoundError(f"{AXE} is missing: run `npm ci`")
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(
+        """async (context) => {
+             const r = await axe.run(context ? document.querySelector(context) : document,
+                                     {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}});
+             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                           targets: v.nodes.map(n => n.target.join(" "))}));
+           }""", context)
+    return [v for v in result if v["impact"] in impacts]

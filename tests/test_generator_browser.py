@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 
-from export.browser import OriginGuard, free_port, serve_folder, serve_process
+from export.browser import OriginGuard, axe_violations, free_port, serve_folder, serve_process
 
 pytestmark = pytest.mark.browser
 
@@ -225,6 +225,42 @@ def test_hostile_and_empty_prompts_are_plain_text(page, generator_url):
     page.get_by_role("button", name="Generate").click()
     page.locator(".gen .status").filter(has_text="Done").wait_for(timeout=60_000)
     assert watch.dialogs == [] and watch.errors == [] and watch.outside == []
+
+
+def test_long_input_is_wrapped_and_counted_and_a_bad_seed_is_refused(page, generator_url):
+    """A 5,000-letter unknown word stays inside the generator (shortened, with its length); a seed
+    that is not a whole number in range is refused with a note, and nothing is generated."""
+    watch, _ = open_generator(page, generator_url)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.locator("#gen-prompt").fill("a red ball " + "x" * 5000)
+    note = page.locator(".gen .reads").inner_text()
+    assert "(5000 letters)" in note and len(note) < 400, note[:300]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for bad in ("abc", "1e309", "-5", "4294967296", "2.5"):
+        page.locator("#gen-seed").fill(bad)
+        page.get_by_role("button", name="Generate").click()
+        expect_text = page.locator("#gen-seed-note")
+        expect_text.filter(has_text="whole number from 0 to").wait_for(timeout=5_000)
+        assert page.locator("#gen-seed").input_value() == bad            # what was typed stays visible
+        assert "seed must be a whole number" in page.locator(".gen .error").inner_text()
+    page.locator("#gen-seed").fill("4294967295")
+    result = page.evaluate("() => window.__generatorDebug.generate({frames: 8, steps: 2, previewMs: -1})")
+    assert result["request"]["seed"] == 4294967295
+    assert page.locator("#gen-seed-note").inner_text() == ""
+    assert watch.outside == []
+
+
+def test_generator_controls_are_named_and_pass_axe(page, generator_url):
+    watch, _ = open_generator(page, generator_url)
+    for name in ("Prompt", "Denoising steps", "Guidance scale", "Frames", "Seed", "Frame"):
+        assert page.get_by_label(name, exact=True).count() == 1, name
+    for chip in page.locator(".gen .chip").all()[:3]:
+        assert chip.bounding_box()["height"] >= 24
+    for control in ("#gen-baseline", "#gen-frames", "#gen-seed", ".gen .player button"):
+        assert page.locator(control).first.bounding_box()["height"] >= 24, control
+    violations = axe_violations(page)          # the page holds only the generator (in its shadow root)
+    assert violations == [], violations
+    assert watch.outside == []
 
 
 def test_missing_model_shows_a_message(page, generator_url):

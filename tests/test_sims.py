@@ -209,3 +209,20 @@ def test_plain_conditional_sampling_matches_the_class_and_high_w_oversaturates()
     # w = 8 shoves the samples out of the class's typical region: over-cooked.
     assert guidance.typical(s8, 0) < 0.1
     assert guidance.overshoot(s8, 0) > 2
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(hex_colour: str) -> float:
+        r, g, b_ = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b_)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_text_shades_of_the_colour_code_read_at_aa_contrast():
+    from sims import colors
+    for shade in (colors.ORANGE_TEXT, colors.TEAL_TEXT, colors.INK):
+        for background in ("#ffffff", "#fbfaf7"):
+            assert _contrast(shade, background) >= 4.5, (shade, background)
+    assert _contrast(colors.TEAL, "#ffffff") >= 3.0               # teal marks: 3:1 for graphics

@@ -21,20 +21,24 @@ export function buildControls(root, model) {
   ui.suggest = make("div", { class: "suggest" }, [make("span", { text: "Try:" })]);
   root.append(make("label", { htmlFor: "gen-prompt", text: "Prompt" }), ui.prompt, ui.reads, ui.words, ui.suggest);
 
-  const field = (label, input) => make("div", {}, [make("span", { text: label }), input]);
-  ui.steps = make("input", { type: "range", step: 1, value: model.steps });
-  ui.stepsOut = make("output", { text: String(model.steps) });
-  ui.guidance = make("input", { type: "range", step: 0.5, value: model.guidance });
-  ui.guidanceOut = make("output", { text: String(model.guidance) });
-  ui.frames = make("select", {});
-  ui.seed = make("input", { type: "number", min: 0, step: 1, value: model.seed });
+  // Every control has a real <label>, so it has a name for screen readers and a bigger target.
+  const field = (label, input, extra = []) => make("div", {}, [make("label", { htmlFor: input.id, text: label }),
+                                                                make("span", {}, [input, ...extra])]);
+  ui.steps = make("input", { type: "range", id: "gen-steps", step: 1, value: model.steps });
+  ui.stepsOut = make("output", { text: String(model.steps), htmlFor: "gen-steps" });
+  ui.guidance = make("input", { type: "range", id: "gen-guidance", step: 0.5, value: model.guidance });
+  ui.guidanceOut = make("output", { text: String(model.guidance), htmlFor: "gen-guidance" });
+  ui.frames = make("select", { id: "gen-frames" });
+  ui.seed = make("input", { type: "text", inputMode: "numeric", id: "gen-seed", value: model.seed, autocomplete: "off",
+                            "aria-describedby": "gen-seed-note" });
+  ui.seedNote = make("div", { class: "note", id: "gen-seed-note", "aria-live": "polite" });
   ui.baseline = make("input", { type: "checkbox", checked: model.baseline, id: "gen-baseline" });
   ui.go = make("button", { class: "go", type: "button", text: "Generate", disabled: true });
   root.append(make("div", { class: "controls" }, [
-    field("Denoising steps", make("span", {}, [ui.steps, " ", ui.stepsOut])),
-    field("Guidance scale", make("span", {}, [ui.guidance, " ", ui.guidanceOut])),
+    field("Denoising steps", ui.steps, [" ", ui.stepsOut]),
+    field("Guidance scale", ui.guidance, [" ", ui.guidanceOut]),
     field("Frames", ui.frames),
-    field("Seed", ui.seed),
+    field("Seed", ui.seed, [ui.seedNote]),
     make("div", {}, [make("span", {}, [ui.baseline, make("label", { htmlFor: "gen-baseline",
       text: " also run the per-frame baseline" })])]),
     ui.go,
@@ -48,7 +52,7 @@ export function describePrompt(ui, manifest) {
   const reads = tokens.unconditional ? "The model reads: (nothing — no prompt)" : `The model reads: “${tokens.known.join(" ")}”`;
   ui.reads.replaceChildren(make("span", { text: reads }));
   for (const note of promptNotes(tokens, manifest)) {
-    ui.reads.append(make("div", { class: "note", text: note }));
+    ui.reads.append(make("div", { class: "note", text: clip(note, 200) }));
   }
   if (tokens.unconditional && tokens.unknown.length) {
     ui.reads.append(make("div", { class: "note", text: "Use the words listed below, for example one of the suggestions." }));
@@ -82,7 +86,22 @@ export function fillFromManifest(ui, manifest, model) {
   describePrompt(ui, manifest);
 }
 
-/** The seed in the box as a whole number of at least 0. */
+export const MAX_SEED = 2 ** 32 - 1;              // torch.manual_seed and numpy's RandomState agree up to here
+
+/** The seed in the box, or null (with a note under the box saying why) if it is not a whole
+ *  number from 0 to MAX_SEED: a bad seed is refused, never silently replaced by 0. */
 export function seedOf(ui) {
-  return Math.max(0, Math.floor(Number(ui.seed.value) || 0));
+  const text = ui.seed.value.trim();
+  const seed = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  const ok = Number.isSafeInteger(seed) && seed <= MAX_SEED;
+  ui.seedNote.textContent = ok ? "" : `The seed must be a whole number from 0 to ${MAX_SEED.toLocaleString("en")}; `
+    + `“${clip(text, 24)}” is not. Nothing was generated.`;
+  ui.seed.setAttribute("aria-invalid", String(!ok));
+  return ok ? seed : null;
+}
+
+/** `text` cut to `limit` characters, with a count of what was left out. */
+export function clip(text, limit = 60) {
+  if (text.length <= limit) return text;
+  return `${text.slice(0, limit)}…and ${(text.length - limit).toLocaleString("en")} more characters`;
 }

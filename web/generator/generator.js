@@ -10,7 +10,7 @@
 // ONNX folder comes as a page-relative URL in `model.model_url`.
 
 import { adoptWorker } from "course-generator/client.js";
-import { buildControls, describePrompt, fillFromManifest, seedOf } from "course-generator/controls.js";
+import { MAX_SEED, buildControls, describePrompt, fillFromManifest, seedOf } from "course-generator/controls.js";
 import { LABELS, make, resolveModule, seconds } from "course-generator/dom.js";
 import { gifBlob, pngStrip, saveBlob } from "course-generator/downloads.js";
 import { FPS, Player } from "course-generator/player.js";
@@ -24,13 +24,17 @@ const CSS = `
 .gen label { font-weight: 600; }
 .gen input[type=text] { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; }
 .gen .words, .gen .suggest { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
-.gen .chip { font: inherit; font-size: 13px; padding: 1px 8px; border: 1px solid #9aa5b1;
-             border-radius: 12px; background: #f5f7fa; cursor: pointer; }
-.gen .reads { font-size: 14px; }
+.gen .chip { font: inherit; font-size: 13px; padding: 1px 8px; border: 1px solid #9aa5b1; min-height: 28px;
+             border-radius: 14px; background: #f5f7fa; cursor: pointer; }
+.gen .reads { font-size: 14px; overflow-wrap: anywhere; }
+.gen input[type=checkbox] { width: 24px; height: 24px; margin: 0 6px 0 0; vertical-align: middle; }
+.gen input#gen-seed { width: 8em; min-height: 28px; box-sizing: border-box; font: inherit; }
+.gen select, .gen .player button { min-height: 28px; font: inherit; font-size: 14px; }
+.gen input[aria-invalid=true] { outline: 2px solid #b42318; }
+.gen button:focus-visible, .gen input:focus-visible, .gen select:focus-visible { outline: 3px solid var(--ink); outline-offset: 2px; }
 .gen .note { color: #8a4b08; }
 .gen .controls { display: flex; flex-wrap: wrap; gap: 14px; align-items: end; }
 .gen .controls > div { display: grid; gap: 2px; font-size: 14px; }
-.gen .controls input[type=number] { width: 6em; }
 .gen button.go { font: inherit; font-weight: 600; padding: 6px 18px; }
 .gen .status { min-height: 1.4em; font-variant-numeric: tabular-nums; }
 .gen [hidden] { display: none !important; }
@@ -39,8 +43,8 @@ const CSS = `
 .gen .clips { display: flex; flex-wrap: wrap; gap: 16px; }
 .gen figure { margin: 0; display: grid; gap: 4px; }
 .gen figcaption { font-size: 14px; font-weight: 600; }
-.gen figure.spacetime figcaption { color: var(--teal); }      /* the course's colour code, */
-.gen figure.per-frame figcaption { color: var(--orange); }    /* set from model.colors below */
+.gen figure.spacetime figcaption { color: var(--teal-text); }      /* the course's colour code in text */
+.gen figure.per-frame figcaption { color: var(--orange-text); }    /* shades, set from model.colors below */
 .gen canvas.clip { width: ${32 * SCALE}px; height: ${32 * SCALE}px; image-rendering: pixelated;
                    background: #111; border-radius: 4px; }
 .gen .player { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
@@ -176,12 +180,14 @@ class GeneratorApp {
   /** The worker request for the current controls, with `overrides` (the debug hook's) applied. */
   request(overrides, tokens) {
     const ui = this.ui;
+    const seed = overrides.seed !== undefined ? Math.max(0, Math.floor(Number(overrides.seed) || 0)) : seedOf(ui);
+    if (seed === null) throw new RangeError(`the seed must be a whole number from 0 to ${MAX_SEED}`);
     const models = (overrides.baseline ?? ui.baseline.checked) ? ["spacetime", "per-frame"] : ["spacetime"];
     const request = { type: "generate", id: this.nextId++, ids: overrides.ids ?? tokens.ids, models,
                       frames: Number(overrides.frames ?? ui.frames.value),
                       steps: Math.round(Number(overrides.steps ?? ui.steps.value)),
                       guidance: Number(overrides.guidance ?? ui.guidance.value),
-                      seed: overrides.seed !== undefined ? Math.max(0, Math.floor(Number(overrides.seed) || 0)) : seedOf(ui),
+                      seed,
                       previewMs: overrides.previewMs ?? 250 };
     if (overrides.noise) request.noise = Float32Array.from(overrides.noise);
     latentShape(this.manifest, request.frames);      // throws a clear RangeError for a bad length
@@ -225,7 +231,10 @@ class GeneratorApp {
         this.worker.postMessage({ type: "warmup", frames: model.frames });
       }
     });
-    ui.seed.addEventListener("change", () => { model.seed = seedOf(ui); });
+    ui.seed.addEventListener("input", () => {          // checked as it is typed: the note never moves the button under a click
+      const seed = seedOf(ui);
+      if (seed !== null) model.seed = seed;
+    });
     ui.baseline.addEventListener("change", () => { model.baseline = ui.baseline.checked; });
     ui.go.addEventListener("click", () => this.generate().catch(fail));
     player.png.addEventListener("click", async () => saveBlob(await pngStrip(player.finals()), "generated-clip.png"));

@@ -30,7 +30,7 @@ export function promptNotes(tokens, manifest) {
   const notes = [];
   const unique = (list) => [...new Set(list)];
   if (tokens.unknown.length) {
-    const shown = unique(tokens.unknown);
+    const shown = unique(tokens.unknown).map((w) => (w.length > 24 ? `${w.slice(0, 24)}… (${w.length} letters)` : w));
     const listed = shown.slice(0, 8).join(", ") + (shown.length > 8 ? `, and ${shown.length - 8} more` : "");
     notes.push(`ignored unknown word(s): ${listed}`);
   }
