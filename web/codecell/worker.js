@@ -1,0 +1,136 @@
+// The code cells' Web Worker: loads Pyodide (CPython in WebAssembly) from the site's own static
+// folder, puts the course's pure-Python modules on its path, and runs cells off the main thread,
+// so a runaway loop never freezes the page: the page ends one by terminating this worker
+// (client.js), since interrupting Python needs SharedArrayBuffer and so cross-origin isolation,
+// which most static hosts do not give.
+//
+//   -> {type: "init", pyodideUrl, files}    absolute URLs; files: [[path on Python's disk, URL], ...]
+//   <- {type: "progress", step, steps, text}            loading stages, for the cell's progress bar
+//   <- {type: "ready", ms, version}
+//   -> {type: "run", id, code, outputLimit}
+//   <- {type: "output", id, stream, text}               stdout / stderr as it is written (batched)
+//   <- {type: "result", id, ok, line, error, traceback, plots, ms, capped}
+//   <- {type: "error", stage, message}                  anything that went wrong, in words
+// A worker does not see the page's import map, so Pyodide comes in by the URL the page resolved;
+// loadPyodide then finds its wasm, stdlib zip and lock file beside it (indexURL): nothing leaves
+// the site.
+
+const HOME = "/home/pyodide/course-python";       // where the course's modules are written
+const STEPS = 4;
+
+let pyodide = null;
+let runCell = null;
+let current = null;                                // {id, limit, written, capped, buffer, lastFlush}
+
+function post(message) {
+  self.postMessage(message);
+}
+
+function describe(err) {
+  return err && err.message ? err.message : String(err);
+}
+
+function progress(step, text) {
+  post({ type: "progress", step, steps: STEPS, text });
+}
+
+async function fetchText(url, what) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new Error(`could not download ${what}: ${describe(err)}`);
+  }
+  if (!response.ok) throw new Error(`${what} is missing (HTTP ${response.status} for ${url})`);
+  return response.text();
+}
+
+function flush() {
+  if (current && current.buffer.length) {
+    for (const [stream, text] of current.buffer) post({ type: "output", id: current.id, stream, text });
+    current.buffer = [];
+  }
+  if (current) current.lastFlush = performance.now();
+}
+
+/** Output from Python: kept up to the cell's limit, sent in batches at most every 30 ms. */
+function write(stream, text) {
+  if (!current || current.capped) return;
+  const room = current.limit - current.written;
+  if (text.length > room) {
+    text = text.slice(0, Math.max(0, room));
+    current.capped = true;
+  }
+  current.written += text.length;
+  const last = current.buffer[current.buffer.length - 1];
+  if (last && last[0] === stream) last[1] += text;
+  else current.buffer.push([stream, text]);
+  if (current.capped || performance.now() - current.lastFlush > 30) flush();
+}
+
+function writer(stream) {
+  const decoder = new TextDecoder();
+  return { write: (bytes) => { write(stream, decoder.decode(bytes, { stream: true })); return bytes.length; } };
+}
+
+async function init({ pyodideUrl, files }) {
+  const started = performance.now();
+  progress(1, "Downloading Python…");
+  let loadPyodide;
+  try {
+    ({ loadPyodide } = await import(pyodideUrl));
+  } catch (err) {
+    throw new Error(`could not load Pyodide from ${pyodideUrl}: ${describe(err)}`);
+  }
+  progress(2, "Starting Python…");
+  const sources = Promise.all(files.map(async ([path, url]) => [path, await fetchText(url, path)]));
+  sources.catch(() => {});
+  try {
+    pyodide = await loadPyodide({ indexURL: new URL(".", pyodideUrl).href, fullStdLib: false });
+  } catch (err) {
+    throw new Error(`Pyodide could not start: ${describe(err)}`);
+  }
+  progress(3, "Loading the course's Python modules…");
+  for (const [path, text] of await sources) {
+    const target = `${HOME}/${path}`;
+    pyodide.FS.mkdirTree(target.slice(0, target.lastIndexOf("/")));
+    pyodide.FS.writeFile(target, text);
+  }
+  pyodide.setStdout(writer("stdout"));
+  pyodide.setStderr(writer("stderr"));
+  pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(HOME)}); sys.dont_write_bytecode = True`);
+  runCell = pyodide.pyimport("cellrun").run;
+  progress(4, "Python is ready.");
+  post({ type: "ready", ms: performance.now() - started, version: pyodide.version });
+}
+
+function run({ id, code, outputLimit }) {
+  if (!runCell) throw new Error("Python is not loaded");
+  const started = performance.now();
+  current = { id, limit: outputLimit, written: 0, capped: false, buffer: [], lastFlush: started };
+  let answer;
+  try {
+    answer = JSON.parse(runCell(code));
+    pyodide.runPython("import sys; sys.stdout.flush(); sys.stderr.flush()");
+  } finally {
+    flush();
+  }
+  const { capped } = current;
+  current = null;
+  post({ type: "result", id, ...answer, ms: performance.now() - started, capped });
+}
+
+let queue = Promise.resolve();
+
+self.onmessage = (event) => {
+  const message = event.data;
+  queue = queue.then(async () => {
+    try {
+      if (message.type === "init") await init(message);
+      else if (message.type === "run") run(message);
+      else throw new Error(`unknown message type ${message.type}`);
+    } catch (err) {
+      post({ type: "error", id: message.id ?? null, stage: message.type, message: describe(err) });
+    }
+  });
+};
