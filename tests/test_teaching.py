@@ -27,8 +27,9 @@ def longest_position(quiz) -> int:
 
 
 def visible_text(html: str) -> str:
-    """What a reader sees without opening any box: <details> removed, tags stripped."""
+    """The prose a reader sees without opening any box: <details> and figures removed, tags stripped."""
     html = re.sub(r"<details.*?</details>", " ", html, flags=re.S)
+    html = re.sub(r"<svg.*?</svg>", " ", html, flags=re.S)      # a figure's labels and text alternative
     return re.sub(r"<[^>]+>", " ", html)
 
 
@@ -179,3 +180,14 @@ def test_the_figures_are_there_to_check():
     for fact in facts.word_count, facts.tokens_per_slice, facts.default_guidance, facts.default_steps:
         patterns = [pattern for pattern, f in FIGURES if f is fact]
         assert any(re.search(p, s) for p in patterns for s in found), fact.__name__
+
+
+def test_figures_have_text_alternatives_and_captions():
+    from course.chapters import figures
+
+    for make in figures.denoising_flow, figures.dit_block, figures.tubelet:
+        html = make()
+        assert 'role="img"' in html and "<title" in html and "<desc" in html and "<figcaption>" in html
+        assert "\n\n" not in html.strip(), "a blank line would end the Markdown HTML block"
+    assert figures.tubelet() in "".join(s.body for s in CHAPTERS[3].sections)
+    assert figures.dit_block() in "".join(s.body for s in CHAPTERS[4].sections)

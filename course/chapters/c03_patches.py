@@ -1,5 +1,6 @@
 """Chapter 3: cutting the spacetime latent into tokens a transformer can read."""
 from course import facts
+from course.chapters import figures
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, predict
 
 PER_SLICE = facts.tokens_per_slice()
@@ -29,6 +30,7 @@ that says where in space **and** time the cube came from. The number of tokens i
 fit:
 
 `tokens = (T' / pt) × (H' / ph) × (W' / pw)`
+""" + figures.tubelet() + """
 
 The transformer predicts the velocity (or noise) for every token, and the predictions are folded
 back into cubes and reassembled into a latent of the original shape.

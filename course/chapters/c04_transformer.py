@@ -2,6 +2,7 @@
 import numpy as np
 
 from course import facts
+from course.chapters import figures
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
 from sims.model_data import attention as trained
 
@@ -69,11 +70,7 @@ layer maps each token back to 32 numbers, folded back into an `(8, 4, 8, 8)` pre
 
 What it predicts is the velocity `v = ε − x0` of [chapter 1](diffusion.html), which points from the
 data towards the noise. The sampler steps **against** it, lowers `t`, and calls the network again:
-
-1. noisy latent → patches → DiT → predicted velocity;
-2. step against the velocity, a little closer to clean data;
-3. repeat for every step; then the decoder turns the clean latent into frames.
-""",
+""" + figures.denoising_flow(),
         ),
         Section(
             heading="Attention that spans space and time",
@@ -149,6 +146,7 @@ and Xie found to work best in the original DiT: from it, each block computes a s
 gate for its sublayers. The prompt also arrives word by word through **cross-attention**: after
 self-attention, each video token sends a query to the prompt's token vectors and pulls in what is
 relevant to its place and time. Chapter 6 looks at this closely.
+""" + figures.dit_block() + """
 
 In all: width `128`, `6` blocks, `4` heads of 32 dimensions: small, yet complete.
 """ + the_math("""
