@@ -10,7 +10,7 @@ CHAPTER = Chapter(
         "Everything in this course rests on one idea: a network that removes a little noise, applied "
         "over and over, turns static into a picture. This chapter recaps how such a network is trained "
         "and how it generates, lets you watch an exact denoiser do it step by step, and adds the two "
-        "refinements modern video models are built from: denoising a compressed *latent* instead of "
+        "refinements modern video models are built from: denoising a compressed *[latent](glossary.html#latent)* instead of "
         "pixels, and using a *transformer* as the denoiser."
     ),
     sections=(

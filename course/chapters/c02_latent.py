@@ -10,7 +10,7 @@ def _real_clip() -> str:
 Under the boxes is the course's own autoencoder at work on a clip from its training world, "{ex["prompt"][trained.SHOWN]}":
 its {ex["video"].shape[1]} frames, the {ex["latent"][trained.SHOWN].size:,}-number latent they become (one grey tile for each of
 8 channels in each of 4 slices), and what the decoder, the same ONNX file the course's generator runs,
-rebuilds from that latent alone. The match is measured as PSNR (peak signal-to-noise ratio), which
+rebuilds from that latent alone. The match is measured as [PSNR](glossary.html#psnr) (peak signal-to-noise ratio), which
 grows by 10 dB for every tenfold drop in squared error: {scores[trained.SHOWN]:.1f} dB for this clip, between
 {scores.min():.1f} and {scores.max():.1f} dB over {len(scores)} such clips.
 """)

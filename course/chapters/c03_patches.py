@@ -21,7 +21,7 @@ CHAPTER = Chapter(
             body="""\
 A Vision Transformer (ViT) reads an image by cutting it into square patches, say 16 × 16 pixels,
 flattening each patch into a list of numbers, and mapping that list through a learned linear layer
-to one token vector. The image becomes a sequence.
+to one [token](glossary.html#token) vector. The image becomes a sequence.
 
 Spacetime patches do the same to the latent loaf, with time added. Each piece is a small cube that
 spans `pt` time-slices and `ph × pw` latent positions, with all their channels; ViViT called these

@@ -103,7 +103,7 @@ colour by 7, the time code by 1 and each spatial code by 1.2, so with 9 features
 `s_ij = (49 · c_i · c_j + 1.44 · (cos 45°·Δrow + cos 45°·Δcol) + cos 45°·Δframe) / 3`
 
 where `c` is the centred colour and `Δ` the difference in frame, row or column. Each row of weights
-is the softmax of the scores: `a_ij = exp(s_ij) / Σ_k exp(s_ik)`. The per-frame model sets the
+is the [softmax](glossary.html#softmax) of the scores: `a_ij = exp(s_ij) / Σ_k exp(s_ik)`. The per-frame model sets the
 scores to other frames to minus infinity first, so their weights are exactly 0.
 """) + predict(
                 "It opens on the ball in frame 1. Predict: where does most of its attention go? And what "
