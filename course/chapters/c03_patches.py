@@ -58,7 +58,8 @@ model: 16 frames of 32 × 32 pixels, `(1, 2, 2)` patches, {facts.tokens(16)} tok
 """ + predict(
                 "Predict each count before you look. How many tokens for 24 frames? With `pt` = 2, how "
                 "many for 20 frames?",
-                f"24 frames make 6 slices of {PER_SLICE} tokens: {facts.tokens(24)}. With `pt` = 2, pairs of "
+                f"24 frames make 6 slices of {PER_SLICE} tokens: {facts.tokens(24)} (and 32 frames, "
+                f"{facts.tokens(32)}). With `pt` = 2 the count halves, to 32 for our clip: pairs of "
                 "slices share one hue, and 20 frames make 5 slices, which do not split into pairs: the "
                 "latent is padded with a slice of zeros (hatched grey) up to six, giving ⌈5 / 2⌉ = 3 "
                 "layers and 48 tokens. Every side a patch size does not divide is padded this way, at "
