@@ -4,7 +4,7 @@
 // turn; stop() ends a run by terminating the worker, and a fresh one starts at once, so the next
 // Run finds Python loading or ready.
 
-/** One Python worker and the runs sent to it. `urls`: {workerUrl, pyodideUrl, files}, absolute. */
+/** One Python worker and the runs sent to it. `urls`: {workerUrl, pyodideUrl, snapshotUrl, files}, absolute. */
 class PythonRuntime {
   constructor(urls) {
     this.urls = urls;
@@ -35,7 +35,8 @@ class PythonRuntime {
       };
     });
     this.ready.catch(() => {});
-    worker.postMessage({ type: "init", pyodideUrl: this.urls.pyodideUrl, files: this.urls.files });
+    worker.postMessage({ type: "init", pyodideUrl: this.urls.pyodideUrl, snapshotUrl: this.urls.snapshotUrl,
+                         files: this.urls.files });
     return this.ready;
   }
 
@@ -44,6 +45,7 @@ class PythonRuntime {
       this.lastProgress = message;
       this.listeners.forEach((listen) => listen(message));
     } else if (message.type === "ready") {
+      this.readyInfo = message;                 // how long loading took (tests and benchmarks)
       resolve(message);
     } else if (message.type === "error" && message.stage === "init") {
       reject(new Error(message.message));

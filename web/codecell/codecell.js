@@ -143,7 +143,9 @@ class CodeCell {
 
   startPython() {
     const files = this.model.python_files.map(([path, url]) => [path, new URL(url, document.baseURI).href]);
-    this.python = runtime({ workerUrl: resolveModule("course-codecell/worker.js"), pyodideUrl: resolveModule("pyodide"), files });
+    const snapshotUrl = this.model.snapshot_url ? new URL(this.model.snapshot_url, document.baseURI).href : null;
+    this.python = runtime({ workerUrl: resolveModule("course-codecell/worker.js"), pyodideUrl: resolveModule("pyodide"),
+                            snapshotUrl, files });
     this.python.listeners.add((message) => this.onProgress(message));
     if (this.model.autostart) startWhenIdle(this.python, this.root);
   }
@@ -196,6 +198,7 @@ class CodeCell {
     this.show(result);
     const wallMs = performance.now() - clicked;
     this.root.dataset.lastMs = String(wallMs);
+    if (this.python.readyInfo) this.root.dataset.python = JSON.stringify(this.python.readyInfo);
     this.root.dataset.runs = String(Number(this.root.dataset.runs ?? 0) + 1);
     this.status.textContent += ` (${seconds(wallMs)})`;
   }

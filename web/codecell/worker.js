@@ -4,7 +4,8 @@
 // (client.js), since interrupting Python needs SharedArrayBuffer and so cross-origin isolation,
 // which most static hosts do not give.
 //
-//   -> {type: "init", pyodideUrl, files}    absolute URLs; files: [[path on Python's disk, URL], ...]
+//   -> {type: "init", pyodideUrl, snapshotUrl, files}   absolute URLs (snapshotUrl may be null);
+//                                                      files: [[path on Python's disk, URL], ...]
 //   <- {type: "progress", step, steps, text}            loading stages, for the cell's progress bar
 //   <- {type: "ready", ms, version}
 //   -> {type: "run", id, code, outputLimit}
@@ -73,23 +74,47 @@ function writer(stream) {
   return { write: (bytes) => { write(stream, decoder.decode(bytes, { stream: true })); return bytes.length; } };
 }
 
-async function init({ pyodideUrl, files }) {
+/** The interpreter's memory just after start-up (made by snapshot.mjs at build time): loading it
+ *  skips CPython's own initialisation, most of Pyodide's start. Without it Python still starts,
+ *  only slower, so a missing snapshot is a warning, not an error. */
+async function snapshot(url) {
+  try {
+    const response = await fetch(url);
+    if (response.ok) return new Uint8Array(await response.arrayBuffer());
+    console.warn(`code cells: no start-up snapshot at ${url} (HTTP ${response.status}); Python starts the slow way`);
+  } catch (err) {
+    console.warn(`code cells: the start-up snapshot could not be downloaded (${describe(err)}); Python starts the slow way`);
+  }
+  return null;
+}
+
+async function init({ pyodideUrl, snapshotUrl, files }) {
   const started = performance.now();
   progress(1, "Downloading Python…");
+  const saved = snapshotUrl ? snapshot(snapshotUrl) : Promise.resolve(null);
   let loadPyodide;
   try {
     ({ loadPyodide } = await import(pyodideUrl));
   } catch (err) {
     throw new Error(`could not load Pyodide from ${pyodideUrl}: ${describe(err)}`);
   }
+  const imported = performance.now();
   progress(2, "Starting Python…");
   const sources = Promise.all(files.map(async ([path, url]) => [path, await fetchText(url, path)]));
   sources.catch(() => {});
   try {
-    pyodide = await loadPyodide({ indexURL: new URL(".", pyodideUrl).href, fullStdLib: false });
+    const indexURL = new URL(".", pyodideUrl).href;
+    const memory = await saved;
+    pyodide = memory ? await loadPyodide({ indexURL, _loadSnapshot: memory }).catch((err) => {
+      // A snapshot made by another Pyodide build (a stale cache, say) does not load: start afresh.
+      console.warn(`code cells: the start-up snapshot did not load (${describe(err)}); Python starts the slow way`);
+      return null;
+    }) : null;
+    pyodide ??= await loadPyodide({ indexURL });
   } catch (err) {
     throw new Error(`Pyodide could not start: ${describe(err)}`);
   }
+  const booted = performance.now();
   progress(3, "Loading the course's Python modules…");
   for (const [path, text] of await sources) {
     const target = `${HOME}/${path}`;
@@ -101,7 +126,9 @@ async function init({ pyodideUrl, files }) {
   pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(HOME)}); sys.dont_write_bytecode = True`);
   runCell = pyodide.pyimport("cellrun").run;
   progress(4, "Python is ready.");
-  post({ type: "ready", ms: performance.now() - started, version: pyodide.version });
+  const ms = performance.now() - started;
+  post({ type: "ready", ms, version: pyodide.version,
+         breakdown: { importMs: imported - started, bootMs: booted - imported, modulesMs: performance.now() - booted } });
 }
 
 function run({ id, code, outputLimit }) {
