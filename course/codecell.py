@@ -55,6 +55,7 @@ class CodeCell(pn.custom.JSComponent):
     _importmap = {"imports": {}}
 
     def __init__(self, **params):
+        params.setdefault("sizing_mode", "stretch_width")   # the editor scrolls sideways, never the page
         super().__init__(**params)
         self._follow_static_url(initial=True)
 

@@ -14,7 +14,8 @@ import { runtime, startWhenIdle } from "course-codecell/client.js";
 
 const CSS = `
 :host, .cell { font: 15px/1.45 system-ui, sans-serif; color: #1f2933; }
-.cell { display: grid; gap: 8px; max-width: 760px; min-width: 0; }
+.cell { display: grid; grid-template-columns: minmax(0, 1fr); gap: 8px; max-width: 760px; min-width: 0; }
+.cell > * { min-width: 0; }
 .cell .head { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: baseline; }
 .cell .title { font-weight: 700; margin: 0; font-size: 15px; }
 .cell .hint { font-size: 13px; color: #4b5563; margin: 0; }
@@ -116,6 +117,8 @@ class CodeCell {
     this.view = null;           // the CodeMirror view, once loaded
     this.textarea = null;       // the plain fallback, if CodeMirror could not load
     this.running = false;
+    this.pending = [];          // output not yet written: [text, stream]
+    this.frame = null;
   }
 
   code() {
@@ -156,10 +159,29 @@ class CodeCell {
     if (this.running || this.root.dataset.state === "loading") this.status.textContent = message.text;
   }
 
+  /** Add output; text arriving between two frames is written once (a loop may print thousands of lines). */
   append(text, kind) {
-    const last = this.output.lastChild;
-    if (last && last.className === kind) last.textContent += text;
-    else this.output.append(make("span", { class: kind, text }));
+    const last = this.pending[this.pending.length - 1];
+    if (last && last[1] === kind) last[0] += text;
+    else this.pending.push([text, kind]);
+    this.frame ??= requestAnimationFrame(() => this.flushOutput());
+  }
+
+  flushOutput() {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = null;
+    for (const [text, kind] of this.pending.splice(0)) {
+      const last = this.output.lastChild;
+      if (last && last.className === kind) last.textContent += text;
+      else this.output.append(make("span", { class: kind, text }));
+    }
+  }
+
+  clearOutput() {
+    this.pending = [];
+    this.output.replaceChildren();
+    this.plots.replaceChildren();
+    this.error.textContent = "";
   }
 
   setRunning(running) {
@@ -173,9 +195,7 @@ class CodeCell {
     if (this.running) return;
     const clicked = performance.now();
     this.setRunning(true);
-    this.output.replaceChildren();
-    this.plots.replaceChildren();
-    this.error.textContent = "";
+    this.clearOutput();
     const loaded = this.python.worker && this.python.lastProgress?.step === 4;
     this.root.dataset.state = loaded ? "running" : "loading";
     this.status.textContent = loaded ? "Running…" : (this.python.lastProgress?.text ?? "Starting Python…");
@@ -196,6 +216,7 @@ class CodeCell {
     }
     this.setRunning(false);
     this.show(result);
+    this.flushOutput();
     const wallMs = performance.now() - clicked;
     this.root.dataset.lastMs = String(wallMs);
     if (this.python.readyInfo) this.root.dataset.python = JSON.stringify(this.python.readyInfo);
@@ -215,14 +236,15 @@ class CodeCell {
     if (result.capped) this.append(`\n[output cut at ${this.model.output_limit.toLocaleString("en")} characters]\n`, "note");
     if (!result.ok) {
       const where = result.line ? `line ${result.line} of your code` : "your code";
-      this.append(`${this.output.childNodes.length ? "\n" : ""}${result.traceback}`, "traceback");
+      this.append(`${this.output.childNodes.length || this.pending.length ? "\n" : ""}${result.traceback}`, "traceback");
       this.error.textContent = `${result.error} on ${where}.`;
       this.root.dataset.state = "error";
       this.root.dataset.errorLine = String(result.line ?? "");
       this.status.textContent = "Finished with an error.";
     } else {
       this.root.dataset.state = "done";
-      this.status.textContent = this.output.childNodes.length || result.plots.length ? "Done." : "Done (nothing printed).";
+      const printed = this.output.childNodes.length || this.pending.length;
+      this.status.textContent = printed || result.plots.length ? "Done." : "Done (nothing printed).";
     }
     for (const spec of result.plots ?? []) this.plots.append(chart(spec));
   }
@@ -233,9 +255,7 @@ class CodeCell {
     } else if (this.textarea) {
       this.textarea.value = this.original;
     }
-    this.output.replaceChildren();
-    this.plots.replaceChildren();
-    this.error.textContent = "";
+    this.clearOutput();
     this.status.textContent = "Code reset to the original.";
     this.root.dataset.state = "idle";
   }

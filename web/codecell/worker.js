@@ -21,7 +21,7 @@ const STEPS = 4;
 
 let pyodide = null;
 let runCell = null;
-let current = null;                                // {id, limit, written, capped, buffer, lastFlush}
+let current = null;                                // the run in flight: {id, limit, written, flushedAt, capped, buffer}
 
 function post(message) {
   self.postMessage(message);
@@ -50,11 +50,12 @@ function flush() {
   if (current && current.buffer.length) {
     for (const [stream, text] of current.buffer) post({ type: "output", id: current.id, stream, text });
     current.buffer = [];
+    current.flushedAt = current.written;
   }
-  if (current) current.lastFlush = performance.now();
 }
 
-/** Output from Python: kept up to the cell's limit, sent in batches at most every 30 ms. */
+/** Output from Python, kept up to the cell's limit and sent a line at a time (as a terminal shows
+ *  it), so what a runaway loop printed before it spun is on the page when Stop ends it. */
 function write(stream, text) {
   if (!current || current.capped) return;
   const room = current.limit - current.written;
@@ -66,7 +67,7 @@ function write(stream, text) {
   const last = current.buffer[current.buffer.length - 1];
   if (last && last[0] === stream) last[1] += text;
   else current.buffer.push([stream, text]);
-  if (current.capped || performance.now() - current.lastFlush > 30) flush();
+  if (current.capped || text.includes("\n") || current.written - current.flushedAt > 4096) flush();
 }
 
 function writer(stream) {
@@ -134,7 +135,7 @@ async function init({ pyodideUrl, snapshotUrl, files }) {
 function run({ id, code, outputLimit }) {
   if (!runCell) throw new Error("Python is not loaded");
   const started = performance.now();
-  current = { id, limit: outputLimit, written: 0, capped: false, buffer: [], lastFlush: started };
+  current = { id, limit: outputLimit, written: 0, flushedAt: 0, capped: false, buffer: [] };
   let answer;
   try {
     answer = JSON.parse(runCell(code));
