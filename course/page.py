@@ -212,10 +212,14 @@ def example_query(sim_name: str) -> str:
 def template_variables(page: Page, chapters: list[Chapter], runtime: Runtime, depth: int = 0) -> dict:
     """Everything the chrome template needs. `depth` is how many folders below the site root the page is."""
     up = "../" * depth
-    entry = lambda c: {"slug": c.slug, "title": f"{c.number}. {c.title}", "href": up + runtime.href(c.slug)}
     slugs = {c.slug for c in chapters}
-    # Prose links to a chapter as `<slug>.html`; each runtime addresses it its own way.
-    chapter_link = lambda m: (f'href="{up}{runtime.href(m[1])}{m[2] or ""}"' if m[1] in slugs else m[0])
+
+    def entry(c):
+        return {"slug": c.slug, "title": f"{c.number}. {c.title}", "href": up + runtime.href(c.slug)}
+
+    def chapter_link(m):   # prose links to a chapter as `<slug>.html`; each runtime addresses it its own way
+        return f'href="{up}{runtime.href(m[1])}{m[2] or ""}"' if m[1] in slugs else m[0]
+
     blocks = []
     for block in page.blocks:
         if block[0] == "html":

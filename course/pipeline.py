@@ -9,7 +9,7 @@ from sims.colors import INK, ORANGE, TEAL
 
 # (label, what it holds, chapter slug, colour)
 STAGES = (
-    ("video", "frames × H × W × 3", "flicker", ORANGE),
+    ("video", "(3, F, H, W) pixels", "flicker", ORANGE),
     ("autoencoder", "squeeze space + time", "spacetime-latent", TEAL),
     ("patches", "spacetime tokens", "spacetime-patches", TEAL),
     ("DiT × steps", "denoise, attend in\nspace and time", "diffusion-transformer", TEAL),

@@ -14,6 +14,11 @@ ORANGE_TEXT = "#b35214"
 TEAL_TEXT = "#107b71"
 
 
+def text_shade(colour: str) -> str:
+    """The shade to write words in for a colour of the code: ORANGE -> ORANGE_TEXT, TEAL -> TEAL_TEXT."""
+    return {ORANGE: ORANGE_TEXT, TEAL: TEAL_TEXT}.get(colour, colour)
+
+
 def css_variables() -> dict[str, str]:
     """{"orange": ..., "teal": ..., ...}: the names CSS reads as var(--orange), var(--teal-text), ..."""
     return {"orange": ORANGE, "teal": TEAL, "ink": INK, "muted": MUTED, "orange-text": ORANGE_TEXT,

@@ -226,3 +226,32 @@ def test_text_shades_of_the_colour_code_read_at_aa_contrast():
         for background in ("#ffffff", "#fbfaf7"):
             assert _contrast(shade, background) >= 4.5, (shade, background)
     assert _contrast(colors.TEAL, "#ffffff") >= 3.0               # teal marks: 3:1 for graphics
+
+
+PHONE_TITLE_CHARS = 34     # at 14 px bold, about 7.6 px a character: 260 px, inside a 320 px phone's sim
+
+
+@pytest.mark.parametrize("name", sorted(__import__("sims.registry", fromlist=["VIEWS"]).VIEWS))
+def test_figure_titles_fit_a_phone_and_legends_sit_outside_the_data(name):
+    """Bokeh cannot wrap a title, and a legend inside the plot covers lines on a narrow screen: every
+    title is short enough for a 320 px screen, and every legend is laid out above or below the plot."""
+    from bokeh.models import Legend, Plot
+
+    from sims.registry import VIEWS
+
+    plots = [m for m in _models(VIEWS[name]().build()) if isinstance(m, Plot)]
+    assert plots
+    for plot in plots:
+        title = plot.title.text if plot.title else ""
+        assert len(title) <= PHONE_TITLE_CHARS, title
+        assert not [r for r in plot.center if isinstance(r, Legend)], title
+
+
+def _models(roots):
+    out, stack = [], list(roots)
+    while stack:
+        m = stack.pop()
+        out.append(m)
+        for child in getattr(m, "children", None) or []:
+            stack.append(child[0] if isinstance(child, tuple) else child)
+    return out

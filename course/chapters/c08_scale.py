@@ -1,5 +1,5 @@
 """Chapter 8: the model family, what generation costs, and where the limits are."""
-from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
+from course.content import Chapter, Choice, Quiz, Reference, Section, model_did, predict, the_math
 from sims.cost import fit_formula
 from sims.model_data import cost as trained
 

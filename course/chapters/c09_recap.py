@@ -1,6 +1,6 @@
 """Chapter 9: the whole course on one page, with the course model's shapes and further reading."""
 from course import facts
-from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict
+from course.content import Chapter, Choice, Quiz, Reference, Section, model_did, predict
 from sims.model_data import recap as trained
 
 

@@ -18,7 +18,7 @@ from model import manifest
 
 from ..attention import GRID, N_FRAMES, N_PATCHES, PATCH, PER_FRAME, SIZE, Attention, ball_tokens, clip, grid_positions, where
 from ..model_data import attention as trained
-from ..colors import INK, MUTED, ORANGE, TEAL
+from ..colors import INK, MUTED, TEAL, TEAL_TEXT
 from .base import SimView, small_figure
 
 FRAMES_PER_SLICE = manifest.load().frames_per_slice      # the learned source's slices (model/manifest.py)
@@ -26,7 +26,10 @@ FRAMES_PER_SLICE = manifest.load().frames_per_slice      # the learned source's 
 GAP = 6                          # px of empty space between two frames in the picture
 STRIDE = SIZE + GAP
 WIDTH = N_FRAMES * SIZE + (N_FRAMES - 1) * GAP
-LINK_COLOURS = [ORANGE, TEAL]    # kind 0: same frame (space); kind 1: another frame (time)
+# kind 0: same frame (space), a neutral slate; kind 1: another frame (time), teal. Orange is the
+# course's colour for per-frame / naive, so it never marks a link the spacetime model makes.
+SPACE = "#52606d"               # 6.4:1 on white, so it serves for words too
+LINK_COLOURS = [SPACE, TEAL]
 MAX_DRAWN = 0.3                  # a weight this large or larger gets the thickest line
 DOT_WEIGHTS = np.array([0, 0.001, 0.004, 0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0])   # sqrt, piecewise
 
@@ -129,7 +132,7 @@ class AttentionView(SimView):
 
         # Legend swatches: lines in the two link colours with nothing to draw (NaN, not empty: Bokeh
         # draws no swatch for a glyph without rows).
-        space = pic.line(np.full(2, np.nan), np.full(2, np.nan), line_color=ORANGE, line_width=4)
+        space = pic.line(np.full(2, np.nan), np.full(2, np.nan), line_color=SPACE, line_width=4)
         time = pic.line(np.full(2, np.nan), np.full(2, np.nan), line_color=TEAL, line_width=4)
         legend = Legend(items=[LegendItem(label="same frame (space)", renderers=[space]),
                                LegendItem(label="other frames (time)", renderers=[time])],
@@ -138,7 +141,7 @@ class AttentionView(SimView):
         pic.add_layout(legend, "below")
         self.picture = pic
 
-        shares = small_figure("Attention landing in each frame (or slice)", width=340, height=230,
+        shares = small_figure("Attention per frame (or slice)", width=340, height=230,
                               x_range=[str(f) for f in range(N_FRAMES)], y_range=(0, 1.05))
         shares.vbar(x="frame", top="share", width=0.7, fill_color=linear_cmap("kind", LINK_COLOURS, 0, 1),
                     line_color=None,
@@ -191,13 +194,13 @@ class AttentionView(SimView):
         if self.sim.source == "hand-set":
             holds = "holds the ball" if p in ball_tokens() else "is plain sky"
             split = (f"Patch {p} (frame {f}, row {r}, column {c}) {holds}. Its attention: "
-                     f"<b style='color:{ORANGE}'>{self._pct(self.sim.space_share())} on its own frame</b> (space, "
-                     f"itself included) · <b style='color:{TEAL}'>{time} on the other frames</b> (time).")
+                     f"<b style='color:{SPACE}'>{self._pct(self.sim.space_share())} on its own frame</b> (space, "
+                     f"itself included) · <b style='color:{TEAL_TEXT}'>{time} on the other frames</b> (time).")
         else:
             t = float(trained.load()["t"])
             split = (f"Patch {p} (slice {f}, row {r}, column {c}), the trained {self.sim.model} DiT at t = {t:g} "
-                     f"generating “{trained.PROMPT}”: <b style='color:{ORANGE}'>{self._pct(self.sim.space_share())} on "
-                     f"its own slice</b> (space, itself included) · <b style='color:{TEAL}'>{time} on the other "
+                     f"generating “{trained.PROMPT}”: <b style='color:{SPACE}'>{self._pct(self.sim.space_share())} on "
+                     f"its own slice</b> (space, itself included) · <b style='color:{TEAL_TEXT}'>{time} on the other "
                      f"slices</b> (time). Averaged over the 4 heads and 6 blocks; the picture shows the finished clip.")
         order = [int(j) for j in np.argsort(-w, kind="stable") if w[j] > 0][:4]
         named = [("itself" if j == p else self._name(j)) + f" {self._pct(w[j])}" for j in order]

@@ -161,12 +161,25 @@ def picture_figure(title: str, size: float, width: int = 220):
     return fig
 
 
-def small_legend(fig, location: str, alpha: float | None = None) -> None:
-    """The course's legend style: small labels at `location`, optionally see-through."""
-    fig.legend.location = location
-    fig.legend.label_text_font_size = "11px"
-    if alpha is not None:
-        fig.legend.background_fill_alpha = alpha
+def small_legend(fig) -> None:
+    """The course's legend style: small labels in one row above the plot, outside the data, so a
+    legend never covers a line on any screen (`location` and `alpha` are kept for callers; unused)."""
+    legend = fig.legend[0]
+    if legend in fig.center:
+        fig.center.remove(legend)
+        fig.add_layout(legend, "above")
+    labels = [str(getattr(item.label, "value", item.label)) for item in legend.items]
+    # Two short labels to a row (a 320 px phone fits two), long ones one to a row; the plot grows by
+    # the legend's height so the data keeps its room.
+    columns = 2 if len(labels) > 1 and max(map(len, labels)) <= 16 else 1
+    legend.orientation = "horizontal"
+    legend.ncols = columns
+    fig.height += 22 * -(-len(labels) // columns)
+    legend.location = "top_left"
+    legend.label_text_font_size = "12px"
+    legend.padding, legend.spacing, legend.margin = 2, 10, 0
+    legend.border_line_color = None
+    legend.background_fill_alpha = 0
 
 
 def current_frame_markers(fig, source, y0, y1) -> None:

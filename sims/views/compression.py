@@ -12,7 +12,7 @@ import numpy as np
 from bokeh.models import LinearColorMapper
 from bokeh.palettes import Greys256
 
-from ..colors import INK, MUTED, ORANGE, TEAL
+from ..colors import INK, MUTED, ORANGE, ORANGE_TEXT, TEAL, TEAL_TEXT, text_shade
 from ..compression import Compression, box_faces
 from ..model_data import compression as trained
 from ..palette import hex_palette, palette_frames
@@ -39,7 +39,7 @@ class CompressionView(SimView):
                                    ("latent", "Spacetime latent", TEAL)):
             fig = small_figure(title, width=320, height=320, x_range=(-20, width + 20),
                                y_range=(-90, height + 20), match_aspect=True)
-            fig.title.text_color = colour
+            fig.title.text_color = text_shade(colour)
             fig.axis.visible = False
             fig.grid.visible = False
             src = self.source(key, **{k: [] for k in box_faces(1, 1, 1)})
@@ -47,7 +47,7 @@ class CompressionView(SimView):
                 fig.patch(f"{face}_x", f"{face}_y", source=src, fill_color=colour, fill_alpha=alpha,
                           line_color=colour, line_width=1.5)
             fig.text(x="x", y="y", text="text", source=self.source(f"{key}_label", x=[], y=[], text=[]),
-                     text_font_size="13px", text_color=colour, text_baseline="top")
+                     text_font_size="13px", text_color=text_shade(colour), text_baseline="top")
             figs.append(fig)
         counts = small_figure("Numbers to store (log scale)", width=320, height=160,
                               x_axis_type="log", x_range=(1e3, 1e10), y_range=["latent", "raw"])
@@ -65,7 +65,7 @@ class CompressionView(SimView):
         ex = trained.load()
         video, latent = ex["video"][trained.SHOWN], ex["latent"][trained.SHOWN]
         width = 4 * GROUP + 3 * GROUP_GAP
-        fig = small_figure("The course's autoencoder on a real clip", width=720, height=230,
+        fig = small_figure("Our autoencoder on a real clip", width=720, height=230,
                            x_range=(-78, width + 2), y_range=(-2, ROWS["clip"] + FRAME + 14), tools="")
         fig.axis.visible = False
         fig.grid.visible = False
@@ -86,7 +86,7 @@ class CompressionView(SimView):
         for row, (text, colour) in labels.items():
             size = TILE if row == "latent" else FRAME
             fig.text([-6], [ROWS[row] + size / 2], text=[text], text_align="right", text_baseline="middle",
-                     text_font_size="12px", text_color=colour)
+                     text_font_size="12px", text_color=text_shade(colour))
         fig.text([s * (GROUP + GROUP_GAP) + GROUP / 2 for s in range(slices)], [ROWS["clip"] + FRAME + 2] * slices,
                  text=[f"frames {4 * s}–{4 * s + 3} → slice {s}" for s in range(slices)], text_align="center",
                  text_baseline="bottom", text_font_size="11px", text_color=MUTED)
@@ -115,10 +115,10 @@ class CompressionView(SimView):
             return " × ".join(str(n) for n in v.shape)
 
         return {
-            "sizes": (f"<b style='color:{ORANGE}'>Raw</b> ({shape(raw)}): {raw.values:,} values · "
-                      f"<b style='color:{TEAL}'>Latent</b> ({shape(latent)}): {latent.values:,} values"),
+            "sizes": (f"<b style='color:{ORANGE_TEXT}'>Raw</b> ({shape(raw)}): {raw.values:,} values · "
+                      f"<b style='color:{TEAL_TEXT}'>Latent</b> ({shape(latent)}): {latent.values:,} values"),
             "real": self._real_readout(),
-            "ratio": f"The latent holds <b style='color:{TEAL}'>{self.sim.ratio():,.1f}× fewer</b> values than the raw clip.",
+            "ratio": f"The latent holds <b style='color:{TEAL_TEXT}'>{self.sim.ratio():,.1f}× fewer</b> values than the raw clip.",
         }
 
     @staticmethod
@@ -126,7 +126,7 @@ class CompressionView(SimView):
         ex = trained.load()
         video, latent, scores = ex["video"][trained.SHOWN], ex["latent"][trained.SHOWN], ex["psnr"]
         return (f"<b>Real clip</b> “{ex['prompt'][trained.SHOWN]}”: {video.size:,} numbers "
-                f"({' × '.join(map(str, video.shape))}) go into <b style='color:{TEAL}'>{latent.size:,}</b> "
+                f"({' × '.join(map(str, video.shape))}) go into <b style='color:{TEAL_TEXT}'>{latent.size:,}</b> "
                 f"({' × '.join(map(str, latent.shape))}, one grey tile per channel and slice), "
                 f"{video.size / latent.size:g}× fewer. decoder.onnx rebuilds the frames at "
                 f"<b style='color:{INK}'>{scores[trained.SHOWN]:.1f} dB</b> PSNR; over all {len(scores)} example clips "

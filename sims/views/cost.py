@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..colors import ORANGE, TEAL
+from ..colors import ORANGE, ORANGE_TEXT, TEAL, TEAL_TEXT
 from ..cost import COURSE, LAYERS, MODELS, STEPS, WIDTH, Cost, course_model_flops, course_step_flops, fit_formula
 from ..model_data import cost as trained
 from .base import SimView, small_figure, small_legend
@@ -32,7 +32,7 @@ class CostView(SimView):
             for col, colour, legend in (("raw", ORANGE, "raw pixels"), ("latent", TEAL, "latent")):
                 fig.line("seconds", col, source=curve, color=colour, line_width=2.5, legend_label=legend)
                 fig.scatter("seconds", col, source=marker, size=12, fill_color=colour, line_color="white", line_width=2)
-            small_legend(fig, "bottom_right")
+            small_legend(fig)
             figs.append(fig)
         figs.append(self._measured())
         self.readout("tokens")
@@ -48,7 +48,7 @@ class CostView(SimView):
         runs = trained.load()
         frames, ms = runs["frames"].astype(float), runs["ms"]
         fixed, per_gflop = fit_formula(frames, ms)
-        fig = small_figure("The course's model: ms per denoiser step", width=340, height=280,
+        fig = small_figure("Our model: ms per denoiser step", width=340, height=280,
                            x_range=(frames[0] - 2, frames[-1] + 2))
         fig.xaxis.axis_label = "clip length (frames)"
         fig.yaxis.axis_label = "milliseconds per step (batch of 2)"
@@ -57,7 +57,7 @@ class CostView(SimView):
                      line_dash="dashed", legend_label=f"{model}: formula")
             fig.scatter(frames, ms[m], size=9, fill_color=colour, line_color="white", line_width=1.5,
                         legend_label=f"{model}: measured")
-        small_legend(fig, "top_left", alpha=0.6)
+        small_legend(fig)
         return fig
 
     def data(self):
@@ -80,11 +80,11 @@ class CostView(SimView):
         frames = int(self.sim.frames())
         return {
             "tokens": (f"{self.sim.seconds} s = {frames} frames of {self.sim.size}×{self.sim.size}: "
-                       f"<b style='color:{ORANGE}'>{int(raw):,} raw tokens</b> "
+                       f"<b style='color:{ORANGE_TEXT}'>{int(raw):,} raw tokens</b> "
                        f"({self.sim.raw_patch}×{self.sim.raw_patch} px patches) · "
-                       f"<b style='color:{TEAL}'>{int(latent):,} latent tokens</b> (4× time, 8× space, 2×2 patches)"),
+                       f"<b style='color:{TEAL_TEXT}'>{int(latent):,} latent tokens</b> (4× time, 8× space, 2×2 patches)"),
             "flops": (f"Per clip ({STEPS} steps × 2 for guidance × {LAYERS} layers of width {WIDTH}): "
-                      f"<b style='color:{ORANGE}'>{_fmt(f_raw)}</b> vs <b style='color:{TEAL}'>{_fmt(f_lat)}</b> "
+                      f"<b style='color:{ORANGE_TEXT}'>{_fmt(f_raw)}</b> vs <b style='color:{TEAL_TEXT}'>{_fmt(f_lat)}</b> "
                       f"FLOPs, <b>{f_raw / f_lat:,.0f}×</b> apart; one attention matrix "
                       f"{m_raw / 1e9:,.1f} GB vs {m_lat / 1e9:,.2f} GB."),
             "course": (f"Formula per layer: 4·N²·d + 24·N·d². The course's own model: {COURSE['tokens']} tokens, "
@@ -102,8 +102,8 @@ def measured_readout() -> str:
     n, d = last // 4 * 16, COURSE["width"]
     share = 4 * n * n * d / (4 * n * n * d + 24 * n * d * d)
     return (f"Measured on the machine that built this page (onnxruntime, one thread, median of repeated calls): "
-            f"one guided step of the <b style='color:{TEAL}'>spacetime</b> model takes {ms[0, 0]:.1f} ms at "
-            f"{first} frames and {ms[0, -1]:.1f} ms at {last}; the <b style='color:{ORANGE}'>per-frame</b> model "
+            f"one guided step of the <b style='color:{TEAL_TEXT}'>spacetime</b> model takes {ms[0, 0]:.1f} ms at "
+            f"{first} frames and {ms[0, -1]:.1f} ms at {last}; the <b style='color:{ORANGE_TEXT}'>per-frame</b> model "
             f"{ms[1, 0]:.1f} and {ms[1, -1]:.1f} ms. The formula fitted to all {ms.size} points, "
             f"{fixed:.1f} ms + {per_gflop:.1f} ms per GFLOP, predicts "
             f"{fixed + per_gflop * float(course_step_flops(first)) / 1e9:.1f} and "

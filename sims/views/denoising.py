@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from bokeh.models import LinearColorMapper
 
-from ..colors import MUTED, TEAL
+from ..colors import MUTED, TEAL, TEAL_TEXT
 from ..denoising import CLASS_NAMES, N_STEPS, SIZE, Denoising, guess_error, noise_levels
 from .base import SimView, picture_figure, small_figure
 
@@ -23,7 +23,7 @@ class DenoisingView(SimView):
             fig.image(image="image", x=0, y=0, dw=SIZE, dh=SIZE, source=self.source(key, image=[]),
                       color_mapper=mapper)
             pictures.append(fig)
-        pictures[1].title.text_color = TEAL
+        pictures[1].title.text_color = TEAL_TEXT
 
         schedule = small_figure("Noise level t at each step", width=300, height=240,
                                 x_range=(-0.5, N_STEPS + 0.5), y_range=(-0.05, 1.05))
@@ -58,4 +58,4 @@ class DenoisingView(SimView):
         err = guess_error(march)[i]
         return {"status": (f"Step {i} of {N_STEPS}: noise level t = {march.t[i]:.2f}; "
                            f"the guess is off from the final picture by "
-                           f"<b style='color:{TEAL}'>{err:.2f}</b> (RMS, pixels span −1 to 1).")}
+                           f"<b style='color:{TEAL_TEXT}'>{err:.2f}</b> (RMS, pixels span −1 to 1).")}

@@ -9,7 +9,7 @@ import panel as pn
 from bokeh.models import LinearColorMapper
 from bokeh.transform import linear_cmap
 
-from ..colors import MUTED, ORANGE, TEAL
+from ..colors import MUTED, ORANGE, ORANGE_TEXT, TEAL, TEAL_TEXT, text_shade
 from ..flicker import CANVAS, N_FRAMES, Clip, Flicker, background_flicker, mean_jump, true_path
 from ..model_data import flicker as trained
 from .base import SimView, current_frame_markers, picture_figure, small_figure, small_legend
@@ -32,7 +32,7 @@ class FlickerView(SimView):
         pictures = []
         for key, label, colour in (("per_frame", "Per-frame model", ORANGE), ("spacetime", "Spacetime model", TEAL)):
             fig = picture_figure(label, CANVAS)
-            fig.title.text_color = colour
+            fig.title.text_color = text_shade(colour)
             fig.border_fill_color = colour
             fig.border_fill_alpha = 0.12
             bg = self.source(f"{key}_background", image=[])
@@ -56,9 +56,9 @@ class FlickerView(SimView):
     def _build_real(self):
         """Both DiTs' real frames, shown through a palette, and the detector's track of the ball."""
         real = trained.load()
-        pictures, self._real_images = real_pair(self, "Our trained model: the same prompt, seed and noise",
+        pictures, self._real_images = real_pair(self, "Our trained model, same noise",
                                                 real["palette"], real["frames"].reshape(len(trained.KINDS), -1, CANVAS, CANVAS))
-        traj = self._trajectory("Our model: the ball's x, found by the detector", "real_",
+        traj = self._trajectory("Our model: the ball's x (detector)", "real_",
                                 ("per-frame DiT", "spacetime DiT"))
         return [pictures, traj]
 
@@ -76,7 +76,7 @@ class FlickerView(SimView):
             traj.scatter("frame", col, source=paths, color=colour, size=4)
         now = self.source(f"{prefix}now", frame=[], per_frame=[], spacetime=[], bottom=[], top=[])
         current_frame_markers(traj, now, "bottom", "top")
-        small_legend(traj, "top_left", 0.7)
+        small_legend(traj)
         return traj
 
     def _real_data(self) -> dict[str, dict]:
@@ -117,12 +117,12 @@ class FlickerView(SimView):
         per_frame, spacetime = self.sim.clips()
         return {
             "jump": (f"Mean frame-to-frame jump of the ball: "
-                     f"<b style='color:{ORANGE}'>per-frame {mean_jump(per_frame):.1f} px</b> · "
-                     f"<b style='color:{TEAL}'>spacetime {mean_jump(spacetime):.1f} px</b> "
+                     f"<b style='color:{ORANGE_TEXT}'>per-frame {mean_jump(per_frame):.1f} px</b> · "
+                     f"<b style='color:{TEAL_TEXT}'>spacetime {mean_jump(spacetime):.1f} px</b> "
                      f"(the true motion is {self.sim.true_motion():.1f} px per frame)"),
             "background": (f"Background change per frame: "
-                           f"<b style='color:{ORANGE}'>per-frame {100 * background_flicker(per_frame):.1f}%</b> · "
-                           f"<b style='color:{TEAL}'>spacetime {100 * background_flicker(spacetime):.1f}%</b>"),
+                           f"<b style='color:{ORANGE_TEXT}'>per-frame {100 * background_flicker(per_frame):.1f}%</b> · "
+                           f"<b style='color:{TEAL_TEXT}'>spacetime {100 * background_flicker(spacetime):.1f}%</b>"),
             "real": self._real_readout(),
         }
 
@@ -131,8 +131,8 @@ class FlickerView(SimView):
         pf, st = trained.KINDS.index("per-frame"), trained.KINDS.index("spacetime")
 
         def pair(key, fmt):
-            return (f"<b style='color:{ORANGE}'>per-frame {fmt(real[key][pf, seed])}</b> · "
-                    f"<b style='color:{TEAL}'>spacetime {fmt(real[key][st, seed])}</b>")
+            return (f"<b style='color:{ORANGE_TEXT}'>per-frame {fmt(real[key][pf, seed])}</b> · "
+                    f"<b style='color:{TEAL_TEXT}'>spacetime {fmt(real[key][st, seed])}</b>")
 
         frames = lambda p: f"{int(round(p * N_FRAMES))} of {N_FRAMES} frames"  # noqa: E731
         return (f"<b>Our trained model</b>, prompt “{trained.PROMPT}”, seed {seed}, the same starting noise "

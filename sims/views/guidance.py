@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from bokeh.models import LinearColorMapper, Range1d
 
-from ..colors import INK, MUTED, ORANGE, TEAL
+from ..colors import INK, MUTED, ORANGE, ORANGE_TEXT, TEAL, TEAL_TEXT
 from ..palette import PALETTE_SIZE, hex_palette
 from ..guidance import CENTRES, CLASS_NAMES, SIGMA, TYPICAL_REAL, Guidance, adherence, diversity, sample, typical
 from ..model_data import guidance as trained
@@ -44,7 +44,7 @@ class GuidanceView(SimView):
                                           ("typical", ORANGE, "dotted", "realism (typical samples)")):
             curves.line("w", col, source=curve, color=colour, line_dash=dash, line_width=2.5, legend_label=legend)
             curves.scatter("w", col, source=marker, size=11, fill_color=colour, line_color="white", line_width=2)
-        small_legend(curves, "center_right", 0.8)
+        small_legend(curves)
         self.readout("measures")
         self.readout("real")
         return [plane, curves] + self._build_real()
@@ -76,8 +76,7 @@ class GuidanceView(SimView):
         marker = self.source("real_marker", w=[0.0], adherence=[0.0], diversity=[0.0])
         for col, colour in (("adherence", TEAL), ("diversity", MUTED)):
             curves.scatter("w", col, source=marker, size=11, fill_color=colour, line_color="white", line_width=2)
-        small_legend(curves, "center_right", 0.8)
-        curves.legend.location = (60, 60)        # screen px from the bottom left: between the two curves
+        small_legend(curves)
         return [pictures, curves]
 
     def _real_data(self) -> dict[str, dict]:
@@ -94,7 +93,7 @@ class GuidanceView(SimView):
         real, w = trained.load(), self.sim.w
         i = int(np.flatnonzero(trained.W_VALUES == w)[0])
         return (f"<b>Our trained model</b> (spacetime DiT), prompt “{trained.PROMPT}”, a colour and motion it "
-                f"never saw together in training. At w = {w}: <b style='color:{TEAL}'>"
+                f"never saw together in training. At w = {w}: <b style='color:{TEAL_TEXT}'>"
                 f"{int(real['adherent'][i].sum())} of {trained.SEEDS}</b> clips show a green object moving left to "
                 f"right (the detector finds green in at least 80% of frames); the objects' paths spread "
                 f"{real['spread'][i]:.1f} px around their mean (w = 0: {real['spread'][0]:.1f} px); "
@@ -129,7 +128,7 @@ class GuidanceView(SimView):
         note = ("the prompt is ignored" if w == 0 else "the plain conditional model" if w == 1
                 else "extrapolating past the conditional model")
         return {"measures": (
-            f"w = {w} ({note}): prompt adherence <b style='color:{TEAL}'>{adherence(samples, k):.0%}</b>, "
+            f"w = {w} ({note}): prompt adherence <b style='color:{TEAL_TEXT}'>{adherence(samples, k):.0%}</b>, "
             f"spread {diversity(samples):.2f} (real class: {SIGMA * np.sqrt(2):.2f}), "
-            f"typical samples <b style='color:{ORANGE}'>{typical(samples, k):.0%}</b> "
+            f"typical samples <b style='color:{ORANGE_TEXT}'>{typical(samples, k):.0%}</b> "
             f"(real data: {TYPICAL_REAL:.0%})."), "real": self._real_readout()}

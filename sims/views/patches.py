@@ -129,7 +129,7 @@ class PatchesView(SimView):
     def build(self):
         mapper = LinearColorMapper(palette=PALETTE, low=0, high=LAYERS * PER_LAYER, low_color=PAD_GREY,
                                    high_color=CLEAR, nan_color=CLEAR)
-        latent = small_figure("Latent time-slices, coloured by token", width=620, height=330,
+        latent = small_figure("Latent slices, coloured by token", width=620, height=330,
                               x_range=(-1, BOX[0] + 1), y_range=(-BOX[1] - 2.5, 2), match_aspect=True)
         latent.axis.visible = False
         latent.grid.visible = False
@@ -161,7 +161,7 @@ class PatchesView(SimView):
         latent.segment("x0", "y", "x1", "y", source=brackets, line_color="colour", line_width=4,
                        line_alpha="shown", line_cap="round")
 
-        strip = small_figure("The token sequence, one row per layer of cubes", width=620, height=175,
+        strip = small_figure("Tokens, one row per layer of cubes", width=620, height=175,
                              x_range=(-9, STRIP_WIDTH + 0.5), y_range=(-(LAYERS - 1) * STRIP_STEP - 0.8, 1.6))
         strip.axis.visible = False
         strip.grid.visible = False

@@ -7,7 +7,7 @@ import numpy as np
 import panel as pn
 from bokeh.core.properties import value
 
-from ..colors import INK, MUTED, ORANGE, TEAL
+from ..colors import INK, MUTED, ORANGE, ORANGE_TEXT, TEAL, TEAL_TEXT, text_shade
 from ..model_data import permanence as trained
 from ..permanence import (CANVAS, COLOURS, FLOOR, N_FRAMES, ON_TRACK_PX, WALL, WALL_TOP, Y, Permanence, Result, Scene,
                           errors, given_frames, hidden, on_track, outline, run)
@@ -29,7 +29,7 @@ class PermanenceView(SimView):
         pictures = []
         for key, title, colour in MODELS:
             fig = picture_figure(title, CANVAS)
-            fig.title.text_color = colour
+            fig.title.text_color = text_shade(colour)
             fig.border_fill_color = colour
             fig.border_fill_alpha = 0.12
             fig.quad(left=0, right=CANVAS, bottom=FLOOR, top=CANVAS, color=SKY)
@@ -53,7 +53,7 @@ class PermanenceView(SimView):
                      text_font_size="12px", text_color=INK)
             pictures.append(fig)
 
-        traj = small_figure("Where the object is, frame by frame", width=420, height=280,
+        traj = small_figure("Where the object is, per frame", width=420, height=280,
                             x_range=(-0.5, N_FRAMES - 0.5), y_range=(0, CANVAS))
         traj.xaxis.axis_label = "frame"
         traj.yaxis.axis_label = "x position (px)"
@@ -72,7 +72,7 @@ class PermanenceView(SimView):
                   legend_label="real object")
         now = self.source("now", frame=[0.0], per_frame=[0.0], spacetime=[0.0])
         current_frame_markers(traj, now, 0, CANVAS)
-        small_legend(traj, "bottom_right", 0.8)
+        small_legend(traj)
 
         self.readout("frame")
         self.readout("identity")
@@ -85,7 +85,7 @@ class PermanenceView(SimView):
     def _build_real(self):
         real = trained.load()
         pictures, self._real_images = real_pair(
-            self, f"Our trained model: the occlusion prompt, seed {trained.SHOWN_SEED}", real["palette"], real["frames"])
+            self, f"Our model behind the wall, seed {trained.SHOWN_SEED}", real["palette"], real["frames"])
         return [pictures]
 
     def _real_data(self) -> dict[str, dict]:
@@ -98,7 +98,7 @@ class PermanenceView(SimView):
         real, seed = trained.load(), trained.SHOWN_SEED
 
         def pair(fmt):
-            return " · ".join(f"<b style='color:{ORANGE if kind == 'per-frame' else TEAL}'>{kind} {fmt(m)}</b>"
+            return " · ".join(f"<b style='color:{ORANGE_TEXT if kind == 'per-frame' else TEAL_TEXT}'>{kind} {fmt(m)}</b>"
                               for m, kind in enumerate(trained.KINDS))
 
         yes = lambda v: "yes" if v else "no"  # noqa: E731
@@ -160,18 +160,18 @@ class PermanenceView(SimView):
                      f"in view.")
         else:
             frame = (f"Frame {i} is generated. The real {s.look} is at x = {true_x:.1f} px, {where}. "
-                     f"<b style='color:{TEAL}'>Spacetime</b>: {self._says(st, s, i)} · "
-                     f"<b style='color:{ORANGE}'>Per-frame</b>: {self._says(pf, s, i)}")
+                     f"<b style='color:{TEAL_TEXT}'>Spacetime</b>: {self._says(st, s, i)} · "
+                     f"<b style='color:{ORANGE_TEXT}'>Per-frame</b>: {self._says(pf, s, i)}")
         same = pf.look == s.look
         identity = (f"A {s.look} goes behind the wall. What comes out: "
-                    f"<b style='color:{TEAL}'>spacetime — the same {st.look}</b>, on the line it fitted through the "
+                    f"<b style='color:{TEAL_TEXT}'>spacetime — the same {st.look}</b>, on the line it fitted through the "
                     f"given frames, x = {a:.2f} + {b:.3f}·frame · "
-                    f"<b style='color:{ORANGE}'>per-frame — "
+                    f"<b style='color:{ORANGE_TEXT}'>per-frame — "
                     + (f"a {pf.look} again, by luck" if same else f"a different object, a {pf.look}")
                     + f"</b>, from frame {int(np.ceil(exit_frame))}, choices it made with the seed.")
-        error = (f"Over the {len(gen)} generated frames: <b style='color:{TEAL}'>spacetime on track in "
+        error = (f"Over the {len(gen)} generated frames: <b style='color:{TEAL_TEXT}'>spacetime on track in "
                  f"{int(on_track(st, s)[gen].sum())}</b>, mean position error {self._mean(st, s, gen)} · "
-                 f"<b style='color:{ORANGE}'>per-frame on track in {int(on_track(pf, s)[gen].sum())}</b>, "
+                 f"<b style='color:{ORANGE_TEXT}'>per-frame on track in {int(on_track(pf, s)[gen].sum())}</b>, "
                  f"mean position error {self._mean(pf, s, gen)}, and no object at all in "
                  f"{int(np.isnan(pf.x[gen]).sum())} frames. (On track: the same object within "
                  f"{ON_TRACK_PX:.0f} px of the real one.)")

@@ -86,7 +86,7 @@ class RecapView(SimView):
         return figures
 
     def _diagram(self):
-        fig = small_figure("The course model, stage by stage (tap a stage)", width=720, height=245,
+        fig = small_figure("The pipeline (tap a stage)", width=720, height=245,
                            x_range=(-0.7, 6 * STEP_X + 0.7), y_range=(-1.45, 1.3))
         fig.axis.visible = False
         fig.grid.visible = False

@@ -5,7 +5,7 @@ import numpy as np
 from bokeh.models import LinearColorMapper, Range1d
 from bokeh.transform import dodge
 
-from ..colors import ORANGE, TEAL
+from ..colors import ORANGE, TEAL, text_shade
 from ..palette import PALETTE_SIZE, hex_palette
 from .base import SimView, small_figure
 
@@ -31,7 +31,7 @@ def real_pair_figure(title: str, mapper: LinearColorMapper, sources: dict, gap: 
                   source=sources[kind])
         fig.quad(left=offset, right=offset + CANVAS, bottom=0, top=CANVAS, fill_color=None, line_color=colour,
                  line_width=3)
-        fig.text(x=[offset + CANVAS / 2], y=[CANVAS + 1], text=[f"{kind} DiT"], text_color=colour,
+        fig.text(x=[offset + CANVAS / 2], y=[CANVAS + 1], text=[f"{kind} DiT"], text_color=text_shade(colour),
                  text_align="center", text_baseline="bottom", text_font_size="13px", text_font_style="bold")
     return fig
 
