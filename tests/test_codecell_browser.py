@@ -43,6 +43,7 @@ def cell_site(tmp_path_factory):
         "index.html": CodeCell(code=HELLO, title="tokens"),
         "limits.html": CodeCell(code="while True:\n    pass\n", title="a loop", time_limit=1.5, output_limit=500),
         "missing.html": NoPyodide(code=HELLO, title="no Python"),
+        "cold.html": CodeCell(code=HELLO, title="no idle start", autostart=False),
         "chapters.html": pn.Column(*(CodeCell.from_cell(c) for c in CELLS.values())),
     }, axe=True)
 
@@ -156,6 +157,19 @@ def test_stop_ends_a_runaway_loop_and_the_next_run_works(page, cell_url):
     assert not guard.problems, guard.problems
 
 
+def test_stop_while_python_loads_answers_at_once(page, cell_url):
+    guard = open_page(page, cell_url, "cold.html")                      # Python starts on the first Run only
+    root = cell(page)
+    page.wait_for_timeout(500)
+    assert not any("pyodide" in url for url in guard.requests)         # nothing loaded before the reader asked
+    root.get_by_role("button", name="Run", exact=True).click()
+    root.get_by_role("button", name="Stop").click()
+    page.wait_for_function("el => el.dataset.state === 'stopped'", arg=root.element_handle(), timeout=2_000)
+    assert "Python keeps loading for the next Run" in output(page)
+    assert run_cell(page)["state"] == "done" and "ids [2, 3, 7" in output(page)
+    assert not guard.problems, guard.problems
+
+
 def test_time_limit_and_output_cap(page, cell_url):
     guard = open_page(page, cell_url, "limits.html")
     state = run_cell(page)
@@ -179,7 +193,9 @@ def test_missing_pyodide_is_a_message_in_the_cell(page, cell_url):
     assert state["state"] == "unavailable"
     message = cell(page).get_by_role("alert").inner_text()
     assert "Python could not start" in message and "The rest of the page works as usual" in message
-    assert cell(page).get_attribute("data-editor") == "codemirror"   # the editor still works
+    edit(page, 0, "print('still editable')")                         # the editor works without Python
+    assert cell(page).get_attribute("data-editor") == "codemirror"
+    assert "still editable" in cell(page).locator(".cm-content").inner_text()
     assert guard.outside == []
     assert not guard.page_errors
 

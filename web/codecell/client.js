@@ -13,6 +13,7 @@ class PythonRuntime {
     this.listeners = new Set();    // progress listeners: (message) => void, every cell's
     this.run = null;               // the run in flight: {id, handlers, resolve, reject, timer}
     this.queue = Promise.resolve();
+    this.waiting = new Set();      // runs waiting for Python to load (Stop cancels them)
     this.nextId = 1;
     this.lastProgress = null;
   }
@@ -68,8 +69,11 @@ class PythonRuntime {
   /** Run `code`; handlers.output(stream, text) receives its output as it comes. Resolves with the
    *  worker's result, or with {stopped: reason} if stop() or the time limit ended it. */
   execute(code, { outputLimit, timeLimitMs, handlers = {} }) {
+    const waiting = { cancelled: false, since: performance.now() };   // until Python is ready
+    this.waiting.add(waiting);
     const turn = this.queue.then(async () => {
-      await this.start();
+      await this.start().finally(() => this.waiting.delete(waiting));
+      if (waiting.cancelled) return { stopped: "stop", loading: true, ms: performance.now() - waiting.since };
       return new Promise((resolve, reject) => {
         const id = this.nextId++;
         this.run = { id, handlers, resolve, reject, timer: null };
@@ -79,12 +83,22 @@ class PythonRuntime {
       });
     });
     this.queue = turn.catch(() => {});
-    return turn;
+    // Stop pressed while Python is still loading answers at once; loading carries on for the next Run.
+    return new Promise((resolve, reject) => {
+      waiting.answer = resolve;
+      turn.then(resolve, reject);
+    });
   }
 
   /** End the run in flight (reason: "stop" or "time") by ending the worker; start a fresh one. */
   stop(reason = "stop") {
-    if (!this.run) return false;
+    if (!this.run) {
+      for (const waiting of this.waiting) {
+        waiting.cancelled = true;
+        waiting.answer({ stopped: reason, loading: true, ms: performance.now() - waiting.since });
+      }
+      return false;
+    }
     const run = this.finish();
     this.worker.terminate();
     this.worker = null;

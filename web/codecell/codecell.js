@@ -228,7 +228,8 @@ class CodeCell {
     if (result.stopped) {
       const why = result.stopped === "time" ? `it ran past the time limit of ${this.model.time_limit} s`
         : "you pressed Stop";
-      this.append(`\nStopped after ${seconds(result.ms)}: ${why}. Python restarts for the next Run.\n`, "note");
+      const next = result.loading ? "Python keeps loading for the next Run." : "Python restarts for the next Run.";
+      this.append(`Stopped after ${seconds(result.ms)}: ${why}. ${next}\n`, "note");
       this.root.dataset.state = "stopped";
       this.status.textContent = "Stopped.";
       return;
