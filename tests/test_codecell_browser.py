@@ -215,9 +215,10 @@ def test_every_chapter_cell_runs_in_the_browser(page, cell_url):
     assert not guard.problems, guard.problems
 
 
-def test_no_serious_accessibility_violations(page, cell_url):
-    guard = open_page(page, cell_url)
-    run_cell(page)
+@pytest.mark.parametrize("name", ["index.html", "chapters.html"])
+def test_no_serious_accessibility_violations(page, cell_url, name):
+    guard = open_page(page, cell_url, name)
+    run_cell(page)                                             # output, a chart and its data table on the page
     page.add_script_tag(url=cell_url + "static/axe/axe.min.js")
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']}});

@@ -4,7 +4,7 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 const W = 480, H = 220;
-const PAD = { left: 56, right: 14, top: 24, bottom: 40 };
+const PAD = { left: 64, right: 16, top: 26, bottom: 44 };
 
 function svg(tag, attrs = {}, text) {
   const node = document.createElementNS(SVG, tag);

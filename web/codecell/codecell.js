@@ -46,7 +46,7 @@ const CSS = `
 .cell svg.chart { width: 100%; max-width: 480px; height: auto; display: block; }
 .cell svg.chart .axes line { stroke: #52606d; stroke-width: 1; }
 .cell svg.chart .axes line.zero { stroke: #9aa5b1; stroke-dasharray: 3 3; }
-.cell svg.chart text { font-size: 12px; fill: #374151; }
+.cell svg.chart text { font-size: 15px; fill: #374151; }   /* SVG units: about 11 px on a 375 px phone */
 .cell svg.chart .line { fill: none; stroke: #1d4ed8; stroke-width: 2; }
 .cell svg.chart .dots circle { fill: #1d4ed8; }
 .cell details { font-size: 13px; }

@@ -5,7 +5,8 @@
 
 import { EditorState, Prec } from "@codemirror/state";
 import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
-import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { HighlightStyle, bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { tags as t } from "@lezer/highlight";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
 
@@ -16,8 +17,33 @@ const THEME = EditorView.theme({
   ".cm-gutters": { background: "#f3f5f7", color: "#4b5563", borderRight: "1px solid #d0d7de" },
   ".cm-activeLine": { background: "#f1f5fb" },
   ".cm-activeLineGutter": { background: "#e3e9f2", color: "#1f2933" },
-  ".cm-scroller": { overflow: "auto", maxHeight: "28em" },
+  ".cm-scroller": { overflow: "visible" },   // the editor grows with its code: no inner scrolling to miss
 });
+
+// CodeMirror's default colours, with the three that fall below WCAG AA's 4.5:1 on white (f-string
+// braces and escapes #e40, invalid #f00, type names #085) darkened; every colour here is at least
+// 4.9:1 on the editor's white and its active-line tint.
+const COLOURS = HighlightStyle.define([
+  { tag: t.meta, color: "#404740" },
+  { tag: t.link, textDecoration: "underline" },
+  { tag: t.heading, textDecoration: "underline", fontWeight: "bold" },
+  { tag: t.emphasis, fontStyle: "italic" },
+  { tag: t.strong, fontWeight: "bold" },
+  { tag: t.strikethrough, textDecoration: "line-through" },
+  { tag: t.keyword, color: "#708" },
+  { tag: [t.atom, t.bool, t.url, t.contentSeparator, t.labelName], color: "#219" },
+  { tag: [t.literal, t.inserted], color: "#164" },
+  { tag: [t.string, t.deleted], color: "#a11" },
+  { tag: [t.regexp, t.escape, t.special(t.string)], color: "#a33a00" },
+  { tag: t.definition(t.variableName), color: "#00f" },
+  { tag: t.local(t.variableName), color: "#30a" },
+  { tag: [t.typeName, t.namespace], color: "#06704a" },
+  { tag: t.className, color: "#167" },
+  { tag: [t.special(t.variableName), t.macroName], color: "#256" },
+  { tag: t.definition(t.propertyName), color: "#00c" },
+  { tag: t.comment, color: "#940" },
+  { tag: t.invalid, color: "#c00" },
+]);
 
 /** An editor in `parent` holding `doc`; `onRun` is called on Ctrl/Cmd+Enter. */
 export function createEditor(parent, doc, { onRun, label, describedBy }) {
@@ -29,7 +55,8 @@ export function createEditor(parent, doc, { onRun, label, describedBy }) {
       extensions: [
         runKey, lineNumbers(), highlightActiveLineGutter(), highlightActiveLine(), drawSelection(), history(),
         indentOnInput(), bracketMatching(), indentUnit.of("    "), python(),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        syntaxHighlighting(COLOURS),
+        EditorView.lineWrapping,           // a phone shows every character, nothing hides off to the side
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]), THEME,
         EditorView.contentAttributes.of({ "aria-label": label, ...(describedBy ? { "aria-describedby": describedBy } : {}) }),
       ],
