@@ -26,6 +26,7 @@ from sims.registry import VIEWS
 from sims.views.base import SimView
 
 from .content import Chapter
+from .mathml import render_with_math
 from .pipeline import pipeline_figure
 from .quiz import quiz_html
 
@@ -39,7 +40,7 @@ _markdown = MarkdownIt("commonmark").enable("table")
 
 
 def markdown(text: str) -> str:
-    return _markdown.render(text)
+    return render_with_math(text, _markdown.render)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import html
 from markdown_it import MarkdownIt
 
 from .content import Quiz
+from .mathml import render_with_math
 
 _md = MarkdownIt("commonmark")
 PROMPT = "Pick an answer to check it."
@@ -19,7 +20,7 @@ PROMPT = "Pick an answer to check it."
 
 def inline(text: str) -> str:
     """One line of Markdown as HTML, with no surrounding paragraph."""
-    return _md.renderInline(text)
+    return render_with_math(text, _md.renderInline)
 
 
 def verdict_html(choice) -> str:

@@ -167,3 +167,23 @@ def test_a_link_to_a_missing_glossary_entry_is_named(chapters):
     broken = dataclasses.replace(chapters[1], sections=(section, *chapters[1].sections[1:]))
     with pytest.raises(CourseError, match="glossary.html#nonesuch, which has no such anchor"):
         check_course([chapters[0], broken, *chapters[2:]], VIEWS)
+
+
+def test_math_is_typeset_as_mathml_and_code_keeps_its_dollars():
+    from course.page import markdown
+
+    html = markdown("Blend: $x_t = (1 - t)\\,x_0 + t\\,\\varepsilon$, and `a $b$ c` stays code.\n\n$$\\hat{x}_0 = x_t - t\\,v$$")
+    assert html.count("<math") == 2 and 'display="block"' in html and "<code>a $b$ c</code>" in html
+    assert "\\hat" not in html and "$" not in html.replace("<code>a $b$ c</code>", "")
+
+
+def test_the_key_derivations_are_typeset():
+    """Issue 10's list: x̂0 from x_t and v, why v = ε − x0 (ch. 1), the implicit-classifier view of
+    guidance (ch. 6), and where attention's 4·N²·d comes from (ch. 8)."""
+    from course.page import markdown
+
+    chapters = {c.slug: c for c in load_chapters()}
+    rendered = {slug: " ".join(markdown(s.body) for s in chapters[slug].sections) for slug in ("diffusion", "guidance", "scale")}
+    assert "<mover accent=\"true\"><mrow><mi>x</mi></mrow><mo>&#x0005E;</mo></mover>" in rendered["diffusion"]   # x̂0
+    assert "&#x02207;" in rendered["guidance"] and "<msup>" in rendered["guidance"]        # ∇ log p, p(c|x)^w
+    assert "<munder>" in rendered["scale"] or "&#x023DF;" in rendered["scale"]              # the underbraced terms

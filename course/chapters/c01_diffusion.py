@@ -28,14 +28,21 @@ predicts the *[velocity](glossary.html#velocity)* `v = ε − x0`: how fast `x_t
 from the data **towards the noise**. Its loss is the squared error of that prediction, averaged over
 many pictures, noise draws and noise levels. (Other models predict the noise `ε` instead; the two
 carry the same information.)
-""" + the_math("""
-Why `v = ε − x0`? Differentiate the blend with respect to `t`:
-`d x_t / d t = −x0 + ε = ε − x0`. Along one training line the velocity is the same at every `t`,
-which is what makes the line straight.
+""" + the_math(r"""
+Why $v = \varepsilon - x_0$? Differentiate the blend with respect to $t$:
 
-Knowing `x_t`, `t` and `v` also gives the clean picture. From the blend,
-`x_t = x0 + t · (ε − x0) = x0 + t · v`, so `x̂0 = x_t − t · v`. With the network's predicted `v`,
-`x̂0` is its current best guess of the clean picture; that guess is what the simulation shows.
+$$\frac{d x_t}{d t} = \frac{d}{d t}\left[(1 - t)\,x_0 + t\,\varepsilon\right] = \varepsilon - x_0 .$$
+
+Along one training line the velocity is the same at every $t$, which is what makes the line straight.
+
+Knowing $x_t$, $t$ and $v$ also gives the clean picture. From the blend,
+
+$$x_t = x_0 + t\,(\varepsilon - x_0) = x_0 + t\,v, \quad\text{so}$$
+
+$$\hat{x}_0 = x_t - t\,v .$$
+
+With the network's predicted $v$, $\hat{x}_0$ is its current best guess of the clean picture; that
+guess is what the simulation shows.
 """),
         ),
         Section(

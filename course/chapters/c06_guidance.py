@@ -90,12 +90,18 @@ The difference `v_cond − v_uncond` is the direction the prompt adds. With `w =
 ignored; `w = 1` gives the plain conditional prediction; `w > 1` pushes *further* in the prompt's
 direction than the model would go on its own. In one coordinate: if `v_uncond = 0.2` and
 `v_cond = 0.5`, then `w = 4` gives 0.2 + 4 · 0.3 = 1.4.
-""" + the_math("""
+""" + the_math(r"""
 Why extrapolating helps: the implicit-classifier view. The velocity of a flow is tied to the score
-`∇ log p` of the noisy data, and the same combination of scores reads
-`∇ log p(x) + w · (∇ log p(x | c) − ∇ log p(x))`. By Bayes' rule, `∇ log p(x | c) − ∇ log p(x)` is
-`∇ log p(c | x)`: the gradient of a classifier that says how recognisably `x` shows prompt `c`. So
-guidance samples, roughly, from `p(x) · p(c | x)^w`. For `w > 1` it favours clips whose prompt is
+$\nabla \log p$ of the noisy data, and the same combination of scores reads
+
+$$\nabla \log p(x) + w\,\big(\nabla \log p(x \mid c) - \nabla \log p(x)\big).$$
+
+By Bayes' rule, $p(x \mid c) = p(c \mid x)\,p(x) / p(c)$, so the bracket is
+$\nabla \log p(c \mid x)$: the gradient of a classifier that says how recognisably $x$ shows prompt
+$c$. The combination is then $\nabla \log \big(p(x)\,p(c \mid x)^{w}\big)$, so guidance samples,
+roughly, from
+
+$$p_w(x \mid c) \propto p(x)\;p(c \mid x)^{w}.$$ For `w > 1` it favours clips whose prompt is
 *most distinguishable*, not the most typical ones; that is why high `w` pushes samples out to the
 far side of their class, away from the others.
 

@@ -72,12 +72,18 @@ operations ([FLOPs](glossary.html#flop)):
 Multiply by the number of layers, by the number of denoising steps, and by 2 for guidance's two
 predictions. The two terms are equal when `N = 6 · d`; above that, the quadratic attention term
 dominates, and doubling the clip length roughly quadruples the cost.
-""" + the_math("""
-Where `4 · N² · d` comes from: the scores `Q · Kᵀ` are an `N × N` table, each entry a dot product
-of length `d`, so `N² · d` multiply-adds, `2 · N² · d` FLOPs; the weighted sum of values costs the
-same again. The per-token part: the query, key, value and output projections are four `d × d`
-matrices (`8 · N · d²` FLOPs), and an MLP four times as wide has two `d × 4d` matrices
-(`16 · N · d²`), `24 · N · d²` in all. Setting `4 · N² · d = 24 · N · d²` gives `N = 6 · d`.
+""" + the_math(r"""
+Where $4 N^2 d$ comes from: the scores $Q K^\top$ are an $N \times N$ table, each entry a dot
+product of length $d$, so $N^2 d$ multiply-adds, $2 N^2 d$ FLOPs; the weighted sum of values costs
+the same again. The per-token part: the query, key, value and output projections are four
+$d \times d$ matrices ($8 N d^2$ FLOPs), and an MLP four times as wide has two $d \times 4d$
+matrices ($16 N d^2$):
+
+$$\text{per layer} = \underbrace{4 N^2 d}_{\text{attention}} + \underbrace{24 N d^2}_{\text{the rest}}$$
+
+The two are equal where
+
+$$4 N^2 d = 24 N d^2 \iff N = 6 d .$$
 
 Memory behaves the same way: activations grow with `N · d`, and a stored attention matrix has `N²`
 entries per head. Memory-efficient attention kernels avoid storing that matrix, but still do the
