@@ -44,6 +44,7 @@ def cell_site(tmp_path_factory):
         "limits.html": CodeCell(code="while True:\n    pass\n", title="a loop", time_limit=1.5, output_limit=500),
         "missing.html": NoPyodide(code=HELLO, title="no Python"),
         "cold.html": CodeCell(code=HELLO, title="no idle start", autostart=False),
+        "no-snapshot.html": CodeCell(code=HELLO, title="no snapshot", snapshot_url=""),
         "chapters.html": pn.Column(*(CodeCell.from_cell(c) for c in CELLS.values())),
     }, axe=True)
 
@@ -198,6 +199,16 @@ def test_missing_pyodide_is_a_message_in_the_cell(page, cell_url):
     assert "still editable" in cell(page).locator(".cm-content").inner_text()
     assert guard.outside == []
     assert not guard.page_errors
+
+
+def test_without_the_snapshot_python_starts_the_slow_way(page, cell_url):
+    guard = open_page(page, cell_url, "no-snapshot.html")
+    started = time.perf_counter()
+    state = run_cell(page, timeout=120_000)
+    print(f"\nfirst Run without the start-up snapshot: {(time.perf_counter() - started) * 1000:.0f} ms")
+    assert state["state"] == "done" and "ids [2, 3, 7" in output(page)
+    assert not any("pyodide-snapshot/" in url for url in guard.requests)
+    assert not guard.problems, guard.problems
 
 
 def test_every_chapter_cell_runs_in_the_browser(page, cell_url):
