@@ -32,8 +32,8 @@ PYTHON_FILES = ("model/__init__.py", "model/text.py", "model/manifest.py", "mode
                 "course/__init__.py", "course/formulas.py")
 RUNNER = "cellrun.py"            # web/codecell/cellrun.py, imported by the worker as `cellrun`
 # Pyodide's start-up snapshot (web/codecell/snapshot.mjs), made at build time and cached per
-# Pyodide version in .cache/: it cuts Python's start in the worker from about 9 s to about 1 s here.
-SNAPSHOT = "pyodide-snapshot/snapshot.bin"
+# Pyodide version in .cache/: it cuts Python's start in the worker from about 6-11 s to about 1 s here.
+SNAPSHOT = "pyodide-snapshot/snapshot.bin.gz"   # gzipped: 31 MB of memory is about 6 MB to download
 SNAPSHOT_CACHE = ROOT / ".cache" / "pyodide-snapshot"
 
 
@@ -128,6 +128,7 @@ class CodeCellAssets:
 def snapshot_file() -> Path:
     """Pyodide's start-up snapshot for the installed Pyodide, made once (about 10 s, with Node) and
     kept in .cache/ under the version and the maker script's hash. Raises VendorError."""
+    import gzip
     import hashlib
     import shutil
     import subprocess
@@ -143,12 +144,15 @@ def snapshot_file() -> Path:
         if node is None:
             raise VendorError("making Pyodide's start-up snapshot needs Node.js: `make web-deps` installs it")
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".tmp")
-        done = subprocess.run([node, str(maker), str(package_dir(package="pyodide")), str(partial)],
+        memory = target.with_name("snapshot.bin")
+        done = subprocess.run([node, str(maker), str(package_dir(package="pyodide")), str(memory)],
                               capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
             raise VendorError(f"making Pyodide's start-up snapshot failed: {done.stderr.strip()[-500:]}")
+        partial = target.with_suffix(".tmp")
+        partial.write_bytes(gzip.compress(memory.read_bytes(), compresslevel=6, mtime=0))
         partial.rename(target)
+        memory.unlink()
     return target
 
 

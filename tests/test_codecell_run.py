@@ -170,6 +170,7 @@ def test_every_asset_exists_and_pins_are_checked(tmp_path, monkeypatch):
     assert all(path.is_file() for path in files.values())
     assert {"pyodide/pyodide.asm.wasm", "codecell/worker.js", "codecell/cellrun.py", "py/model/text.py",
             "py/model/onnx/manifest.json", "cm/@codemirror/view/dist/index.js", SNAPSHOT} <= set(files)
+    assert files[SNAPSHOT].read_bytes()[:2] == b"\x1f\x8b"                # stored gzipped
     (tmp_path / "node_modules" / "pyodide").mkdir(parents=True)
     (tmp_path / "node_modules" / "pyodide" / "package.json").write_text('{"version": "0.1.0"}')
     (tmp_path / "package.json").write_text('{"dependencies": {"pyodide": "314.0.8"}}')

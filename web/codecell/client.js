@@ -118,8 +118,10 @@ export function runtime(urls) {
 }
 
 /** Start `python` when the browser is next idle and `element` is near the viewport, so loading
- *  Python never competes with the page's own first work. */
+ *  Python (about 13 MB gzipped) never competes with the page's own first work; not at all on a
+ *  connection in data-saver mode. */
 export function startWhenIdle(python, element) {
+  if (navigator.connection?.saveData) return;      // the reader asked for less data: wait for Run
   const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 1000));
   const go = () => idle(() => python.start(), { timeout: 4000 });
   if (typeof IntersectionObserver !== "function") {

@@ -75,13 +75,21 @@ function writer(stream) {
   return { write: (bytes) => { write(stream, decoder.decode(bytes, { stream: true })); return bytes.length; } };
 }
 
+/** The snapshot is stored gzipped (31 MB -> 6 MB), since static hosts rarely compress a binary file;
+ *  a host that does send it with Content-Encoding: gzip has already unpacked it (no gzip magic). */
+async function gunzip(bytes) {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 /** The interpreter's memory just after start-up (made by snapshot.mjs at build time): loading it
  *  skips CPython's own initialisation, most of Pyodide's start. Without it Python still starts,
  *  only slower, so a missing snapshot is a warning, not an error. */
 async function snapshot(url) {
   try {
     const response = await fetch(url);
-    if (response.ok) return new Uint8Array(await response.arrayBuffer());
+    if (response.ok) return gunzip(new Uint8Array(await response.arrayBuffer()));
     console.warn(`code cells: no start-up snapshot at ${url} (HTTP ${response.status}); Python starts the slow way`);
   } catch (err) {
     console.warn(`code cells: the start-up snapshot could not be downloaded (${describe(err)}); Python starts the slow way`);
