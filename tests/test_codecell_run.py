@@ -1,6 +1,6 @@
 """The code cells without a browser: the runner (web/codecell/cellrun.py) in plain CPython, every
 shipped cell (course/cells.py) with numpy unimportable, the pure-Python formulas against the sims
-they mirror, and the vendored editor's import map."""
+they mirror, and the vendored editor's import map and asset list."""
 from __future__ import annotations
 
 import json
@@ -150,6 +150,8 @@ def test_formulas_match_the_sims():
         assert formulas.course_tokens(frames) == cost._MODEL.tokens(frames)
 
 
+# These two read node_modules (`make web-deps`) and may make Pyodide's snapshot (Node, ~10 s once).
+@pytest.mark.slow
 def test_editor_import_map_covers_every_bare_import():
     """Each vendored CodeMirror module imports only names the import map holds (no bundler)."""
     from export.vendor import editor_files, editor_import_map
@@ -162,7 +164,8 @@ def test_editor_import_map_covers_every_bare_import():
             assert name in mapped, f"{rel} imports {name}, which the import map lacks"
 
 
-def test_every_asset_exists_and_pins_are_checked(tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_every_asset_exists_and_pins_are_checked(tmp_path):
     import export.vendor as vendor
     from course.codecell import SNAPSHOT, CodeCellAssets
 
