@@ -166,6 +166,9 @@ def test_stop_while_python_loads_answers_at_once(page, cell_url):
     page.wait_for_timeout(500)
     assert not any("pyodide" in url for url in guard.requests)         # nothing loaded before the reader asked
     root.get_by_role("button", name="Run", exact=True).click()
+    progress = root.get_by_role("progressbar", name="Python loading")
+    assert progress.is_visible()                                        # loading progress is shown ...
+    assert "Python" in root.get_by_role("status").inner_text()          # ... and said in words
     root.get_by_role("button", name="Stop").click()
     page.wait_for_function("el => el.dataset.state === 'stopped'", arg=root.element_handle(), timeout=2_000)
     assert "Python keeps loading for the next Run" in output(page)
