@@ -225,8 +225,10 @@ def test_every_chapter_cell_runs_in_the_browser(page, cell_url):
         state = run_cell(page, index)
         assert state["state"] == "done", (slug, output(page, index))
         assert output(page, index).strip() or cell(page, index).get_by_role("img").count(), slug
-        times[slug] = float(run_cell(page, index)["lastMs"])     # a second run: what a reader's edits cost
-    print("\nshipped cells, a later run each (ms): " + ", ".join(f"{s} {ms:.0f}" for s, ms in times.items()))
+        # Later runs, what a reader's edits cost: the median of three (the editors of the other nine
+        # cells load in the background meanwhile, on a shared 2-core machine).
+        times[slug] = statistics.median(float(run_cell(page, index)["lastMs"]) for _ in range(3))
+    print("\nshipped cells, median of 3 later runs (ms): " + ", ".join(f"{s} {ms:.0f}" for s, ms in times.items()))
     assert max(times.values()) < LATER_RUN_BAR_MS, times
     assert not guard.problems, guard.problems
 

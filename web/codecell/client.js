@@ -117,13 +117,11 @@ export function runtime(urls) {
   return runtimes.get(urls.workerUrl);
 }
 
-/** Start `python` when the browser is next idle and `element` is near the viewport, so loading
- *  Python (about 13 MB gzipped) never competes with the page's own first work; not at all on a
- *  connection in data-saver mode. */
-export function startWhenIdle(python, element) {
-  if (navigator.connection?.saveData) return;      // the reader asked for less data: wait for Run
-  const idle = globalThis.requestIdleCallback ?? ((fn) => setTimeout(fn, 1000));
-  const go = () => idle(() => python.start(), { timeout: 4000 });
+/** Call `fn` once the browser is idle and `element` is near the viewport, so the cell's own loading
+ *  (the editor's modules, Python) never competes with the page's first work: its sims and prose. */
+export function whenNearAndIdle(element, fn) {
+  const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 1000));
+  const go = () => idle(() => fn(), { timeout: 4000 });
   if (typeof IntersectionObserver !== "function") {
     go();
     return;
@@ -135,4 +133,11 @@ export function startWhenIdle(python, element) {
     }
   }, { rootMargin: "800px 0px" });
   watch.observe(element);
+}
+
+/** Start `python` the same way (about 13 MB gzipped); not at all in data-saver mode, where the
+ *  first Run starts it. */
+export function startWhenIdle(python, element) {
+  if (navigator.connection?.saveData) return;
+  whenNearAndIdle(element, () => python.start());
 }

@@ -10,7 +10,7 @@
 // the page is affected.
 
 import { chart } from "course-codecell/chart.js";
-import { runtime, startWhenIdle } from "course-codecell/client.js";
+import { runtime, startWhenIdle, whenNearAndIdle } from "course-codecell/client.js";
 
 const CSS = `
 :host, .cell { font: 15px/1.45 system-ui, sans-serif; color: #1f2933; }
@@ -127,13 +127,29 @@ class CodeCell {
     return this.original;
   }
 
+  /** CodeMirror (1.2 MB of modules) loads once the page is idle and the cell near: until then the
+   *  code is shown as text, and a click or Tab into it loads the editor at once. */
+  deferEditor() {
+    const fallback = this.editorBox.firstChild;
+    fallback.tabIndex = 0;
+    fallback.setAttribute("aria-label", `Python code: ${this.model.title} (the editor is loading)`);
+    const now = () => this.loadEditor();
+    fallback.addEventListener("focus", now, { once: true });
+    fallback.addEventListener("pointerdown", now, { once: true });
+    whenNearAndIdle(this.root, now);
+  }
+
   async loadEditor() {
+    if (this.editorLoading) return;
+    this.editorLoading = true;
+    const focused = this.editorBox.contains(this.root.getRootNode().activeElement);
     try {
       const { createEditor } = await loadModule("course-codecell/editor.js");
       this.editorBox.replaceChildren();
       this.view = createEditor(this.editorBox, this.code(), { onRun: () => this.run(), label: `Python code: ${this.model.title}`,
                                                              describedBy: this.hintId });
       this.root.dataset.editor = "codemirror";
+      if (focused) this.view.focus();
     } catch (err) {
       console.warn(`code cell: the editor could not load (${err.message}); using a plain text box`);
       this.textarea = make("textarea", { class: "code-fallback", spellcheck: false, "aria-label": `Python code: ${this.model.title}`,
@@ -272,5 +288,5 @@ export function render({ model, el }) {
   const cell = new CodeCell(model, el);
   cell.bind();
   cell.startPython();
-  cell.loadEditor();
+  cell.deferEditor();
 }
