@@ -21,7 +21,7 @@ from bokeh.document import Document
 from markdown_it import MarkdownIt
 from panel.io.model import add_to_doc
 
-from sims.colors import INK, ORANGE, TEAL
+from sims.colors import css_variables
 from sims.registry import VIEWS
 from sims.views.base import SimView
 
@@ -178,6 +178,8 @@ def index_page(chapters: list[Chapter], runtime: Runtime) -> Page:
 def embed_page(sim_name: str, query: Mapping[str, str] | None = None) -> Page:
     page = Page(slug=f"embed/{sim_name}", title=f"{sim_name} — Video Generation course simulation",
                 description=f"The {sim_name} simulation", bare=True)
+    # Every page has a level-one heading: here a small one naming the sim (an embed has no chrome).
+    page.add_html(f'<h1 class="embed-title">The {html.escape(sim_name)} simulation, from the Video Generation course</h1>')
     sim_block(page, sim_name, query or {})
     return page
 
@@ -229,7 +231,7 @@ def template_variables(page: Page, chapters: list[Chapter], runtime: Runtime, de
             blocks.append({"kind": "root", "label": block[1], "root_name": root_name(block[1])})
     return {
         "page_title": page.title,
-        "colors": {"orange": ORANGE, "teal": TEAL, "ink": INK},   # one home: sims/colors.py
+        "colors": css_variables(),   # one home: sims/colors.py
         "page_description": page.description,
         "static_url": up + runtime.static_url,
         "home_url": up + runtime.home,

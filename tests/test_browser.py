@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from course.toc import load_chapters
+from export.browser import axe_violations
 from sims.registry import VIEWS
 
 pytestmark = pytest.mark.browser
@@ -97,16 +98,25 @@ def test_each_control_changes_the_plotted_data(watched, course, sim, control):
     assert set(after) == set(before)
 
 
-def test_every_page_loads_without_errors(watched, course):
+def test_every_page_loads_without_errors_or_accessibility_violations(watched, course):
+    """Every page and embed: no console error, a level-one heading, and no serious or critical
+    axe-core violation (WCAG 2.2 A/AA rules; axe-core from node_modules, never a CDN)."""
     slugs = ["index"] + [c.slug for c in CHAPTERS]
+    found = {}
     for slug in slugs:
         watched.goto(course.url(slug))
         watched.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=20_000)
         assert watched.locator("main h1").first.is_visible(), slug
+        watched.wait_for_timeout(1200)          # Bokeh renders; course.js names its unnamed widgets
+        found[slug] = axe_violations(watched)
     for sim in VIEWS:
         watched.goto(course.embed(sim))
         wait_for_sim(watched, sim)
         assert watched.locator(".course-toc").count() == 0      # embeds carry no chrome
+        assert watched.locator("h1").count() == 1
+        watched.wait_for_timeout(1200)
+        found[f"embed/{sim}"] = axe_violations(watched)
+    assert {page: v for page, v in found.items() if v} == {}
 
 
 def test_quiz_gives_immediate_feedback_and_keeps_score(watched, course):

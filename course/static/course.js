@@ -59,4 +59,35 @@
     }
     update();
   }
+
+  // Names for the widgets Bokeh and Panel draw without one (axe-core's button-name, label and
+  // aria-input-field-name): the frame player's icon buttons and range, and every slider handle.
+  // They live in shadow roots and appear when Bokeh renders (later, for sims that start when
+  // scrolled to), so the walk repeats for a while after load and whenever the page changes.
+  const PLAYER_BUTTONS = { slower: "Slower", first: "First frame", previous: "Previous frame",
+    reverse: "Play backwards", pause: "Pause", play: "Play", next: "Next frame", last: "Last frame",
+    faster: "Faster" };
+  const labelIn = (root) => {
+    for (const host of root.querySelectorAll(".bk-panel-models-widgets-Player")) {
+      const player = host.shadowRoot || host;          // the buttons sit in the player's own shadow root
+      for (const button of player.querySelectorAll("button")) {
+        const kind = Object.keys(PLAYER_BUTTONS).find((k) => button.classList.contains(k));
+        if (kind && !button.hasAttribute("aria-label")) button.setAttribute("aria-label", PLAYER_BUTTONS[kind]);
+      }
+      for (const range of player.querySelectorAll("input[type=range]")) {
+        if (!range.hasAttribute("aria-label")) range.setAttribute("aria-label", "Frame");
+      }
+    }
+    for (const handle of root.querySelectorAll(".noUi-handle")) {
+      if (handle.hasAttribute("aria-label")) continue;
+      const title = root.querySelector(".bk-slider-title");     // each slider has a shadow root of its own
+      const name = title ? title.textContent.replace(/:.*$/s, "").trim() : "";
+      if (name) handle.setAttribute("aria-label", name);
+    }
+    for (const el of root.querySelectorAll("*")) if (el.shadowRoot) labelIn(el.shadowRoot);
+  };
+  const labelAll = () => labelIn(document);
+  let rounds = 0;
+  const timer = setInterval(() => { labelAll(); if (++rounds > 30) clearInterval(timer); }, 500);
+  new MutationObserver(() => labelAll()).observe(document.body, { childList: true, subtree: true });
 })();
