@@ -160,6 +160,37 @@ def test_stop_ends_a_runaway_loop_and_the_next_run_works(page, cell_url):
     assert not guard.problems, guard.problems
 
 
+DEEP_FOCUS = """() => { let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  return el ? (el.getAttribute('aria-label') || el.textContent.trim().slice(0, 20)) : null; }"""
+
+
+def test_keyboard_only(page, cell_url):
+    """Tab reaches the code, typing edits it, Tab indents, Esc then Tab leaves for Run, Enter runs."""
+    guard = open_page(page, cell_url)
+    seen = []
+    for _ in range(12):                                       # Tab from the top of the page to the code
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(DEEP_FOCUS))
+        if (seen[-1] or "").startswith("Python code: tokens"):
+            break
+    assert (seen[-1] or "").startswith("Python code: tokens"), seen
+    cell(page).locator(".cm-content").wait_for(timeout=30_000)    # focus loaded the editor ...
+    page.wait_for_function(f"() => ({DEEP_FOCUS})() === 'Python code: tokens'")   # ... and kept the focus in it
+    page.keyboard.press("Control+A")
+    page.keyboard.type("for i in range(2):\n")
+    page.keyboard.press("Tab")                                # indents (the editor keeps Tab) ...
+    page.keyboard.type("print('row', i)")
+    assert "    print('row', i)" in cell(page).locator(".cm-content").inner_text().replace("\u00a0", " ")
+    page.keyboard.press("Escape")                             # ... until Esc: then Tab moves on
+    page.keyboard.press("Tab")
+    assert page.evaluate(DEEP_FOCUS) == "Run"
+    page.keyboard.press("Enter")
+    page.wait_for_function("el => Number(el.dataset.runs || 0) > 0", arg=cell(page).element_handle(), timeout=60_000)
+    assert "row 0" in output(page) and "row 1" in output(page)
+    assert not guard.problems, guard.problems
+
+
 def test_stop_while_python_loads_answers_at_once(page, cell_url):
     guard = open_page(page, cell_url, "cold.html")                      # Python starts on the first Run only
     root = cell(page)

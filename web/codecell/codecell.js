@@ -142,9 +142,9 @@ class CodeCell {
   async loadEditor() {
     if (this.editorLoading) return;
     this.editorLoading = true;
-    const focused = this.editorBox.contains(this.root.getRootNode().activeElement);
     try {
       const { createEditor } = await loadModule("course-codecell/editor.js");
+      const focused = this.editorBox.contains(this.root.getRootNode().activeElement);   // the reader is in the code
       this.editorBox.replaceChildren();
       this.view = createEditor(this.editorBox, this.code(), { onRun: () => this.run(), label: `Python code: ${this.model.title}`,
                                                              describedBy: this.hintId });
