@@ -45,21 +45,21 @@ import random
 
 def velocity(x, t):
     """The best velocity for the data set {-1, +1}: E[noise - data | x at time t]."""
-    data = math.tanh((1 - t) * x / t**2)        # the expected data point, given x
-    noise = (x - (1 - t) * data) / t            # x = (1 - t)·data + t·noise
-    return noise - data                         # points from data toward noise
+    data = math.tanh((1 - t) * x / t**2)   # the expected data point, given x
+    noise = (x - (1 - t) * data) / t       # as x = (1 - t)·data + t·noise
+    return noise - data                    # points from data toward noise
 
 steps = 10
 random.seed(1)
-x = random.gauss(0, 1)                          # t = 1: pure noise
+x = random.gauss(0, 1)                     # t = 1: pure noise
 path = [x]
 for i in range(steps):
     t = 1 - i / steps
-    x = x - (1 / steps) * velocity(x, t)        # step against the velocity, toward the data
+    x = x - (1 / steps) * velocity(x, t)   # a step against the velocity
     path.append(x)
 
 print(f"noise {path[0]:+.3f} -> sample {x:+.3f} after {steps} Euler steps")
-plot([1 - i / steps for i in range(steps + 1)], path, title="One sample's path", x_label="t", y_label="x")
+plot(range(steps + 1), path, title="One sample's path, noise to data", x_label="Euler step", y_label="x")
 ''', "change `steps` to 2 and run it again: how close to -1 or +1 does the sample land? Try `random.seed(7)` too.")
 
 LATENT = Cell("how much smaller is the latent?", '''\
