@@ -50,6 +50,7 @@ const CSS = `
 .cell svg.chart .line { fill: none; stroke: #1d4ed8; stroke-width: 2; }
 .cell svg.chart .dots circle { fill: #1d4ed8; }
 .cell details { font-size: 13px; }
+@media (max-width: 480px) { .cell .cm-editor { font-size: 12.5px; } }   /* more of a line per row on a phone */
 .cell table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 .cell th, .cell td { padding: 1px 10px; text-align: right; border-bottom: 1px solid #e4e7eb; }
 `;
