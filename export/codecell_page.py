@@ -3,8 +3,7 @@
 The tests (and anyone checking a cell by eye) need a cell without the rest of a chapter: each page
 is a Panel `save` of a column of CodeCells, localised as export/site.py does (through
 export/generator_page.py's `static_page`), with every file of CodeCellAssets under static/. Nothing
-on such a page loads from outside its folder. `axe=True` also copies axe-core (for the
-accessibility test).
+on such a page loads from outside its folder.
 
     python -m export.codecell_page --out /tmp/cells      # every chapter's cell on one page
 """
@@ -16,12 +15,11 @@ import sys
 from pathlib import Path
 
 
-def build(site: Path, pages: dict, title: str = "Code cell", axe: bool = False) -> Path:
+def build(site: Path, pages: dict, title: str = "Code cell") -> Path:
     """Write `pages` ({file name: a Panel object holding CodeCells}) into `site` with what they load."""
     from course.codecell import CodeCellAssets
     from export.generator_page import static_page
     from export.site import collect_static
-    from export.vendor import package_files
 
     site.mkdir(parents=True, exist_ok=True)
     needed: set[str] = set()
@@ -30,8 +28,6 @@ def build(site: Path, pages: dict, title: str = "Code cell", axe: bool = False) 
         (site / name).write_text(html, encoding="utf-8")
         needed |= page_needs
     files = {**collect_static(needed), **CodeCellAssets().files()}
-    if axe:
-        files.update({f"axe/{name}": path for name, path in package_files("axe-core").items()})
     for rel, source in files.items():
         (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, site / "static" / rel)

@@ -15,7 +15,8 @@ CodeMirror 6 (the cells' editor): many small ES modules with bare imports betwee
   copied whole (its package.json "exports"/"module" entry) to cm/<package>/<entry>, and
   `editor_import_map` maps every package name to that file, so the browser resolves the bare imports
   through an import map with no bundler. Which packages: the closure of EDITOR_ROOTS' dependencies.
-axe-core: for the accessibility tests only (export/codecell_page.py adds it to test pages).
+axe-core is pinned in package.json too, for the accessibility tests only (export/browser.py
+  `axe_violations` reads it from node_modules); it is never copied into a site.
 The files are build outputs: they go into the built site, never into git. Versions: a package named
 in package.json must be installed at exactly that version; one pulled in by another is checked
 against package-lock.json.
@@ -38,7 +39,6 @@ PACKAGES = {
     "gifenc": ("gifenc", "dist", ("gifenc.esm.js",)),
     "pyodide": ("pyodide", ".", ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                                  "pyodide-lock.json")),
-    "axe-core": ("axe", ".", ("axe.min.js",)),
 }
 PACKAGE = "onnxruntime-web"      # the one the generator cannot run without
 GENERATOR_PACKAGES = ("onnxruntime-web", "gifenc")

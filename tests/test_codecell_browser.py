@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from export.browser import OriginGuard, free_port, serve_folder, serve_process
+from export.browser import OriginGuard, axe_violations, free_port, serve_folder, serve_process
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def cell_site(tmp_path_factory):
         "cold.html": CodeCell(code=HELLO, title="no idle start", autostart=False),
         "no-snapshot.html": CodeCell(code=HELLO, title="no snapshot", snapshot_url=""),
         "chapters.html": pn.Column(*(CodeCell.from_cell(c) for c in CELLS.values())),
-    }, axe=True)
+    })
 
 
 @pytest.fixture(scope="session")
@@ -268,12 +268,7 @@ def test_every_chapter_cell_runs_in_the_browser(page, cell_url):
 def test_no_serious_accessibility_violations(page, cell_url, name):
     guard = open_page(page, cell_url, name)
     run_cell(page)                                             # output, a chart and its data table on the page
-    page.add_script_tag(url=cell_url + "static/axe/axe.min.js")
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}));
-    }""")
-    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    serious = axe_violations(page)
     assert serious == [], serious
     assert not guard.problems, guard.problems
 
