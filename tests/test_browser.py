@@ -216,3 +216,17 @@ def test_markup_in_the_query_is_shown_as_text(watched, course):
     wait_for_sim(watched, "flicker")
     expect(watched.get_by_text('Ignored seed="<img src=x onerror=window.pwned=1>": not a number.')).to_be_visible()
     assert watched.evaluate("() => window.pwned") is None
+
+
+def test_button_groups_are_named_radio_groups_with_a_checked_state(watched, course):
+    """A screen reader hears "Shape, radio group" and which shape is checked; picking another moves
+    the check (course.js maps Bokeh's active class onto aria-checked)."""
+    watched.goto(course.embed("patches"))
+    wait_for_sim(watched, "patches")
+    group = watched.get_by_role("radiogroup", name="Shape")
+    expect(group).to_have_count(1, timeout=10_000)
+    expect(group.get_by_role("radio", name="square")).to_have_attribute("aria-checked", "true")
+    group.get_by_role("radio", name="portrait").click()
+    expect(group.get_by_role("radio", name="portrait")).to_have_attribute("aria-checked", "true", timeout=5_000)
+    expect(group.get_by_role("radio", name="square")).to_have_attribute("aria-checked", "false")
+    expect(watched.get_by_role("radiogroup", name="Patch side ps (cells)")).to_have_count(1)

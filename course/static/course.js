@@ -84,6 +84,24 @@
       const name = title ? title.textContent.replace(/:.*$/s, "").trim() : "";
       if (name) handle.setAttribute("aria-label", name);
     }
+    // A button group (a choice of one, e.g. a sim's aspect or model) is a radio group: named by the
+    // label shown above it (base.py `_labelled` puts it in the previous element), each button a
+    // radio whose checked state follows Bokeh's `bk-active` class.
+    for (const group of root.querySelectorAll(".bk-btn-group")) {
+      if (group.getAttribute("role") === "radiogroup") continue;
+      const labelHost = root.host && root.host.previousElementSibling;
+      const label = labelHost && labelHost.shadowRoot && labelHost.shadowRoot.querySelector(".control-label");
+      group.setAttribute("role", "radiogroup");
+      if (label) group.setAttribute("aria-label", label.textContent.trim());
+      const sync = () => {
+        for (const button of group.querySelectorAll("button")) {
+          button.setAttribute("role", "radio");
+          button.setAttribute("aria-checked", String(button.classList.contains("bk-active")));
+        }
+      };
+      sync();
+      new MutationObserver(sync).observe(group, { attributes: true, subtree: true, attributeFilter: ["class"] });
+    }
     for (const el of root.querySelectorAll("*")) if (el.shadowRoot) labelIn(el.shadowRoot);
   };
   const labelAll = () => labelIn(document);
