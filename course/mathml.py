@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.S)
-CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+# Pandoc's rules for inline math: the opening $ is not followed by a space, the closing one is not
+# preceded by a space nor followed by a digit ("costs $5 and $10" stays prose); \$ is a dollar.
+MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<![\\$])\$(?=\S)([^$\n]*?\S)(?<!\\)\$(?!\d)", re.S)
+CODE_SPAN = re.compile(r"(`+)((?:(?!\n\s*\n).)+?)\1", re.S)    # a code span never crosses a blank line
 PLACEHOLDER = re.compile(r"MATHFORMULA(\d+)Z")
 
 
@@ -29,7 +31,7 @@ def render_with_math(text: str, render: Callable[[str], str]) -> str:
     pieces = CODE_SPAN.split(text)          # prose, ticks, code, prose, ticks, code, ..., prose
     out = []
     for i in range(0, len(pieces), 3):
-        out.append(MATH.sub(typeset, pieces[i]))
+        out.append(MATH.sub(typeset, pieces[i]).replace("\\$", "$"))
         if i + 2 < len(pieces):
             out.append(pieces[i + 1] + pieces[i + 2] + pieces[i + 1])
     return PLACEHOLDER.sub(lambda m: formulas[int(m.group(1))], render("".join(out)))

@@ -12,6 +12,7 @@ import http.server
 import os
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -52,7 +53,10 @@ def serve_folder(folder: Path) -> Iterator[str]:
 def serve_process(command: Sequence[str], port: int, timeout_s: float = 180) -> Iterator[str]:
     """Run a server `command` that listens on 127.0.0.1:`port`; yield its URL once the port accepts.
     If the process exits or the time runs out first, the error carries what it printed."""
-    proc = subprocess.Popen(list(command), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Output goes to a file, not a pipe: a server that logs for a whole test session would fill a
+    # pipe nobody reads and block.
+    log = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(list(command), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + timeout_s
     try:
         while True:
@@ -62,8 +66,9 @@ def serve_process(command: Sequence[str], port: int, timeout_s: float = 180) -> 
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
                     proc.kill()
+                    log.seek(0)
                     raise RuntimeError(f"{' '.join(command[:3])} did not start within {timeout_s:.0f} s:\n"
-                                       f"{proc.stdout.read()}") from None
+                                       f"{log.read()}") from None
                 time.sleep(0.3)
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -72,6 +77,7 @@ def serve_process(command: Sequence[str], port: int, timeout_s: float = 180) -> 
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 class OriginGuard:

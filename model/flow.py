@@ -67,7 +67,10 @@ def torch_randn(seed: int, count: int) -> np.ndarray:
     """`count` normals equal (to float32 rounding) to torch.randn(count, generator=manual_seed(seed))."""
     if count < 16:
         raise ValueError("torch_randn reproduces torch only for 16 or more values")
-    words = np.frombuffer(np.random.RandomState(seed).bytes(4 * (count + 16)), dtype="<u4")
+    if seed < 0:
+        raise ValueError(f"seed must be 0 or more (got {seed})")
+    # torch seeds its 32-bit twister with the seed's low 32 bits (so does the browser): do the same
+    words = np.frombuffer(np.random.RandomState(seed & 0xFFFFFFFF).bytes(4 * (count + 16)), dtype="<u4")
     uniform = ((words & 0xFFFFFF).astype(np.float64) / 16777216).astype(np.float32)
     data = uniform[:count].copy()
     whole = count - count % 16

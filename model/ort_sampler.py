@@ -129,11 +129,15 @@ class OrtSampler:
                 step_seconds.append(time.perf_counter() - t0)
             return v2[:1], v2[1:]
 
-        return flow.euler(velocity_pair, noise.astype(np.float32), steps, guidance, on_step)
+        # float(): a numpy scalar w would make numpy compute the step in float64
+        return flow.euler(velocity_pair, noise.astype(np.float32), steps, float(guidance), on_step)
 
-    def generate(self, prompt: str, frames: int = 16, steps: int = 20, guidance: float = 3.0,
+    def generate(self, prompt: str, frames: int = 16, steps: int | None = None, guidance: float | None = None,
                  seed: int = 0, kind: str = "spacetime", noise: np.ndarray | None = None,
                  on_step: Callable[[flow.Step], None] | None = None) -> Clip:
+        """One clip; steps and guidance default to the export's (manifest.json)."""
+        steps = int(self.manifest.steps.default) if steps is None else steps
+        guidance = self.manifest.guidance.default if guidance is None else guidance
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
         tokens = self.tokenize(prompt)

@@ -97,4 +97,4 @@ def test_js_sampler_matches_python_under_node(tmp_path):
                           env={"PATH": "/usr/bin:/bin", "SAMPLER_GOLDEN": str(golden)}, timeout=60,
                           cwd=str(flow.__file__).rsplit("/model/", 1)[0])
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "# pass 5" in done.stdout and "# fail 0" in done.stdout, done.stdout
+    assert "# pass 7" in done.stdout and "# fail 0" in done.stdout, done.stdout   # 5 sampler + 2 client tests

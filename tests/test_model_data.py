@@ -39,7 +39,7 @@ def test_every_dataset_is_read_only_and_read_back_from_its_cache(name):
     first = module.load()
     assert module.load.dataset == name and isinstance(first, dict) and first
     assert all(not value.flags.writeable for value in first.values())
-    again = cache.cached(name, module.load.version, lambda s: pytest.fail("recomputed"))
+    again = cache.cached(name, module.load.version, lambda s: pytest.fail("recomputed"), code_from=module.__name__)
     assert first.keys() == again.keys()
     for key in first:
         np.testing.assert_array_equal(first[key], again[key])
@@ -87,7 +87,8 @@ def test_per_frame_model_never_looks_across_slices_and_spacetime_does():
 
 
 def test_cached_path_returns_the_same_arrays():
-    again = md.cache.cached("attention", md.attention.load.version, lambda sampler: pytest.fail("should read the cache"))
+    again = md.cache.cached("attention", md.attention.load.version, lambda sampler: pytest.fail("should read the cache"),
+                            code_from="sims.model_data.attention")
     for key, value in md.attention.load().items():
         np.testing.assert_array_equal(again[key], value)
 
@@ -169,7 +170,8 @@ def test_flicker_spacetime_clips_jump_and_flicker_less_for_every_seed():
 
 def test_cached_model_data_is_read_back_unchanged():
     first = md.flicker.load()
-    again = md.cache.cached("flicker", md.flicker.load.version, lambda s: pytest.fail("recomputed"))
+    again = md.cache.cached("flicker", md.flicker.load.version, lambda s: pytest.fail("recomputed"),
+                            code_from="sims.model_data.flicker")
     assert first.keys() == again.keys()
     for key in first:
         np.testing.assert_array_equal(first[key], again[key])
@@ -267,3 +269,23 @@ def test_trail_keeps_every_position_of_a_moving_dot():
         video[t, 2, 2 * t] = 1.0
     picture = md.detect.trail(video)
     assert picture[2, [0, 2, 4, 6]].min() == 1.0 and picture.sum() == 12.0
+
+
+def test_the_cache_key_follows_the_code_and_a_torn_file_is_recomputed(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path)
+    calls = []
+
+    def compute(sampler):
+        calls.append(1)
+        return {"x": np.arange(3)}
+
+    first = cache.cached("probe", 1, compute, code_from="sims.model_data.flicker")
+    assert calls == [1] and cache.cached("probe", 1, compute, code_from="sims.model_data.flicker")["x"].tolist() == [0, 1, 2]
+    assert calls == [1]                                          # read back, not recomputed
+    other = cache.cached("probe", 1, compute, code_from="sims.model_data.guidance")
+    assert calls == [1, 1] and other.keys() == first.keys()      # another module's code: another key
+    for path in tmp_path.glob("probe-*.npz"):
+        path.write_bytes(b"not a zip file")
+    cache.cached("probe", 1, compute, code_from="sims.model_data.flicker")
+    assert calls == [1, 1, 1]                                     # a torn file is computed again
+    assert not list(tmp_path.glob(".probe-*"))                   # no temporary files left behind

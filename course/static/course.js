@@ -107,5 +107,10 @@
   const labelAll = () => labelIn(document);
   let rounds = 0;
   const timer = setInterval(() => { labelAll(); if (++rounds > 30) clearInterval(timer); }, 500);
-  new MutationObserver(() => labelAll()).observe(document.body, { childList: true, subtree: true });
+  let queued = false;                                  // one walk per frame, however many changes
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; labelAll(); });
+  }).observe(document.body, { childList: true, subtree: true });
 })();

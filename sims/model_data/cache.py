@@ -15,6 +15,7 @@ import functools
 import hashlib
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -57,13 +58,34 @@ def sampler(onnx_dir: Path = ONNX_DIR) -> OrtSampler:
         raise ModelUnavailable(str(err)) from None
 
 
+# The code every dataset's numbers depend on besides its own module: the sampler, the detector,
+# the tokenizer and the palette. Editing any of them (or the dataset's module) recomputes.
+SHARED_CODE = ("model/flow.py", "model/ort_sampler.py", "model/onnx_weights.py", "model/evaluate.py", "model/text.py",
+               "sims/palette.py", "sims/model_data/detect.py", "sims/model_data/cache.py")
+
+
+@functools.lru_cache(maxsize=None)
+def code_fingerprint(module_file: str) -> str:
+    digest = hashlib.sha256()
+    for path in (*SHARED_CODE, module_file):
+        digest.update(Path(ROOT / path).read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def cached(name: str, version: int, compute: Callable[[OrtSampler], dict[str, np.ndarray]],
-           onnx_dir: Path = ONNX_DIR) -> dict[str, np.ndarray]:
-    """compute(sampler) once per (name, version, model files); later calls read the .npz."""
-    path = CACHE_DIR / f"{name}-v{version}-{fingerprint(onnx_dir)}.npz"
+           onnx_dir: Path = ONNX_DIR, code_from: str | None = None) -> dict[str, np.ndarray]:
+    """compute(sampler) once per (name, version, model files, code); later calls read the .npz.
+    The code is compute's module (or the module named `code_from`) plus SHARED_CODE."""
+    module = sys.modules[code_from or compute.__module__]
+    module_file = Path(module.__file__).resolve().relative_to(ROOT).as_posix()
+    path = CACHE_DIR / f"{name}-v{version}-{fingerprint(onnx_dir)}-{code_fingerprint(module_file)}.npz"
     if path.exists():
-        with np.load(path) as blob:
-            return {key: blob[key] for key in blob.files}
+        try:
+            with np.load(path) as blob:
+                return {key: blob[key] for key in blob.files}
+        except (OSError, ValueError, EOFError) as err:          # a torn or foreign file: compute again
+            print(f"model-backed data for {name!r}: unreadable cache {path.name} ({err}); recomputing",
+                  file=sys.stderr, flush=True)
     # A cold cache costs a few seconds per dataset (about a minute for the whole course): say so.
     print(f"model-backed data for {name!r}: computing with onnxruntime, cached in {CACHE_DIR} ...",
           file=sys.stderr, flush=True)
@@ -73,9 +95,12 @@ def cached(name: str, version: int, compute: Callable[[OrtSampler], dict[str, np
     if not isinstance(arrays, dict) or not all(isinstance(v, np.ndarray) for v in arrays.values()):
         raise TypeError(f"{name}: the compute function must return a dict of numpy arrays")
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp.npz")          # written whole, then renamed: no torn cache files
-    np.savez_compressed(partial, **arrays)
-    partial.replace(path)
+    # Written whole under a name of its own, then renamed: two processes computing the same dataset
+    # never write the same file, and a reader never sees a torn one.
+    fd, partial = tempfile.mkstemp(prefix=f".{name}-", suffix=".npz", dir=path.parent)
+    with os.fdopen(fd, "wb") as out:
+        np.savez_compressed(out, **arrays)
+    os.replace(partial, path)
     return arrays
 
 

@@ -18,8 +18,8 @@ Shape = tuple[int, ...]
 
 @dataset("recap", version=1)
 def load(sampler) -> dict[str, np.ndarray]:
-    """rows (lengths, 22): per clip length, frames then the latent, velocity, first self-attention map,
-    block count and decoded frames' shapes; text_pos (2,) the text encoder's position table shape."""
+    """rows (lengths, 20): per clip length, frames then the latent, velocity and first self-attention
+    map's shapes (batch included), the block count and the decoded frames' shape; text_pos (2,) the text encoder's position table shape."""
     graph = sampler.graph("spacetime")
     weights = {init.name: tuple(init.dims) for init in graph.graph.initializer}
     session, _ = probe_session(sampler, "spacetime", graph)

@@ -24,12 +24,20 @@ export function adoptWorker(early, urls, onMessage, onError) {
   const abs = (url) => new URL(url, document.baseURI).href;
   const same = early && !early.taken && early.workerUrl === abs(urls.workerUrl)
     && early.ortUrl === abs(urls.ortUrl) && early.modelUrl === abs(urls.modelUrl);
+  if (early && !early.taken && !same) {
+    early.worker.terminate();                 // started for other files: free its wasm and model
+    early.taken = true;
+  }
   const handle = same ? early : startWorker(urls);
   handle.taken = true;
   handle.worker.onmessage = onMessage;
   handle.worker.onerror = (event) => { event.preventDefault(); onError(event); };
-  handle.messages.splice(0).forEach(onMessage);
-  handle.errors.splice(0).forEach(onError);
+  // What the early worker said before now is replayed once the caller holds the worker (a "ready"
+  // handler may post to it at once), and before any later message: a microtask runs first.
+  queueMicrotask(() => {
+    handle.messages.splice(0).forEach(onMessage);
+    handle.errors.splice(0).forEach(onError);
+  });
   if (same) performance.mark("generator-adopted-early-worker");
   return handle.worker;
 }

@@ -208,7 +208,13 @@ class GeneratorApp {
     return await new Promise((resolve, reject) => {
       this.pending.set(request.id, { resolve, reject, result: { request: { ...request, noise: undefined },
                                                                 progress: [], clips: {} } });
-      this.worker.postMessage(request, request.noise ? [request.noise.buffer] : []);
+      try {
+        this.worker.postMessage(request, request.noise ? [request.noise.buffer] : []);
+      } catch (err) {                            // no worker, or a message it cannot take: never stuck
+        this.pending.delete(request.id);
+        this.finish();
+        reject(err);
+      }
     });
   }
 
