@@ -7,6 +7,7 @@ template with the same blocks, so what a reader sees cannot drift between them.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from sims.colors import css_variables
 from sims.registry import VIEWS
 from sims.views.base import SimView
 
+from .cells import CELLS
 from .content import Chapter
 from .mathml import render_with_math
 from .pipeline import pipeline_figure
@@ -51,6 +53,7 @@ class Runtime:
     static_url: str        # where course.css / course.js live, relative to the page
     home: str              # the index page's address
     generator_url: str     # folder holding ort/, generator/ and onnx/ for the chapter-7 generator
+    codecell_url: str      # folder holding pyodide/, codecell/ and the course's Python for the code cells
 
     def href(self, slug: str) -> str:
         return f"{slug}{self.link_suffix}"
@@ -59,8 +62,9 @@ class Runtime:
         return f"embed/{sim}{self.link_suffix}"
 
 
-SERVED = Runtime(link_suffix="", static_url="assets", home="./", generator_url="generator-assets")  # /static is Panel's
-STATIC = Runtime(link_suffix=".html", static_url="static", home="index.html", generator_url="static")
+SERVED = Runtime(link_suffix="", static_url="assets", home="./", generator_url="generator-assets",  # /static is Panel's
+                 codecell_url="codecell-assets")
+STATIC = Runtime(link_suffix=".html", static_url="static", home="index.html", generator_url="static", codecell_url="static")
 
 
 def _generator(runtime: Runtime, depth: int):
@@ -72,6 +76,12 @@ def _generator(runtime: Runtime, depth: int):
 
 def _course_map(runtime: Runtime, depth: int):
     return pn.pane.Bokeh(pipeline_figure(lambda slug: "../" * depth + runtime.href(slug)), sizing_mode="stretch_width")
+
+
+def _code_cell(cell, runtime: Runtime, depth: int):
+    from .codecell import CodeCell
+
+    return CodeCell.from_cell(cell, depth, runtime.codecell_url)
 
 
 # Live components are built per page, once the runtime and the page's depth are known: their asset
@@ -134,6 +144,10 @@ def chapter_page(chapter: Chapter, chapters: list[Chapter], query: Mapping[str, 
             sim_block(page, section.sim, query)
         if section.component:
             page.add_root(section.component, COMPONENTS[section.component])
+    if chapter.slug in CELLS:
+        # The chapter's runnable Python (course/cells.py), in the reader's browser (course/codecell.py).
+        page.add_html('<section class="prose"><h2>Try it in Python</h2></section>')
+        page.add_root("codecell", functools.partial(_code_cell, CELLS[chapter.slug]))
     bullets = "".join(f"<li>{markdown(b).strip()}</li>" for b in chapter.summary)
     page.add_html(f'<section class="summary"><h2>In short</h2><ul>{bullets}</ul></section>')
     page.add_html(quiz_html(chapter.quiz, chapter.slug))

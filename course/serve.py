@@ -43,6 +43,13 @@ def routes() -> dict:
     return table
 
 
+def codecell_dirs() -> dict[str, str]:
+    """Where the code cells' files come from under `panel serve` (course/codecell.py)."""
+    from .codecell import CodeCellAssets
+
+    return CodeCellAssets().routes(SERVED.codecell_url)
+
+
 def generator_dirs() -> dict[str, str]:
     """Where the chapter-7 generator's files come from under `panel serve` (course/generator.py)."""
     from .generator import GeneratorAssets
@@ -60,7 +67,8 @@ def main(argv=None):
     table = routes()    # loads every chapter (and computes the model-backed sims if not cached yet)
     print(f"Serving the course at http://{args.address}:{args.port}/  (Ctrl+C stops)", flush=True)
     pn.serve(table, port=args.port, address=args.address, show=args.show,
-             static_dirs={SERVED.static_url: str(STATIC_DIR), **generator_dirs()}, title="Video Generation course",
+             static_dirs={SERVED.static_url: str(STATIC_DIR), **generator_dirs(), **codecell_dirs()},
+             title="Video Generation course",
              websocket_origin=[f"{args.address}:{args.port}", f"127.0.0.1:{args.port}", f"localhost:{args.port}"])
 
 

@@ -136,6 +136,20 @@ def generator_files() -> dict[str, Path]:
     return files
 
 
+def codecell_files() -> dict[str, Path]:
+    """{path under static/: source} for the chapters' code cells (course/codecell.py CodeCellAssets):
+    Pyodide and CodeMirror from node_modules, our ESM files, the course's Python the cells import,
+    and Pyodide's start-up snapshot (made once with Node and cached in .cache/)."""
+    from course.codecell import CodeCellAssets
+
+    from .vendor import VendorError
+
+    try:
+        return CodeCellAssets().files()
+    except VendorError as err:
+        raise CourseError(f"the code cells need their npm packages: {err}") from None
+
+
 def build(out: Path, toc=None, log=print) -> dict:
     started = time.perf_counter()
     chapters = load_chapters(TOC if toc is None else toc)
@@ -145,6 +159,11 @@ def build(out: Path, toc=None, log=print) -> dict:
     generator = generator_files() if any(s.component == "generator" for c in chapters for s in c.sections) else {}
     if generator:
         log(f"  generator: {len(generator)} files ({sum(p.stat().st_size for p in generator.values()) / 1e6:.1f} MB)")
+    from course.cells import CELLS
+
+    cells = codecell_files() if any(c.slug in CELLS for c in chapters) else {}
+    if cells:
+        log(f"  code cells: {len(cells)} files ({sum(p.stat().st_size for p in cells.values()) / 1e6:.1f} MB)")
 
     tables = {}
     for name, view_class in VIEWS.items():
@@ -176,7 +195,7 @@ def build(out: Path, toc=None, log=print) -> dict:
             shutil.copyfile(source, target)
         for source in STATIC_DIR.iterdir():
             shutil.copyfile(source, staging / "static" / source.name)
-        for rel, source in generator.items():
+        for rel, source in {**generator, **cells}.items():
             target = staging / "static" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)

@@ -1,10 +1,8 @@
 """A code cell inside a real chapter page, built by the site's own machinery (course.page's
-chapter_page, export.site's render), placed the way the final report proposes for course/page.py:
-one more root after the chapter's sections, `CodeCell.from_cell(CELLS[slug], depth, runtime.static_url)`.
+chapter_page, export.site's render): course/page.py places the chapter's cell after its sections.
 Checks that the chapter keeps working beside it: the page's own HTML stays in budget, the sim
 responds while Python loads, and with the Pyodide files missing the cell says so while the sim and
-the quiz work as before. (course/page.py belongs to another engineer; this test builds the page
-without editing it.)
+the quiz work as before.
 """
 from __future__ import annotations
 
@@ -22,7 +20,7 @@ SLUG = "diffusion"
 
 def build_chapter(out, with_cell: bool = True):
     from course.cells import CELLS
-    from course.codecell import CodeCell, CodeCellAssets
+    from course.codecell import CodeCellAssets
     from course.page import STATIC_DIR, chapter_page
     from course.toc import load_chapters
     from export.site import PAGE_BUDGET, collect_static, render
@@ -30,9 +28,10 @@ def build_chapter(out, with_cell: bool = True):
 
     chapters = load_chapters()
     chapter = next(c for c in chapters if c.slug == SLUG)
-    page = chapter_page(chapter, chapters)
-    if with_cell:
-        page.add_root("codecell", lambda runtime, depth: CodeCell.from_cell(CELLS[SLUG], depth, runtime.static_url))
+    page = chapter_page(chapter, chapters)              # course/page.py places the chapter's cell
+    assert SLUG in CELLS and any(b[0] == "root" and b[1] == "codecell" for b in page.blocks)
+    if not with_cell:
+        page.blocks = [b for b in page.blocks if not (b[0] == "root" and b[1] == "codecell")]
     tables = {view.name: state_table(type(view)) for view in page.views}
     built = render(page, chapters, tables, 0)
     assert len(built.html.encode()) < PAGE_BUDGET
