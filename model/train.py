@@ -84,7 +84,7 @@ class Config:
 
 # Autoencoder v2: shortcuts, every shape and still images, L1 + edge + temporal terms, a lighter object weight.
 V2_AUTOENCODER = dict(ae_shortcuts=True, ae_mixture=True, ae_l1=1.0, ae_gradient=1.0, ae_temporal=2.0, ae_temporal_l1=1.0,
-                      foreground_weight=10.0, ae_steps=9000, ae_report_clips=32)
+                      foreground_weight=10.0, ae_steps=7500, ae_report_clips=32)
 
 PRESETS: dict[str, dict] = {
     "full": {},
