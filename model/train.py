@@ -4,7 +4,7 @@
     python -m model.train --preset=tiny         # seconds; for tests and smoke runs
     python -m model.train --dit_steps=6000      # any Config field as --key=value
     python -m model.train --fresh               # ignore checkpoints and start over
-    python -m model.train --preset=v2 --stages=autoencoder --out=model/weights/v2 --threads=1
+    python -m model.train --preset=v2 --stages=autoencoder,decoder --out=model/weights/v2 --threads=1
                                                 # autoencoder v2: every shape, still images, new loss
 
 Each stage checkpoints every `checkpoint_every` steps into <out>/checkpoints/ and a rerun resumes
@@ -65,6 +65,7 @@ class Config:
     decoder_steps: int = 4000         # then sharpen the decoder alone: the latents (and DiTs) stay valid
     decoder_lr: float = 3e-4
     decoder_temporal: float = 2.0     # weight of matching frame-to-frame differences (a static background stays static)
+    decoder_foreground_weight: float = 0.0  # the decoder stage's object weight; 0 = foreground_weight
     # latent pool the DiTs learn from (one pool per clip length)
     pool_clips: int = 1500
     # DiTs
@@ -84,7 +85,8 @@ class Config:
 
 # Autoencoder v2: shortcuts, every shape and still images, L1 + edge + temporal terms, a lighter object weight.
 V2_AUTOENCODER = dict(ae_shortcuts=True, ae_mixture=True, ae_l1=1.0, ae_gradient=1.0, ae_temporal=2.0, ae_temporal_l1=1.0,
-                      foreground_weight=10.0, ae_steps=7500, ae_report_clips=32)
+                      foreground_weight=10.0, ae_steps=7500, ae_report_clips=32,
+                      decoder_steps=800, decoder_foreground_weight=30.0)  # then a short decoder polish on the objects
 
 PRESETS: dict[str, dict] = {
     "full": {},
@@ -309,7 +311,10 @@ class Trainer:
     def _ae_loss(self, recon: torch.Tensor, video: torch.Tensor, mask: torch.Tensor, stage: str) -> torch.Tensor:
         """Reconstruction loss on (B, 3, F, H, W): object-weighted MSE, plus the v2 terms when set."""
         c = self.c
-        weight = 1 + c.foreground_weight * mask[:, None]
+        foreground = c.foreground_weight
+        if stage == "decoder" and c.decoder_foreground_weight > 0:
+            foreground = c.decoder_foreground_weight
+        weight = 1 + foreground * mask[:, None]
         err = recon - video
         loss = (weight * err ** 2).mean() / weight.mean()
         if c.ae_l1 > 0:  # L1 keeps pulling on small errors, such as a background a little too grey
