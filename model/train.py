@@ -469,9 +469,31 @@ def psnr(recon: torch.Tensor, video: torch.Tensor) -> float:
     return 10 * math.log10(1 / max(mse, 1e-12))
 
 
+def help_text() -> str:
+    """`--help`: the usage, then every Config field with its type, default and the comment beside it
+    in the dataclass, then the presets: generated from the fields, so it cannot fall behind them."""
+    import inspect
+    import re
+
+    comments = dict(re.findall(r"^\s+(\w+):[^#\n]*#\s*(.+)$", inspect.getsource(Config), flags=re.M))
+    lines = [__doc__.strip(), "", "Settings (--key=value):"]
+    for f in dataclasses.fields(Config):
+        default = getattr(Config(), f.name)
+        lines.append(f"  --{f.name}={type(default).__name__} (default {default!r})"
+                     + (f"  {comments[f.name]}" if f.name in comments else ""))
+    lines += ["", "Presets (--preset=name, applied before the settings):"]
+    lines += [f"  {name}: " + (", ".join(f"{k}={v!r}" for k, v in values.items()) or "the defaults")
+              for name, values in PRESETS.items()]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(help_text())
+        return 0
     try:
-        config, fresh = parse_args(sys.argv[1:] if argv is None else argv)
+        config, fresh = parse_args(argv)
         Trainer(config, fresh).run()
     except (ConfigError, weights.MissingWeights) as err:
         print(f"model.train: {err}", file=sys.stderr)

@@ -224,6 +224,17 @@ def test_train_cli_rejects_unknown_settings():
     assert done.returncode == 2 and "unknown setting 'learning_rate'" in done.stderr
 
 
+def test_train_help_lists_every_setting_and_preset():
+    import dataclasses
+
+    done = run_cli("model.train", "--help")
+    assert done.returncode == 0, done.stderr
+    for f in dataclasses.fields(Config):
+        assert f"--{f.name}=" in done.stdout, f.name
+    assert "--foreground_weight=float (default 20.0)  the object is ~3% of pixels" in done.stdout
+    assert all(f"  {name}: " in done.stdout for name in PRESETS)
+
+
 # ----- ONNX
 
 def test_onnx_export_of_tiny_weights_matches_pytorch(tiny_onnx):
