@@ -1,21 +1,21 @@
 """Figures about the course's own model that the prose quotes, read from the exported model's
 description (model/onnx/manifest.json), so a sentence cannot drift from the model it describes.
 
-This is the only module of the course that reads that file. Each figure is a small function; the
-file is read once, on first use, and nothing here runs the model.
+The prose reads it through this module only. Each figure is a small function over model/manifest.py
+(which reads the file once); nothing here runs the model.
 """
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
-
-SOURCE = Path(__file__).resolve().parent.parent / "model" / "onnx" / "manifest.json"
+from model import manifest
 
 
-@lru_cache(maxsize=1)
 def _data() -> dict:
-    return json.loads(SOURCE.read_text())
+    return manifest.load().raw
+
+
+def dit(key: str) -> int:
+    """The exported denoiser's "width", "depth" (blocks) or "heads"."""
+    return int(_data()["dit"][key])
 
 
 def vocab() -> list[str]:

@@ -10,7 +10,6 @@ on such a page loads from outside its folder.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 
@@ -18,20 +17,9 @@ from pathlib import Path
 def build(site: Path, pages: dict, title: str = "Code cell") -> Path:
     """Write `pages` ({file name: a Panel object holding CodeCells}) into `site` with what they load."""
     from course.codecell import CodeCellAssets
-    from export.generator_page import static_page
-    from export.site import collect_static
+    from export.generator_page import write_pages
 
-    site.mkdir(parents=True, exist_ok=True)
-    needed: set[str] = set()
-    for name, component in pages.items():
-        html, page_needs = static_page(component, title)
-        (site / name).write_text(html, encoding="utf-8")
-        needed |= page_needs
-    files = {**collect_static(needed), **CodeCellAssets().files()}
-    for rel, source in files.items():
-        (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, site / "static" / rel)
-    return site
+    return write_pages(site, pages, title, CodeCellAssets().files())
 
 
 def all_cells():

@@ -31,10 +31,10 @@ def static_page(component, title: str) -> tuple[str, set[str]]:
     return html, needed
 
 
-def build(site: Path, onnx_dir: Path, pages: dict, title: str = "Generator") -> Path:
-    """Write `pages` ({file name: Generator}) into `site` with everything they load."""
+def write_pages(site: Path, pages: dict, title: str, assets: dict[str, Path]) -> Path:
+    """Write `pages` ({file name: Panel object}) into `site`, with the Bokeh/Panel files they load and
+    `assets` ({path under static/: source}) beside them in static/."""
     from export.site import collect_static
-    from course.generator import GeneratorAssets
 
     site.mkdir(parents=True, exist_ok=True)
     needed: set[str] = set()
@@ -42,10 +42,14 @@ def build(site: Path, onnx_dir: Path, pages: dict, title: str = "Generator") -> 
         html, page_needs = static_page(component, title)
         (site / name).write_text(html, encoding="utf-8")
         needed |= page_needs
-    for rel, source in collect_static(needed).items():
-        (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, site / "static" / rel)
-    for rel, source in GeneratorAssets(onnx_dir).files().items():
+    for rel, source in {**collect_static(needed), **assets}.items():
         (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, site / "static" / rel)
     return site
+
+
+def build(site: Path, onnx_dir: Path, pages: dict, title: str = "Generator") -> Path:
+    """Write `pages` ({file name: Generator}) into `site` with everything they load."""
+    from course.generator import GeneratorAssets
+
+    return write_pages(site, pages, title, GeneratorAssets(onnx_dir).files())

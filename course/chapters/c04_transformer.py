@@ -8,6 +8,7 @@ from sims.model_data import attention as trained
 
 PER_SLICE = facts.tokens_per_slice()
 TOKENS = facts.tokens(16)
+WIDTH = facts.dit("width")
 
 
 def _shares(block: int | None = None) -> tuple[float, float]:
@@ -34,7 +35,7 @@ def learned_paragraph() -> str:
 Set **Weights** to `learned`. The picture becomes a clip the course's own spacetime DiT generated
 for "a red ball bouncing from left to right" (one frame for each latent slice), and the lines
 become the trained network's attention, read out of the exported model while it denoised that clip
-at `t = {float(trained.load()["t"]):g}`, averaged over its 4 heads and 6 blocks. Nobody chose these weights.
+at `t = {float(trained.load()["t"]):g}`, averaged over its {facts.dit("heads")} heads and {facts.dit("depth")} blocks. Nobody chose these weights.
 
 A first count says little. The spacetime model sends {100 * other:.0f}% of its attention to other
 slices, but attention spread evenly would send {100 * _UNIFORM_OTHER:.0f}% ({TOKENS - PER_SLICE} of the
@@ -61,7 +62,7 @@ CHAPTER = Chapter(
 The denoiser receives the noisy latent and the noise level `t`. For a 16-frame clip of the course's
 model the latent is `(8, 4, 8, 8)`: 8 channels, 4 time-slices, 8 × 8 positions. It is cut into
 `(1, 2, 2)` patches, {PER_SLICE} per slice and {TOKENS} in all, each holding 32 numbers, and a linear
-layer maps each to a vector of the model's width, 128: a `({TOKENS}, 128)` sequence. A position code
+layer maps each to a vector of the model's width, {WIDTH}: a `({TOKENS}, {WIDTH})` sequence. A position code
 tells every token its slice, row and column.
 
 In each of 6 identical blocks the tokens exchange information (self-attention), read the prompt
@@ -146,9 +147,9 @@ and Xie found to work best in the original DiT: from it, each block computes a s
 gate for its sublayers. The prompt also arrives word by word through **cross-attention**: after
 self-attention, each video token sends a query to the prompt's token vectors and pulls in what is
 relevant to its place and time. Chapter 6 looks at this closely.
-""" + figures.dit_block() + """
+""" + figures.dit_block() + f"""
 
-In all: width `128`, `6` blocks, `4` heads of 32 dimensions: small, yet complete.
+In all: width `{WIDTH}`, `{facts.dit("depth")}` blocks, `{facts.dit("heads")}` heads of {WIDTH // facts.dit("heads")} dimensions: small, yet complete.
 """ + the_math("""
 With `x̂` the normalised input of a sublayer, adaLN computes `x̂ · (1 + scale) + shift` before the
 sublayer sees it, and multiplies the sublayer's output by `gate` before adding it to the residual
@@ -167,7 +168,7 @@ the identity; training starts from a network that changes nothing and learns wha
         "afterwards; the per-frame baseline, confined to one slice, flickers.",
         "The timestep and a pooled prompt reach every block through adaLN-Zero; the prompt's words "
         "through cross-attention.",
-        "The course's model: width 128, 6 blocks, 4 heads.",
+        f"The course's model: width {WIDTH}, {facts.dit('depth')} blocks, {facts.dit('heads')} heads.",
     ),
     quiz=(
         Quiz(
