@@ -118,9 +118,12 @@ class GeneratorAssets:
         self.onnx_dir = Path(onnx_dir) if onnx_dir is not None else manifest.ONNX_DIR
 
     def model_files(self) -> list[str]:
-        """manifest.json and every graph and weights file it names (raises ManifestMissing)."""
+        """manifest.json and every graph and weights file it names, inspection graphs included
+        (raises ManifestMissing)."""
         meta = manifest.load(self.onnx_dir).raw
-        return [manifest.FILENAME, *meta["files"].values(), *(w["wire"] for w in meta.get("weights", {}).values())]
+        graphs = [*meta["files"].values(), *meta.get("inspect", {}).get("files", {}).values()]
+        wires = dict.fromkeys(w["wire"] for w in meta.get("weights", {}).values())   # the inspection graphs share theirs
+        return [manifest.FILENAME, *graphs, *wires]
 
     def files(self) -> dict[str, Path]:
         """{path under the static folder: source file}. Raises VendorError or ManifestMissing, with

@@ -4,8 +4,10 @@
 
 Files: denoiser_spacetime.onnx and denoiser_perframe.onnx (one denoising step: text encoder + DiT;
 inputs latent (B, C, T', 8, 8) float32, t (B,) float32, ids (B, 10) int64; output the velocity),
-decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in [0, 1]) and manifest.json (every
-number about the model: model/manifest.py). Batch and slice count are dynamic.
+decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in [0, 1]), manifest.json (every
+number about the model: model/manifest.py) and, for chapter 7's inspector, inspect_*.onnx: each
+denoiser with its attention maps as extra outputs (model/inspection.py). Batch and slice count are
+dynamic.
 
 Each network's large weights go in a `.weights` file beside its graph, as float16 where float16
 holds them exactly (the trained weights are float16 values already, see model/weights.py) and
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model import manifest, onnx_weights
+from model import inspection, manifest, onnx_weights
 
 ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"
 OPSET = 18
@@ -87,6 +89,7 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
     # float16 on the wire, float32 in memory: see model/onnx_weights.py
     meta["weights"] = {name: onnx_weights.split(out / name) for name in (*FILES.values(), "decoder.onnx")}
     (out / manifest.FILENAME).write_text(json.dumps(meta, indent=1) + "\n")
+    inspection.write(out)    # chapter 7's inspector: the same graphs with their attention maps as outputs
     write_encoded_examples(ae, out / EXAMPLES)
     report["max_abs_diff"] = check(out, wdir)
     report["files"] = {p.name: p.stat().st_size for p in sorted(out.iterdir())}

@@ -72,6 +72,17 @@ def widen(wire: bytes, entry: dict) -> np.ndarray:
     return out
 
 
+def weights_entry(manifest: dict, name: str) -> dict | None:
+    """The weights layout of graph `name`: its own, or for an inspection graph (model/inspection.py),
+    the layout of the fast graph it was copied from, whose weights it names. None: weights inline."""
+    weights = manifest.get("weights", {})
+    if name in weights:
+        return weights[name]
+    inspect = manifest.get("inspect", {}).get("files", {})
+    kind = next((k for k, file in inspect.items() if file == name), None)
+    return weights.get(manifest["files"][kind]) if kind else None
+
+
 def session_bytes(onnx_dir: Path, name: str, manifest: dict | None = None) -> bytes:
     """The network `name` as one self-contained ONNX model (weights inline), ready for onnxruntime."""
     import onnx
@@ -81,7 +92,7 @@ def session_bytes(onnx_dir: Path, name: str, manifest: dict | None = None) -> by
     if manifest is None:
         from .manifest import FILENAME
         manifest = json.loads((onnx_dir / FILENAME).read_text())
-    entry = manifest.get("weights", {}).get(name)
+    entry = weights_entry(manifest, name)
     if entry is None:                             # a model with its weights inside
         return (onnx_dir / name).read_bytes()
     wire_path = onnx_dir / entry["wire"]

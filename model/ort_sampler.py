@@ -75,8 +75,20 @@ class OrtSampler:
 
     # --- sessions -----------------------------------------------------------------------------
     def session(self, kind: str):
-        if kind not in self._sessions:
-            path = self.dir / self.manifest.files[kind]
+        """The session of network `kind` ("spacetime", "per-frame" or "decoder"), made on first use."""
+        return self._session(kind, self.manifest.files[kind])
+
+    def inspect_session(self, kind: str):
+        """The inspection graph of denoiser `kind`: the fast graph plus its attention maps as outputs
+        (model/inspection.py), for chapter 7's inspector and its test."""
+        files = self.manifest.raw.get("inspect", {}).get("files", {})
+        if kind not in files:
+            raise ModelFilesMissing(f"{self.dir} has no inspection graphs: run `make export-onnx`")
+        return self._session(f"inspect {kind}", files[kind])
+
+    def _session(self, key: str, filename: str):
+        if key not in self._sessions:
+            path = self.dir / filename
             if not path.exists():
                 raise ModelFilesMissing(f"{path} is missing: run `make export-onnx`")
             from .onnx_weights import session_bytes
@@ -86,10 +98,10 @@ class OrtSampler:
                 model = session_bytes(self.dir, path.name, self.manifest.raw)
             except FileNotFoundError as err:
                 raise ModelFilesMissing(str(err)) from None
-            self._sessions[kind] = self._ort.InferenceSession(model, self._options,
-                                                              providers=["CPUExecutionProvider"])
-            self.session_seconds[kind] = time.perf_counter() - t0
-        return self._sessions[kind]
+            self._sessions[key] = self._ort.InferenceSession(model, self._options,
+                                                             providers=["CPUExecutionProvider"])
+            self.session_seconds[key] = time.perf_counter() - t0
+        return self._sessions[key]
 
     def graph(self, kind: str):
         """The exported network `kind` as an onnx ModelProto with its weights inline (model/onnx_weights.py),
