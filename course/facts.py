@@ -2,11 +2,19 @@
 description (model/onnx/manifest.json), so a sentence cannot drift from the model it describes.
 
 The prose reads it through this module only. Each figure is a small function over model/manifest.py
-(which reads the file once); nothing here runs the model.
+(which reads the file once); nothing here runs the model. The one training setting the prose quotes
+(how often the prompt was dropped) comes from the training record, model/weights/training.json.
 """
 from __future__ import annotations
 
+import functools
+import json
+import math
+from pathlib import Path
+
 from model import manifest
+
+TRAINING_RECORD = Path(__file__).resolve().parent.parent / "model" / "weights" / "training.json"
 
 
 def _data() -> dict:
@@ -82,3 +90,81 @@ def frame_choices() -> list[int]:
 def tokens(frames: int) -> int:
     """Tokens the transformer sees for a clip of `frames` frames."""
     return frames // frames_per_slice() * tokens_per_slice()
+
+
+# --- the example clip: the shapes the chapters walk through ---------------------------------------
+
+def clip_frames() -> int:
+    """The clip length the chapters take as their example: the generator's and the recap sim's
+    opening length (tests/test_teaching_figures.py checks both), one of frame_choices()."""
+    return 16
+
+
+def frame_size() -> int:
+    """Pixels per side of a (square) frame."""
+    return int(_data()["frame_size"])
+
+
+def space_factor() -> int:
+    """Pixels per side the autoencoder folds into one latent cell."""
+    return int(_data()["space_factor"])
+
+
+def slices(frames: int | None = None) -> int:
+    """Latent time-slices of a clip (default: the example clip)."""
+    return (clip_frames() if frames is None else frames) // frames_per_slice()
+
+
+def video_shape(frames: int | None = None) -> tuple[int, int, int, int]:
+    """(3, F, H, W) of a clip's RGB frames."""
+    return (3, clip_frames() if frames is None else frames, frame_size(), frame_size())
+
+
+def latent_shape(frames: int | None = None) -> tuple[int, int, int, int]:
+    """(C, T', H', W') of a clip's latent."""
+    return (latent_channels(), slices(frames), latent_side(), latent_side())
+
+
+def shape(dims: tuple[int, ...]) -> str:
+    """A shape as the prose writes it: `(8, 4, 8, 8)`."""
+    return "(" + ", ".join(map(str, dims)) + ")"
+
+
+def count(dims: tuple[int, ...]) -> int:
+    """How many numbers a tensor of this shape holds."""
+    return math.prod(dims)
+
+
+def compression() -> int:
+    """How many times fewer numbers the latent holds than the clip's RGB frames."""
+    return count(video_shape()) // count(latent_shape())
+
+
+def patch_values() -> int:
+    """Numbers in one patch (one token before embedding): channels x patch x patch, one slice deep."""
+    return latent_channels() * patch() ** 2
+
+
+# --- training ------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _training_config() -> dict:
+    return json.loads(TRAINING_RECORD.read_text())["config"]
+
+
+def _find(tree: dict, key: str):
+    """`key` anywhere in a (possibly nested) config."""
+    if key in tree:
+        return tree[key]
+    for value in tree.values():
+        if isinstance(value, dict):
+            try:
+                return _find(value, key)
+            except KeyError:
+                pass
+    raise KeyError(key)
+
+
+def prompt_dropout() -> float:
+    """Share of training examples whose prompt was swapped for the null prompt (for guidance)."""
+    return float(_find(_training_config(), "prompt_dropout"))

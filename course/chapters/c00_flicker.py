@@ -1,6 +1,10 @@
 """Chapter 0: why running an image model once per frame does not make a video."""
+from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, model_did, predict
+from sims import flicker as toy
 from sims.model_data import flicker as trained
+
+TOY_SEEDS = toy.Flicker.param.seed.bounds[1] + 1
 
 
 def _range(key: str, kind: str, scale: float = 1.0) -> str:
@@ -11,16 +15,21 @@ def _range(key: str, kind: str, scale: float = 1.0) -> str:
 
 def real_paragraph() -> str:
     """The measured paragraph: computed when the page is built (sims/model_data), not on import."""
+    data = trained.load()
+    per_frame = trained.KINDS.index("per-frame")
+    lost = int((data["presence"][per_frame] < 1).sum())        # seeds whose orange ball is missing somewhere
+    blotched = int((data["wrong_pixels"][per_frame] > 0).sum())
+    blotched = "every seed" if blotched == trained.SEEDS else f"{blotched} of them"
     return model_did(f"""
 The stand-in above is drawn by hand. The lower half of the simulation runs the same experiment on
 the course's two trained models, which chapter 4 opens up: one looks across the whole clip while it
-works (teal); the other works on each stretch of four frames on its own (orange). Both made 24
-frames of "{trained.PROMPT}" when this page was built, from the same seed and so the same starting
-noise; the frame player and `seed` move them too.
+works (teal); the other works on each stretch of {facts.frames_per_slice()} frames on its own
+(orange). Both made {trained.FRAMES} frames of "{trained.PROMPT}" when this page was built, from the
+same seed and so the same starting noise; the frame player and `seed` move them too.
 
-Step through slowly. The teal ball follows one arc. The orange ball lurches, drops out of a few
-frames in most seeds, and blotches of other colours come and go. Measured with the course's
-colour-based detector over four seeds, the per-frame clip's largest jump between two frames is
+Step through slowly. The teal ball follows one arc. The orange ball lurches, and drops out of some
+frames in {lost} of the {trained.SEEDS} seeds; blotches of other colours come and go in {blotched}. Measured with the course's colour-based detector over the {trained.SEEDS} seeds, the
+per-frame clip's largest jump between two frames is
 {_range("largest_jump", "per-frame")} px against {_range("largest_jump", "spacetime")} px for
 the spacetime clip, and its background changes by {_range("flicker", "per-frame", 100)}% per frame
 against {_range("flicker", "spacetime", 100)}%.
@@ -47,7 +56,7 @@ CHAPTER = Chapter(
             heading="The obvious plan",
             body="""\
 Image generators are very good, and a video is a stack of images shown quickly. So here is a
-tempting plan: give the image model your prompt, ask it for frame 1, then frame 2, and so on, and
+tempting plan: give the image model your prompt, ask it for [frame](glossary.html#frame) 1, then frame 2, and so on, and
 play the results at 24 frames per second.
 
 A five-second clip is then 120 separate generations. Each starts from its own random noise and is
@@ -58,9 +67,9 @@ exactly why it is worth looking at what happens *between* frames.
         Section(
             heading="What goes wrong: flicker",
             sim="flicker",
-            body="""\
+            body=f"""\
 The simulation plays a short clip of a ball crossing a shaded background, twice, side by side. The
-**orange** clip is the per-frame plan: a stand-in "image model" draws each of the 24 frames on its
+**orange** clip is the per-frame plan: a stand-in "image model" draws each of the {toy.N_FRAMES} frames on its
 own. The **teal** clip is an idealised stand-in for a spacetime model: one ball on one smooth path,
 under steady light.
 
@@ -75,7 +84,7 @@ teal it is just the ball's real speed; orange adds all the disagreement between 
 second readout does the same for the background.
 """ + predict(
                 "Before you change `seed`, predict: will some other random draw give a smooth orange clip?",
-                "No. Each of the four seeds gives a new zigzag, while teal's path and readout stay put. "
+                f"No. Each of the {TOY_SEEDS} seeds gives a new zigzag, while teal's path and readout stay put. "
                 "The seed only changes *which* random picture each frame gets; nothing in the per-frame "
                 "plan makes one frame's picture depend on another's."),
             measured=real_paragraph,
@@ -113,7 +122,7 @@ so at every step each part of each frame can take the rest of the clip into acco
 between frames comes from how the clip is made, not from a repair afterwards.
 
 The rest of the course builds this machine piece by piece: how diffusion turns noise into a picture
-(chapter 1), how a video is squeezed into a compact latent (chapter 2), how that latent is cut into
+(chapter 1), how a video is squeezed into a compact [latent](glossary.html#latent) (chapter 2), how that latent is cut into
 patches a transformer can read (chapter 3), and how the transformer's attention reaches across time
 (chapter 4), which is where the smooth teal path comes from.
 """,

@@ -1,6 +1,21 @@
 """Chapter 1: a short recap of diffusion, plus the two refinements every video model builds on."""
 from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, predict, the_math
+from sims import denoising as toy
+
+
+def _toy_runs() -> tuple[int, int, int]:
+    """(seeds, distinct classes they end in, latest step at which a run's class passes 90%) of the
+    denoising sim, computed from its own runs (tiny: 16 x 16 pixels, 20 steps)."""
+    seeds = toy.Denoising.param.seed.bounds[1] + 1
+    runs = [toy.sample(seed) for seed in range(seeds)]
+    ends = {int(run.probs[-1].argmax()) for run in runs}
+    settled = max(int((run.probs.max(axis=1) > 0.9).argmax()) for run in runs)
+    return seeds, len(ends), settled
+
+
+SEEDS, ENDS, SETTLED = _toy_runs()
+STEPS = toy.N_STEPS
 
 CHAPTER = Chapter(
     number=1,
@@ -9,7 +24,7 @@ CHAPTER = Chapter(
     overview=(
         "Everything in this course rests on one idea: a network that removes a little noise, applied "
         "over and over, turns static into a picture. This chapter recaps how such a network is trained "
-        "and how it generates, lets you watch an exact denoiser do it step by step, and adds the two "
+        "and how it generates, lets you watch it happen, and adds the two "
         "refinements modern video models are built from: denoising a compressed *[latent](glossary.html#latent)* instead of "
         "pixels, and using a *transformer* as the denoiser."
     ),
@@ -18,9 +33,9 @@ CHAPTER = Chapter(
             heading="Training: learn to undo noise",
             body="""\
 Training starts from clean data. Take a picture `x0`, draw random static `ε` of the same shape, pick
-a noise level `t` between 0 and 1, and blend the two: `x_t = (1 − t) · x0 + t · ε`. At `t = 0` you
+a [noise level](glossary.html#timestep) `t` between 0 and 1, and blend the two: `x_t = (1 − t) · x0 + t · ε`. At `t = 0` you
 have the clean picture, at `t = 1` pure static, and in between a picture partly buried in noise.
-This straight-line blend is the *flow matching* (or *rectified flow*) convention our course model
+This straight-line blend is the *[flow matching](glossary.html#flow-matching)* (or *rectified flow*) convention our course model
 uses; older models such as DDPM weight the two parts a little differently, but the idea is the same.
 
 The network is shown `x_t` and `t` and asked to predict what was done to the picture. Our model
@@ -48,29 +63,29 @@ guess is what the simulation shows.
         Section(
             heading="Generation: from static to a picture",
             sim="denoising",
-            body="""\
+            body=f"""\
 To generate, run the blend backwards. Start at `t = 1` with pure noise, ask the network for the
-velocity, and take a small step **against** it, towards the data: `x ← x − Δt · v`. Repeat until
-`t = 0`. Structure emerges from the static.
+velocity, and take a small step **against** it, towards the data: `x ← x − Δt · v`, an
+*[Euler step](glossary.html#euler-step)*. Repeat until `t = 0`. Structure emerges from static.
 
-The simulation does this for real, not as a cross-fade. Its data are tiny 16×16 grey pictures from
-a known mixture of four classes (ring, cross, stripes, square), each a template plus a little random
-variation. Because the mixture is known exactly, the best possible denoiser (the average clean
-picture given the noisy one) can be computed with no training, and the sim integrates with it in
-20 steps, packed more tightly at high noise, where the big decisions are made.
+The simulation does this for real, with no cross-fade. Its data are tiny {toy.SIZE}×{toy.SIZE} grey pictures from
+a known mixture of {len(toy.CLASS_NAMES)} classes ({", ".join(toy.CLASS_NAMES)}), each a template plus a little random
+variation. Because the mixture is known, the best possible denoiser (the average clean picture
+given the noisy one) is exact, with no training, and the sim integrates it in {STEPS} steps, packed more tightly at high noise, where the big decisions are made.
 
-Set `step` to 0. The noisy picture is pure static, and the guess is a blurry blend of all four
-classes: with no signal yet, the best guess is their average. The bars show how likely the
-denoiser thinks each class is; they start level at one in four. Move `step` up one notch at a time:
-the bars tilt, one class takes over, and the guess sharpens into it while the noisy picture slowly
-follows. The error readout compares the guess with the picture this run ends on, so it reaches
-zero at the end by construction (here already at step 19); it tells you how far the guess still
-has to travel, not how good the final picture is.
+Set `step` to 0. The noisy picture is pure static, and the guess is a blurry blend of all {len(toy.CLASS_NAMES)}
+classes: the best guess, before any signal, is their average. The bars show how likely the denoiser
+thinks each class is; they start level, at 1/{len(toy.CLASS_NAMES)} each. Raise `step` one notch at a time: the
+bars tilt, one class takes over, and the guess sharpens into it; the noisy picture follows. The
+error readout compares the guess with the picture this run ends on, so it is zero at the end by
+construction (already at step {STEPS - 1}: the last step lands exactly on the guess before it). It
+shows how far the guess still has to travel, not how good the final picture is.
 """ + predict(
                 "Now pick another `seed`, and predict: will it end in the same class? And when, roughly, "
                 "is the class decided?",
-                "Each of the four seeds lands on a different class: the starting noise decides. The bars "
-                "settle within the first half of the steps, while the noisy picture still looks mostly "
+                (f"Each of the {SEEDS} seeds lands on a different class" if ENDS == SEEDS else
+                 f"The {SEEDS} seeds land on {ENDS} different classes") + ": the starting noise decides. The bars "
+                f"settle by step {SETTLED} of {STEPS}, while the noisy picture still looks mostly "
                 "like static. Coarse decisions come early; the later steps polish details. Watch the "
                 "guess, too: early on it swings from one blend to another, so the path the sampler "
                 "actually takes is curved, even though each training blend was a straight line."),
@@ -79,10 +94,11 @@ has to travel, not how good the final picture is.
             heading="Refinement 1: denoise a compressed latent",
             body="""\
 Denoising pixels is expensive. A 512×512 colour image holds 512 × 512 × 3 = 786,432 numbers, and
-the network must process all of them at every step. *Latent diffusion* avoids this. First train an
-autoencoder whose encoder squeezes an image into a much smaller grid, for example 64×64 positions
-with 4 channels: 16,384 numbers, 48 times fewer. Run the whole diffusion process on that latent,
-then call the decoder once at the end to turn the clean latent back into pixels.
+the network must process all of them at every step. So first train an
+[autoencoder](glossary.html#autoencoder): an encoder squeezes an image into a much smaller grid, its
+[latent](glossary.html#latent), for example 64×64 positions with 4 [channels](glossary.html#channel):
+16,384 numbers, 48 times fewer; a decoder turns a latent back into pixels. *Latent diffusion* runs
+the whole diffusion process on the latent and calls the decoder once, at the end.
 
 The autoencoder handles fine pixel detail; the diffusion model spends its effort on what the
 picture contains. This is the recipe behind Stable Diffusion, and every Sora-style video model
@@ -92,9 +108,9 @@ uses it.
         Section(
             heading="Refinement 2: a transformer as the denoiser",
             body="""\
-Early diffusion models used a convolutional U-Net as the denoiser. The Diffusion Transformer (DiT)
-replaces it with a transformer: cut the noisy latent into small patches, turn each patch into a
-token, run the tokens through transformer blocks that are also told the noise level, and read out a
+Early diffusion models used a convolutional U-Net as the denoiser. The
+[Diffusion Transformer](glossary.html#dit) (DiT) replaces it with a transformer: cut the noisy
+latent into small patches, turn each patch into a [token](glossary.html#token), run the tokens through transformer blocks that are also told the noise level, and read out a
 prediction for every patch, stitched back into a full latent. DiTs keep improving as they grow,
 which is why the largest image and video models use them.
 """,
@@ -104,7 +120,7 @@ which is why the largest image and video models use them.
             body="""\
 A video model is these two ideas stretched from a flat 2-D image to a 3-D block of space and time.
 The autoencoder compresses time as well as height and width (chapter 2), the patches become small
-cubes of spacetime (chapter 3), and the transformer attends across frames as well as within them
+cubes of spacetime (chapter 3), and the transformer attends across [frames](glossary.html#frame) as well as within them
 (chapter 4). The training objective stays flow matching: learn the velocity of the straight blend
 between data and noise, then generate by stepping against it.
 """ + going_further(f"""

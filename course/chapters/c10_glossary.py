@@ -4,6 +4,35 @@ from course import facts
 from course.content import Chapter, Choice, Quiz, Section
 
 
+# What counts as a use of each entry in a chapter's prose (a case-blind regular expression), so a test
+# can check that every term's first use in every chapter links here (tests/test_teaching_glossary.py).
+USES = {
+    "frame": r"(?<![-\w])frames?(?![-\w])",           # not "per-frame", "frame-by-frame"
+    "autoencoder": r"\bauto-?encoders?\b|\bVAEs?\b",
+    "latent": r"\blatents?\b",
+    "channel": r"\bchannels?\b",
+    "time-slice": r"\b(?:time-)?slices?\b",
+    "psnr": r"\bPSNR\b",
+    "timestep": r"\btimesteps?\b|\bnoise levels?\b",
+    "velocity": r"\bvelocit(?:y|ies)\b",
+    "flow-matching": r"\bflow matching\b|\brectified flow\b",
+    "euler-step": r"\bEuler\b",
+    "dit": r"\bDiTs?\b|\bdiffusion transformers?\b",
+    "adaln": r"\badaLN\b",
+    "token": r"\btokens?\b",
+    "tubelet": r"\btubelets?\b|\bspacetime patch(?:es)?\b",
+    "qkv": r"\bquer(?:y|ies)\b",
+    "softmax": r"\bsoftmax\b",
+    "self-attention": r"\bself-attention\b",
+    "cross-attention": r"\bcross-attention\b",
+    "null-prompt": r"\bnull prompt\b",
+    "cfg": r"\bclassifier-free guidance\b|\bCFG\b|\bguidance\b",
+    "flop": r"\bFLOPs?\b",
+    "quadratic": r"\bquadratic(?:ally)?\b",
+    "world-model": r"\bworld[- ]models?\b",
+}
+
+
 def term(anchor: str, name: str, text: str) -> str:
     """One entry: an anchor to link to, the term in bold, its meaning in plain words."""
     return f'<span id="{anchor}"></span>**{name}.** {text.strip()}\n\n'
