@@ -19,7 +19,8 @@ import torch.nn.functional as F
 from .autoencoder import VideoAutoencoder
 from .data import FRAME_CHOICES, batch, make_clip
 from .dit import TOKENS_PER_SLICE, DiT
-from .train import Config, Trainer
+from .train import Trainer
+from .train_config import Config
 
 
 def _time(step, n: int) -> float:
@@ -38,14 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     c = Config()
     rng = np.random.default_rng(0)
-    w = c.ae_width
-    ae = VideoAutoencoder(c.latent_channels, (w, 2 * w, 4 * w))
+    w = c.ae.width
+    ae = VideoAutoencoder(c.ae.latent_channels, (w, 2 * w, 4 * w))
     opt = torch.optim.Adam(ae.parameters())
 
     def ae_step():
-        video, mask = (torch.from_numpy(a) for a in batch([make_clip(rng, c.ae_frames) for _ in range(c.ae_batch)]))
+        video, mask = (torch.from_numpy(a) for a in batch([make_clip(rng, c.ae.frames) for _ in range(c.ae.batch)]))
         recon, raw = ae(video)
-        loss = ((1 + c.foreground_weight * mask[:, None]) * (recon - video) ** 2).mean()
+        loss = ((1 + c.ae.foreground_weight * mask[:, None]) * (recon - video) ** 2).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -55,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def dit_step():
         frames = int(rng.choice(FRAME_CHOICES))
-        size = c.dit_tokens // (TOKENS_PER_SLICE * frames // 4)
-        x = torch.randn(size, c.latent_channels, frames // 4, 8, 8)
+        size = c.dit.tokens // (TOKENS_PER_SLICE * frames // 4)
+        x = torch.randn(size, c.ae.latent_channels, frames // 4, 8, 8)
         t = torch.rand(size)
         loss = F.mse_loss(dit(x, t, torch.zeros(size, 10, dtype=torch.long)), x)
         dopt.zero_grad()
@@ -74,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     dec_s = _time(ae_step, args.steps)
     dit_s = _time(dit_step, args.steps)
     enc_s = _time(encode_batch, max(3, args.steps // 4))
-    rows = [("autoencoder", c.ae_steps, ae_s), ("latents (batches of 32)", c.pool_clips * len(FRAME_CHOICES) // 32, enc_s),
-            ("spacetime DiT", c.dit_steps, dit_s), ("per-frame DiT", c.perframe_steps, dit_s),
-            ("decoder polish", c.decoder_steps, dec_s)]
+    rows = [("autoencoder", c.ae.steps, ae_s), ("latents (batches of 32)", c.pool_clips * len(FRAME_CHOICES) // 32, enc_s),
+            ("spacetime DiT", c.dit.steps, dit_s), ("per-frame DiT", c.dit.per_frame_steps, dit_s),
+            ("decoder polish", c.ae.decoder_steps, dec_s)]
     total = 0.0
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; median of {args.steps} steps each")
     for name, steps, seconds in rows:

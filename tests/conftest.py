@@ -89,10 +89,11 @@ def watched(page, course):
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory) -> Path:
     """The weights folder of one whole tiny training run (every stage, seconds on a CPU)."""
-    from model.train import PRESETS, Config, Trainer
+    from model.train import Trainer
+    from model.train_config import configure
 
     out = tmp_path_factory.mktemp("tiny")
-    Trainer(Config(**{**PRESETS["tiny"], "out": str(out)}), fresh=True, log=io.StringIO()).run()
+    Trainer(configure("tiny", {"out": str(out)}), fresh=True, log=io.StringIO()).run()
     return out
 
 

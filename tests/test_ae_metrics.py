@@ -87,10 +87,11 @@ def test_the_v2_recipe_trains_on_every_shape_and_reports_its_measures(tmp_path):
     import json
 
     from model import weights
-    from model.train import V2_AUTOENCODER, Config, Trainer
-    settings = {**V2_AUTOENCODER, "ae_steps": 4, "ae_batch": 1, "ae_frames": 8, "ae_report_clips": 2, "threads": 1,
+    from model.train import Trainer
+    from model.train_config import configure
+    settings = {"ae.steps": 4, "ae.batch": 1, "ae.frames": 8, "ae.report_clips": 2, "threads": 1,
                 "stages": "autoencoder", "out": str(tmp_path), "checkpoint_every": 2}
-    Trainer(Config(**settings), fresh=True, log=open("/dev/null", "w")).run()
+    Trainer(configure("v2", settings), fresh=True, log=open("/dev/null", "w")).run()
     model, meta = weights.load_autoencoder(tmp_path)
     assert model.encoder.shortcuts and meta["steps"] == 4
     report = json.loads((tmp_path / "training.json").read_text())["autoencoder"]["metrics"]

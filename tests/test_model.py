@@ -16,7 +16,8 @@ from model.data import FRAME_CHOICES, HELD_OUT, batch, make_clip, random_prompt,
 from model.dit import TOKENS_PER_SLICE, DiT, DiTConfig
 from model.sample import denoise, generate, initial_noise
 from model.text import PROMPT_TOKENS, Prompt, parse_prompt, tokenize
-from model.train import PRESETS, Config, ConfigError, Trainer, parse_args
+from model.train import Trainer
+from model.train_config import PRESETS, Config, ConfigError, changes, configure, parse_args, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,11 +107,17 @@ def test_per_frame_model_never_mixes_slices_and_spacetime_does():
 # ----- training
 
 def test_training_config_is_checked():
-    config, fresh = parse_args(["--preset=tiny", "--dit_steps=7", "--fresh"])
-    assert config.dit_steps == 7 and config.ae_width == 8 and fresh
-    for bad, words in ((["--bogus=1"], "unknown setting"), (["--dit_steps=many"], "must be a int"),
-                       (["--preset=huge"], "unknown preset"), (["dit_steps=3"], "--key=value"),
-                       (["--stages=autoencoder,painting"], "unknown stage"), (["--ae_frames=10"], "ae_frames")):
+    config, fresh = parse_args(["--preset=tiny", "--dit.steps=7", "--ae.shortcuts=yes", "--dit.per-frame-init=scratch",
+                                "--fresh"])
+    assert (config.dit.steps, config.ae.width, config.ae.shortcuts, config.dit.per_frame_init) == (7, 8, True, "scratch")
+    assert fresh and config.ae.lr == Config().ae.lr, "a preset overrides some defaults and keeps the rest"
+    assert "dit.steps=7" in changes(config) and not any(c.startswith("ae.lr=") for c in changes(config))
+    for bad, words in ((["--bogus=1"], "unknown setting"), (["--dit.steps=many"], "dit.steps must be a int"),
+                       (["--preset=huge"], "unknown preset"), (["dit.steps=3"], "--key=value"),
+                       (["--stages=autoencoder,painting"], "unknown stage"), (["--ae.frames=10"], "ae.frames"),
+                       (["--ae.shortcuts=maybe"], "must be a bool"), (["--dit=3"], "unknown setting 'dit'"),
+                       (["--dit_steps=3"], "did you mean --dit.steps"),
+                       (["--perframe_steps=3"], "did you mean --dit.per_frame_steps")):
         with pytest.raises(ConfigError, match=words):
             parse_args(bad)
 
@@ -137,7 +144,7 @@ def test_tiny_training_lowers_the_losses(tiny):
         with torch.no_grad():
             return (dit((1 - tt) * x0 + tt * noise, t, ids) - (noise - x0)).pow(2).mean().item()
 
-    fresh_dit = DiT(Trainer(Config(**{**PRESETS["tiny"], "out": str(tiny)})).dit_config("spacetime"))
+    fresh_dit = DiT(Trainer(configure("tiny", {"out": str(tiny)})).dit_config("spacetime"))
     assert flow_loss(weights.load_dit("spacetime", tiny)[0]) < 0.9 * flow_loss(fresh_dit)
 
 
@@ -145,7 +152,7 @@ def test_training_resumes_to_the_same_weights(tiny, tmp_path, monkeypatch):
     """Interrupt the spacetime stage after a checkpoint, rerun: same weights as the unbroken run."""
     import model.train as train
 
-    config = Config(**{**PRESETS["tiny"], "out": str(tmp_path), "stages": "autoencoder,latents,spacetime"})
+    config = configure("tiny", {"out": str(tmp_path), "stages": "autoencoder,latents,spacetime"})
     real_update = train.Progress.update
 
     def interrupt(self, step, **values):
@@ -225,14 +232,14 @@ def test_train_cli_rejects_unknown_settings():
 
 
 def test_train_help_lists_every_setting_and_preset():
-    import dataclasses
-
     done = run_cli("model.train", "--help")
     assert done.returncode == 0, done.stderr
-    for f in dataclasses.fields(Config):
-        assert f"--{f.name}=" in done.stdout, f.name
-    assert "--foreground_weight=float (default 20.0)  the object is ~3% of pixels" in done.stdout
+    for path, default in settings().items():
+        assert f"--{path}={type(default).__name__} (default {default!r})" in done.stdout, path
+    assert "--ae.foreground_weight=float (default 20.0)  the object is ~3% of pixels" in done.stdout
+    assert "--dit.width=int (default 128)  token width d" in done.stdout
     assert all(f"  {name}: " in done.stdout for name in PRESETS)
+    assert "--dit.width=32" in done.stdout, "a preset is listed as the flags it sets"
 
 
 # ----- ONNX
