@@ -1,15 +1,21 @@
 """Chapter 2: the video autoencoder squeezes a clip in space AND time."""
+from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict
 from sims.model_data import compression as trained
+
+VIDEO, LATENT = facts.video_shape(), facts.latent_shape()
+C, T, SIDE = LATENT[0], LATENT[1], facts.latent_side()
+TIME, SPACE = facts.frames_per_slice(), facts.space_factor()
 
 
 def _real_clip() -> str:
     ex = trained.load()
     scores = ex["psnr"]
+    latent = ex["latent"][trained.SHOWN]                        # (C, T', H', W')
     return model_did(f"""
 Under the boxes is the course's own autoencoder at work on a clip from its training world, "{ex["prompt"][trained.SHOWN]}":
-its {ex["video"].shape[1]} frames, the {ex["latent"][trained.SHOWN].size:,}-number latent they become (one grey tile for each of
-8 channels in each of 4 slices), and what the decoder, the same ONNX file the course's generator runs,
+its {ex["video"].shape[1]} frames, the {latent.size:,}-number latent they become (one grey tile for each of
+{latent.shape[0]} channels in each of {latent.shape[1]} slices), and what the decoder, the same ONNX file the course's generator runs,
 rebuilds from that latent alone. The match is measured as [PSNR](glossary.html#psnr) (peak signal-to-noise ratio), which
 grows by 10 dB for every tenfold drop in squared error: {scores[trained.SHOWN]:.1f} dB for this clip, between
 {scores.min():.1f} and {scores.max():.1f} dB over {len(scores)} such clips.
@@ -32,14 +38,15 @@ CHAPTER = Chapter(
         Section(
             heading="A clip is a loaf",
             body="""\
-Picture a video as a loaf of bread. Its width and height are the frame's; its length is time, so a
-cut anywhere along it shows one frame. Every point inside holds 3 numbers, the red, green and blue
+Picture a video as a loaf of bread. Its width and height are the [frame](glossary.html#frame)'s; its
+length is time, so a cut anywhere along it shows one frame. Every point inside holds 3 numbers, the red, green and blue
 of one pixel at one moment. A clip of `F` frames of `H × W` pixels is a block of shape
 `(3, F, H, W)`.
 
-The encoder of a video autoencoder squeezes this loaf along **all three** directions into a much
-smaller one of shape `(C, F', H', W')`: fewer time-slices, rows and columns, but more channels. Each
-latent point now sums up a small neighbourhood of pixels *and* moments, so it needs a handful of
+The encoder of a video [autoencoder](glossary.html#autoencoder) squeezes this loaf along **all
+three** directions into a much smaller one of shape `(C, F', H', W')`: fewer
+[time-slices](glossary.html#time-slice), rows and columns, but more
+[channels](glossary.html#channel). Each [latent](glossary.html#latent) point now sums up a small neighbourhood of pixels *and* moments, so it needs a handful of
 numbers (8 or 16, say) rather than 3.
 
 The denoising of the next chapters only ever touches this small loaf; the decoder is called once,
@@ -57,7 +64,7 @@ nothing changes in that time: same background, same lighting, a moving object sh
 pixels. Encoding each frame on its own would store nearly the same information 24 times a second.
 
 A video autoencoder instead merges a few neighbouring frames, commonly 4, into one latent
-[time-slice](glossary.html#time-slice). It stores what they share once, plus enough to recover how they differ. That shrinks
+time-slice. It stores what they share once, plus enough to recover how they differ. That shrinks
 the latent several times more, on top of the spatial squeeze.
 
 Why 4 in time but 8 along each side? The treatment is symmetric, the factors need not be: each axis
@@ -102,19 +109,19 @@ less information, so real systems stop where the decoded clip still looks right.
         ),
         Section(
             heading="Our model's latent",
-            body="""\
-The course's model works on tiny clips: 16 frames of 32 × 32 RGB, a `(3, 16, 32, 32)` block of
-49,152 values. Its autoencoder compresses 4x in time and 4x along each spatial axis, into 8
-channels: a latent of shape `(8, 4, 8, 8)`, four time-slices of an 8 × 8 grid with 8 numbers per
-point. That is 2,048 values, 24 times fewer than the raw clip.
+            body=f"""\
+The course's model works on tiny clips: {VIDEO[1]} frames of {VIDEO[2]} × {VIDEO[3]} RGB, a `{facts.shape(VIDEO)}` block of
+{facts.count(VIDEO):,} values. Its autoencoder compresses {TIME}x in time and {SPACE}x along each spatial axis, into {C}
+channels: a latent of shape `{facts.shape(LATENT)}`, {T} time-slices of an {SIDE} × {SIDE} grid with {C} numbers per
+point. That is {facts.count(LATENT):,} values, {facts.compression()} times fewer than the raw clip.
 
 Everything the rest of the course does, from patches to attention to the denoising march, happens
-on this `(8, 4, 8, 8)` loaf.
-""" + going_further("""
-Why 4x rather than 8x in space? The frames are so small that at 8x a 32-pixel frame would shrink to
-a 4 × 4 grid, too coarse to hold a ball's position well. You can set these factors in the
-simulation (its smallest clip and frame are larger than ours, but the ratio depends only on the
-factors and channels: time `4`, space `4`, `8` channels gives 24 at any size).
+on this `{facts.shape(LATENT)}` loaf.
+""" + going_further(f"""
+Why {SPACE}x rather than 8x in space? The frames are so small that at 8x a {facts.frame_size()}-pixel frame would
+shrink to a {facts.frame_size() // 8} × {facts.frame_size() // 8} grid, too coarse to hold a ball's position well. You can set
+these factors in the simulation (its frames are larger than ours, but the ratio depends only on the
+factors and channels: time `{TIME}`, space `{SPACE}`, `{C}` channels gives {facts.compression()} at any size).
 """),
         ),
     ),
@@ -123,7 +130,8 @@ factors and channels: time `4`, space `4`, `8` channels gives 24 at any size).
         "Neighbouring frames are highly redundant, so compressing time shrinks the latent several-fold at little cost in quality.",
         "Denoising happens entirely on the small latent; the decoder restores full size and frame rate once, at the end.",
         "Common video autoencoders compress 4x in time and 8x per spatial axis: 48x fewer values with 16 channels (CogVideoX), 192x with 4 (Open-Sora 1.2).",
-        "Our model maps `(3, 16, 32, 32)` to `(8, 4, 8, 8)`: 4x in time, 4x per spatial axis, 24x fewer values.",
+        f"Our model maps `{facts.shape(VIDEO)}` to `{facts.shape(LATENT)}`: {TIME}x in time, {SPACE}x per spatial axis, "
+        f"{facts.compression()}x fewer values.",
     ),
     quiz=(
         Quiz(

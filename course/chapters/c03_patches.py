@@ -2,8 +2,22 @@
 from course import facts
 from course.chapters import figures
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, predict
+from sims import patches as toy
 
 PER_SLICE = facts.tokens_per_slice()
+F = facts.clip_frames()
+C, T, SIDE = facts.latent_channels(), facts.slices(), facts.latent_side()
+P = facts.patch()
+PATCH = f"`(1, {P}, {P})`"          # our patches: one slice deep
+
+
+def grid(**controls) -> toy.Grid:
+    """The patches sim's latent grid at these control values (the rest at their defaults)."""
+    return toy.Patches(**controls).grid()
+
+
+LANDSCAPE = grid(aspect="landscape")
+PAIRS_20 = grid(frames=20, pt=2)
 
 CHAPTER = Chapter(
     number=3,
@@ -23,16 +37,17 @@ A Vision Transformer (ViT) reads an image by cutting it into square patches, say
 flattening each patch into a list of numbers, and mapping that list through a learned linear layer
 to one [token](glossary.html#token) vector. The image becomes a sequence.
 
-Spacetime patches do the same to the latent loaf, with time added. Each piece is a small cube that
-spans `pt` time-slices and `ph × pw` latent positions, with all their channels; ViViT called these
-cubes *[tubelets](glossary.html#tubelet)*. Each cube is flattened and projected to one token, and a position code is added
+[Spacetime patches](glossary.html#tubelet) do the same to the [latent](glossary.html#latent) loaf,
+with time added. Each piece is a small cube that spans `pt` [time-slices](glossary.html#time-slice)
+and `ph × pw` latent positions, with all their [channels](glossary.html#channel); ViViT called these
+cubes *tubelets*. Each cube is flattened and projected to one token, and a position code is added
 that says where in space **and** time the cube came from. The number of tokens is how many cubes
 fit:
 
 `tokens = (T' / pt) × (H' / ph) × (W' / pw)`
 """ + figures.tubelet() + """
 
-The transformer predicts the velocity (or noise) for every token, and the predictions are folded
+The transformer predicts the [velocity](glossary.html#velocity) (or noise) for every token, and the predictions are folded
 back into cubes and reassembled into a latent of the original shape.
 """,
         ),
@@ -40,38 +55,41 @@ back into cubes and reassembled into a latent of the original shape.
             heading="Counting tokens",
             sim="patches",
             body=f"""\
-Take our course model. Sixteen frames become a latent of 4 time-slices, each an 8 × 8 grid with 8
-channels. Its patches are `(1, 2, 2)`: one slice deep, 2 × 2 positions across. So our model makes
-{PER_SLICE} tokens per slice, and **{facts.tokens(16)} tokens** for the whole clip. Every cube holds
-1 × 2 × 2 × 8 = 32 numbers, which a linear layer maps to one token vector.
+Take our course model. {F} [frames](glossary.html#frame) become a latent of {T} time-slices, each an
+{SIDE} × {SIDE} grid with {C} channels. Its patches are {PATCH}: one slice deep, {P} × {P} positions
+across. So our model makes {PER_SLICE} tokens per slice, and **{facts.tokens(F)} tokens** for the whole
+clip. Every cube holds 1 × {P} × {P} × {C} = {facts.patch_values()} numbers, which a linear layer maps to
+one token vector.
 
-At a realistic size: 64 frames of 512 × 512 pixels, through an autoencoder that compresses 4x in
-time and 8x in space, give 16 slices of 64 × 64. With `(1, 2, 2)` patches that is
-16 × 32 × 32 = 16,384 tokens; patches two slices deep, `(2, 2, 2)`, halve it to 8,192. Bigger
-cubes mean fewer, cheaper tokens, but each token describes a coarser piece of the clip.
+At a realistic size: 64 frames of 512 × 512 pixels, through an
+[autoencoder](glossary.html#autoencoder) that compresses 4x in time and 8x in space, give 16 slices
+of 64 × 64. With `(1, 2, 2)` patches that is 16 × 32 × 32 = 16,384 tokens; patches two slices deep,
+`(2, 2, 2)`, halve it to 8,192. Bigger cubes mean fewer, cheaper tokens, but each token describes a
+coarser piece of the clip.
 
 The simulation does the cutting. The top picture lays the latent's time-slices side by side, each
 labelled with the frames it came from, and colours every cell by the token it joins: each layer of
 cubes has its own hue, and within a layer tokens run from dark to light in sequence order. Thick
 white lines mark cube borders. Underneath is the sequence itself, one row per layer. It opens on our
-model: 16 frames of 32 × 32 pixels, `(1, 2, 2)` patches, {facts.tokens(16)} tokens.
+model: {F} frames of {facts.frame_size()} × {facts.frame_size()} pixels, {PATCH} patches, {facts.tokens(F)} tokens.
 """ + predict(
                 "Predict each count before you look. How many tokens for 24 frames? With `pt` = 2, how "
                 "many for 20 frames?",
-                f"24 frames make 6 slices of {PER_SLICE} tokens: {facts.tokens(24)} (and 32 frames, "
-                f"{facts.tokens(32)}). With `pt` = 2 the count halves, to 32 for our clip: pairs of "
-                "slices share one hue, and 20 frames make 5 slices, which do not split into pairs: the "
-                "latent is padded with a slice of zeros (hatched grey) up to six, giving ⌈5 / 2⌉ = 3 "
-                "layers and 48 tokens. Every side a patch size does not divide is padded this way, at "
-                "its end.") + predict(
-                "Now switch to landscape, 64 × 36 pixels: a latent of 16 columns by 9 rows. Predict the "
-                "token count, then try portrait, 36 × 64.",
-                "Nine rows do not split into pairs, so a row of zeros is added, and each layer holds "
-                "8 × 5 = 40 tokens, 160 in all. Portrait gives the same 160, laid out the other way "
-                "round.") + """
-Two more: a still **image** is a clip of one frame, a single slice of 16 tokens (with `pt` = 2 half
-of every cube is padding). With patch side `ps` = 1 every cell is its own token (256 for our clip);
-with `ps` = 4 there are only 16, each a coarse 4 × 4 block.
+                f"24 frames make {facts.slices(24)} slices of {PER_SLICE} tokens: {facts.tokens(24)} (and 32 frames, "
+                f"{facts.tokens(32)}). With `pt` = 2 the count halves, to {grid(pt=2).tokens} for our clip: pairs of "
+                f"slices share one hue, and 20 frames make {PAIRS_20.slices} slices, which do not split into pairs: the "
+                f"latent is padded with a slice of zeros (hatched grey) up to {PAIRS_20.padded[0]}, giving "
+                f"⌈{PAIRS_20.slices} / 2⌉ = {PAIRS_20.counts[0]} layers and {PAIRS_20.tokens} tokens. Every side a patch "
+                "size does not divide is padded this way, at its end.") + predict(
+                f"Now switch to landscape, {toy.ASPECTS['landscape'][1]} × {toy.ASPECTS['landscape'][0]} pixels: a "
+                f"latent of {LANDSCAPE.cols} columns by {LANDSCAPE.rows} rows. Predict the token count, then try "
+                f"portrait, {toy.ASPECTS['portrait'][1]} × {toy.ASPECTS['portrait'][0]}.",
+                f"{LANDSCAPE.rows} rows do not split into pairs, so a row of zeros is added, and each layer holds "
+                f"{LANDSCAPE.counts[2]} × {LANDSCAPE.counts[1]} = {LANDSCAPE.per_slice} tokens, {LANDSCAPE.tokens} in "
+                f"all. Portrait gives the same {grid(aspect='portrait').tokens}, laid out the other way round.") + f"""
+Two more: a still **image** is a clip of one frame, a single slice of {grid(aspect="image").tokens} tokens
+(with `pt` = 2 half of every cube is padding). With patch side `ps` = 1 every cell is its own token
+({grid(ps=1).tokens} for our clip); with `ps` = 4 there are only {grid(ps=4).tokens}, each a coarse 4 × 4 block.
 """,
         ),
         Section(
@@ -80,8 +98,8 @@ with `ps` = 4 there are only 16, each a coarse 4 × 4 block.
 Here is the superpower. The transformer never sees "a video of a fixed size"; it sees a sequence of
 tokens, each tagged with its position. Changing the clip's shape only changes the sequence:
 
-- a **longer clip** adds time-slices, so more tokens (16 → 32 frames takes our model from
-  {facts.tokens(16)} to {facts.tokens(32)});
+- a **longer clip** adds time-slices, so more tokens ({F} → 32 frames takes our model from
+  {facts.tokens(F)} to {facts.tokens(32)});
 - a **higher resolution** adds patches to every slice;
 - **portrait or landscape** changes the layout: a 512 × 288 frame gives a 64 × 36 latent and
   32 × 18 = 576 tokens per slice, and the same frame turned portrait gives 18 × 32, also 576.
@@ -95,7 +113,7 @@ and clips of many lengths and shapes, without cropping everything to one format.
             heading="How Sora used it",
             body="""\
 OpenAI's Sora report describes this design: videos and images are compressed into a spacetime
-latent, cut into spacetime patches, and fed to a diffusion transformer. Because patches fit any
+latent, cut into spacetime patches, and fed to a [diffusion transformer](glossary.html#dit). Because patches fit any
 shape, Sora was trained on videos and images at their native durations, resolutions and aspect
 ratios, rather than on square crops, and the report says this improved framing. At generation
 time, the shape of the starting noise chooses the shape of the output: lay the noise out wide and
@@ -110,7 +128,8 @@ edge of the frame, which native aspect ratios avoid.
     ),
     summary=(
         "A transformer needs tokens: the spacetime latent is cut into small cubes (tubelets), each of which becomes one token.",
-        "Token count = `(T'/pt) × (H'/ph) × (W'/pw)`; our model uses `(1, 2, 2)` patches, giving 64 tokens for 16 frames and 128 for 32.",
+        f"Token count = `(T'/pt) × (H'/ph) × (W'/pw)`; our model uses {PATCH} patches, giving "
+        f"{facts.tokens(F)} tokens for {F} frames and {facts.tokens(32)} for 32.",
         "Longer clips, higher resolutions and other aspect ratios just mean longer or differently arranged sequences; an image is a one-slice video.",
         "This let Sora train on videos and images at their native shapes, with one model.",
     ),
