@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+from course import facts
 from sims.colors import INK, MUTED, TEAL
 
 FONT = 'font-family="system-ui, sans-serif"'
@@ -43,8 +44,9 @@ def _marker():
 def denoising_flow() -> str:
     """Chapter 4: one denoising step through the DiT, and the loop around it."""
     w, bw, x = 340, 220, 20
-    rows = [("noisy latent", "(8, 4, 8, 8) at noise level t"), ("patchify", "64 tokens of 32 numbers"),
-            ("diffusion transformer", "6 blocks over all 64 tokens"), ("predicted velocity v", "(8, 4, 8, 8)"),
+    latent, tokens, depth = facts.shape(facts.latent_shape()), facts.tokens(facts.clip_frames()), facts.dit("depth")
+    rows = [("noisy latent", f"{latent} at noise level t"), ("patchify", f"{tokens} tokens of {facts.patch_values()} numbers"),
+            ("diffusion transformer", f"{depth} blocks over all {tokens} tokens"), ("predicted velocity v", latent),
             ("Euler step", "x ← x − Δt · v, lower t")]
     body = _marker()
     y = 10
@@ -61,10 +63,11 @@ def denoising_flow() -> str:
     body.append(f'<text x="{lx + 6}" y="{(last + 54) / 2}" font-size="12" fill="{TEAL}" '
                 f'transform="rotate(90 {lx + 6} {(last + 54) / 2})" text-anchor="middle">repeat for every step</text>')
     body += _arrow(x + bw / 2, last + 44, x + bw / 2, last + 62)
-    body += _box(x, last + 62, bw, 44, "clean latent → decoder", sub="16 frames of 32 × 32 at t = 0")
+    size = facts.frame_size()
+    body += _box(x, last + 62, bw, 44, "clean latent → decoder", sub=f"{facts.clip_frames()} frames of {size} × {size} at t = 0")
     height = last + 62 + 54
     return _figure("denoising-flow", w, height, "The denoising loop",
-                   "A noisy latent is cut into 64 tokens; the diffusion transformer predicts a velocity; an Euler "
+                   f"A noisy latent is cut into {tokens} tokens; the diffusion transformer predicts a velocity; an Euler "
                    "step moves the latent against it and lowers the noise level; this repeats for every step, "
                    "and at the end the decoder turns the clean latent into frames.",
                    "One denoising step, and the loop around it.", body)
@@ -103,12 +106,13 @@ def dit_block() -> str:
                    "the prompt with a residual, then adaLN modulation and an MLP with a gated residual. A "
                    "conditioning vector made from the timestep and the pooled prompt sets every scale, shift and "
                    "gate.",
-                   "One DiT block (adaLN-Zero). The same block repeats 6 times.", body)
+                   f"One DiT block (adaLN-Zero). The same block repeats {facts.dit('depth')} times.", body)
 
 
 def tubelet() -> str:
-    """Chapter 3: the latent as four slices of 8 × 8, with one (1, 2, 2) patch picked out."""
-    cell, n, slices = 14, 8, 4
+    """Chapter 3: the latent as its slices of side × side cells, with one (1, p, p) patch picked out."""
+    n, slices, p = facts.latent_side(), facts.slices(), facts.patch()
+    cell = 112 // n                            # the front slice stays 112 units wide
     dx, dy = 62, -18                           # each slice sits behind and to the right of the one before
     side = cell * n
     w = side + dx * (slices - 1) + 24
@@ -118,20 +122,22 @@ def tubelet() -> str:
         ox, oy = 12 + dx * s, top + dy * s
         body.append(f'<rect x="{ox}" y="{oy}" width="{side}" height="{side}" fill="white" stroke="{TEAL}" stroke-width="1.5"/>')
         for k in range(1, n):
-            colour, width = (TEAL, 1.0) if k % 2 == 0 else (MUTED, 0.4)
+            colour, width = (TEAL, 1.0) if k % p == 0 else (MUTED, 0.4)
             body.append(f'<line x1="{ox + k * cell}" y1="{oy}" x2="{ox + k * cell}" y2="{oy + side}" stroke="{colour}" stroke-width="{width}"/>')
             body.append(f'<line x1="{ox}" y1="{oy + k * cell}" x2="{ox + side}" y2="{oy + k * cell}" stroke="{colour}" stroke-width="{width}"/>')
         if s == 0:
-            body.append(f'<rect x="{ox + 2 * cell}" y="{oy + 4 * cell}" width="{2 * cell}" height="{2 * cell}" '
+            body.append(f'<rect x="{ox + p * cell}" y="{oy + 2 * p * cell}" width="{p * cell}" height="{p * cell}" '
                         f'fill="{TEAL}" fill-opacity="0.75" stroke="{INK}" stroke-width="1.5"/>')
         body.append(f'<text x="{ox + side / 2}" y="{oy + side + 16}" text-anchor="middle" font-size="12" fill="{MUTED}">'
                     f'slice {s}</text>' if s == 0 else "")
     body.append(f'<text x="{12 + side + dx * (slices - 1) / 2}" y="{top + side + 16}" font-size="12" fill="{MUTED}" '
                 f'text-anchor="start">time →</text>')
     h = top + side + 28
+    per_side = n // p
     return _figure("tubelet", w, h, "A spacetime patch in the latent",
-                   "The latent is drawn as four time-slices of 8 by 8 positions, one behind the other. Thick lines "
-                   "split each slice into 4 by 4 patches of 2 by 2 positions; one patch in the front slice is "
-                   "filled in: a (1, 2, 2) tubelet, one slice deep, which becomes one token.",
-                   "Our latent, 4 slices of 8 × 8, cut into (1, 2, 2) patches: 16 per slice. The filled cube is one token.",
+                   f"The latent is drawn as {slices} time-slices of {n} by {n} positions, one behind the other. Thick "
+                   f"lines split each slice into {per_side} by {per_side} patches of {p} by {p} positions; one patch in "
+                   f"the front slice is filled in: a (1, {p}, {p}) tubelet, one slice deep, which becomes one token.",
+                   f"Our latent, {slices} slices of {n} × {n}, cut into (1, {p}, {p}) patches: "
+                   f"{facts.tokens_per_slice()} per slice. The filled cube is one token.",
                    body)
