@@ -1,6 +1,49 @@
 """Chapter 5: how coherence and rough physics emerge from denoising real video."""
+import numpy as np
+
+from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
+from sims import permanence as toy
 from sims.model_data import permanence as trained
+
+
+def _toy_seed(seed: int) -> dict:
+    """What the permanence sim's two stand-ins do for one seed (numpy on a 32 x 32 canvas, cached)."""
+    scene, (st, _, _), (pf, exit_frame, _) = toy.run(seed)
+    generated = np.setdiff1d(np.arange(toy.N_FRAMES), toy.given_frames(scene))
+    out = [i for i in generated if np.isfinite(pf.x[i])]                  # frames where orange holds an object
+    true_exit = (toy.WALL[1] - scene.start) / scene.speed                 # when the real centre clears the wall
+    return {"look": scene.look, "generated": len(generated),
+            "teal_on_track": int(toy.on_track(st, scene)[generated].sum()),
+            "teal_error": float(np.nanmax(toy.errors(st, scene)[generated])),
+            "orange_look": pf.looks[-1], "orange_error": float(np.mean(toy.errors(pf, scene)[out])),
+            "orange_on_track": int(toy.on_track(pf, scene)[generated].sum()),
+            "early_or_late": float(exit_frame - true_exit)}
+
+
+def _toy_answer() -> str:
+    """The prediction's answer, read off the sim for seed 0 and the other seeds."""
+    first = _toy_seed(0)
+    rest = [_toy_seed(seed) for seed in range(1, toy.Permanence.param.seed.bounds[1] + 1)]
+    assert all(r["orange_on_track"] == 0 for r in [first, *rest]), "the prose says orange never brings the object back"
+    teal = (f"on track in all {first['generated']} generated frames to within "
+            + ("0.01 px" if first["teal_error"] < 0.01 else f"{first['teal_error']:.2f} px")
+            if first["teal_on_track"] == first["generated"] else
+            f"on track in {first['teal_on_track']} of {first['generated']} generated frames")
+    orange = f"Orange produces a {first['orange_look']}"
+    orange += (", which by luck comes out almost at the right place "
+               f"({first['orange_error']:.2f} px off): the right position, the wrong object."
+               if first["orange_error"] < toy.ON_TRACK_PX else f", {first['orange_error']:.1f} px off.")
+    errors = [r["orange_error"] for r in rest]
+    timing = [abs(r["early_or_late"]) for r in rest]
+    shape = sum(r["orange_look"].shape == r["look"].shape for r in rest)
+    colour = sum(r["orange_look"].colour == r["look"].colour for r in rest)
+    luck = " and ".join(part for part in (f"the right shape in {shape}" if shape else "",
+                                           f"the right colour in {colour}" if colour else "") if part)
+    return (f"With seed 0 a {first['look']} goes in; teal brings the same {first['look']} out, {teal}. {orange} "
+            f"In the other {len(rest)} seeds it comes out between {min(timing):.1f} and {max(timing):.1f} frames "
+            f"early or late and {min(errors):.1f} to {max(errors):.1f} px off on average"
+            + (f", with {luck}" if luck else "") + ", but never as the object that went in.")
 
 
 def real_paragraph() -> str:
@@ -12,17 +55,17 @@ def real_paragraph() -> str:
 
     return model_did(f"""
 The lower half of the simulation puts the course's two trained models in front of a wall, and
-nothing is given: each model makes all 24 frames from the prompt "{trained.PROMPT}", from the same
+nothing is given: each model makes all {trained.FRAMES} frames from the prompt "{trained.PROMPT}", from the same
 starting noise. The last readout counts what the detector finds over {trained.SEEDS} seeds: whether the
 ball comes back out, whether it has the same colour after the wall as before, and whether it
-*pops*, jumping more than {trained.TELEPORT_PX:.0f} px between two frames (a ball crossing the frame in 24
-frames moves about one pixel per frame).
+*pops*, jumping more than {trained.TELEPORT_PX:.0f} px between two frames (a ball crossing the
+{facts.frame_size()}-pixel frame in {trained.FRAMES} frames moves about {facts.frame_size() / trained.FRAMES:.1f} px per frame).
 
 The spacetime model brings the ball out in {counts["spacetime"]["reappears"]} of {trained.SEEDS} seeds
 and pops in {counts["spacetime"]["pops"]}: it slides. The per-frame model also gets a red ball out on
 the far side in {counts["per-frame"]["reappears"]} of {trained.SEEDS}, since each of its slices is told
 "red ball, left to right" and knows its place in time, but its ball pops in
-{counts["per-frame"]["pops"]} of {trained.SEEDS}: the four frames inside one slice agree, yet no slice
+{counts["per-frame"]["pops"]} of {trained.SEEDS}: the {facts.frames_per_slice()} frames inside one slice agree, yet no slice
 knows where the slice before put the ball. Keeping the colour is the easy part ({kept}), because
 the prompt names it; keeping the place takes attention across slices.
 """)
@@ -53,7 +96,7 @@ What the model does with it is learned from very large amounts of real video, in
 regularities hold in every clip.
 
 So two ingredients are needed. Without attention across time, as in the per-frame baseline, the
-model could not enforce agreement between frames. Without coherent training video, it would have
+model could not enforce agreement between [frames](glossary.html#frame). Without coherent training video, it would have
 nothing telling it which agreement to enforce.
 """,
         ),
@@ -101,11 +144,7 @@ prompt alone.
                 "While the object should be hidden it holds no object at all (a question mark on the "
                 "wall). For the object that comes out it must invent everything the given frames would "
                 "have told it (when, how fast, what colour, what shape), so it draws those with the "
-                "seed. With seed 0 a blue circle goes in; teal brings the same blue circle out, on track "
-                "in all 19 generated frames to within 0.01 px. Orange produces a pink square, which by "
-                "luck comes out almost at the right place (0.31 px off): the right position, the wrong "
-                "object. In other seeds it comes out a frame or two early or late and more than 2 px "
-                "away, sometimes with the right shape, but never as the object that went in."),
+                "seed. " + _toy_answer()),
             measured=real_paragraph,
         ),
         Section(
@@ -117,7 +156,7 @@ that persist while occluded or off-screen, and simple interactions that leave la
 as a painter's strokes staying on the canvas. None of this was programmed; it emerged because
 predicting realistic video is far easier with an implicit model of how the world behaves.
 
-That is why video generators are studied as *world models*: systems that can imagine how a scene
+That is why video generators are studied as *[world models](glossary.html#world-model)*: systems that can imagine how a scene
 will unfold, which a robot or a planning agent could use to try out actions before acting.
 
 Keep the word "approximate" in mind. The same report lists failures: glass that does not shatter
