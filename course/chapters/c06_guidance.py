@@ -1,7 +1,15 @@
 """Chapter 6: how the prompt reaches the denoiser, and how classifier-free guidance sets its strength."""
 from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
+from sims import guidance as toy
 from sims.model_data import guidance as trained
+
+F = facts.clip_frames()
+DROPOUT = f"{100 * facts.prompt_dropout():g}%"
+EXAMPLE = "a red ball bouncing from left to right"
+HIGH_W = 8
+_HIGH = toy.sample(HIGH_W, 0)                 # the toy's samples for "circle" at w = 8 (cached, 300 points)
+HIGH = {"adherence": f"{100 * toy.adherence(_HIGH, 0):.0f}%", "realism": f"{100 * toy.typical(_HIGH, 0):.1f}%"}
 
 
 def real_paragraph() -> str:
@@ -46,41 +54,43 @@ CHAPTER = Chapter(
             heading="From words to vectors",
             body=f"""\
 A transformer cannot read letters, so the prompt first goes through a text encoder that turns it
-into a sequence of embeddings, one vector per token. Large systems use a big pretrained language
+into a sequence of embeddings, one vector per [token](glossary.html#token). Large systems use a big pretrained language
 model for this (Imagen uses a frozen T5 encoder, and found that a larger text encoder helped more
 than a larger image model). The richer the encoder, the more of the prompt's meaning survives.
 
 The course's model keeps this small: its text encoder knows a closed vocabulary of
-{facts.word_count()} words plus two special tokens, padding and the **null prompt**, which stands for
-"no text at all" and matters for guidance below. A prompt like "a red ball bouncing from left to
-right" is eight words, padded to a fixed length of {facts.prompt_tokens()} tokens. A word outside the
+{facts.word_count()} words plus two special tokens, padding and the **[null prompt](glossary.html#null-prompt)**,
+which stands for "no text at all" and matters for [guidance](glossary.html#cfg) below. A prompt like
+"{EXAMPLE}" is {len(EXAMPLE.split())} words, padded to a fixed length of {facts.prompt_tokens()} tokens. A word outside the
 vocabulary means nothing to the model.
 """,
         ),
         Section(
             heading="Cross-attention: every patch reads the prompt",
             body=f"""\
-Inside every DiT block, after the video tokens have attended to each other, they attend to the
-prompt. This is cross-attention: the queries come from the video tokens, the keys and values from
+Inside every [DiT](glossary.html#dit) block, after the video tokens have attended to each other,
+they attend to the prompt. This is [cross-attention](glossary.html#cross-attention): the
+[queries](glossary.html#qkv) come from the video tokens, the keys and values from
 the prompt's embeddings. Each patch, in effect, looks up which words bear on its own place and
 moment, scores every word, and pulls in a weighted mix of the words' vectors.
 
-For our {facts.tokens(16)}-token clip and {facts.prompt_tokens()}-token prompt that is a
-{facts.tokens(16)} × {facts.prompt_tokens()} table of scores per head, {facts.tokens(16) * facts.prompt_tokens()}
-numbers, small next to the {facts.tokens(16) ** 2:,} of self-attention. Because the prompt is read again in
+For our {facts.tokens(F)}-token clip and {facts.prompt_tokens()}-token prompt that is a
+{facts.tokens(F)} × {facts.prompt_tokens()} table of scores per head, {facts.tokens(F) * facts.prompt_tokens()}
+numbers, small next to the {facts.tokens(F) ** 2:,} of [self-attention](glossary.html#self-attention). Because the prompt is read again in
 every block and at every step, it can shape the coarse layout early ("a red ball, moving right")
 and fine details late.
 """,
         ),
         Section(
             heading="Classifier-free guidance",
-            body="""\
+            body=f"""\
 Cross-attention lets the prompt in; [classifier-free guidance](glossary.html#cfg) (CFG) sets how hard it pushes. It
-starts in training: some of the time the real prompt is swapped for the null prompt (10% of the
-time for the course's model). The one network learns two jobs: denoising *given* a prompt, and
+starts in training: some of the time the real prompt is swapped for the null prompt ({DROPOUT} of
+the time for the course's model). The one network learns two jobs: denoising *given* a prompt, and
 denoising with no prompt, which means predicting what *any* plausible clip would look like.
 
-At generation time, each step needs both predictions for the same noisy latent, one with the prompt
+At generation time, each step needs both [velocity](glossary.html#velocity) predictions for the same
+noisy [latent](glossary.html#latent), one with the prompt
 and one with the null prompt, so guidance doubles the work of a step (chapter 7's generator computes
 the two as one batch of two). They are combined as
 
@@ -101,7 +111,9 @@ $\nabla \log p(c \mid x)$: the gradient of a classifier that says how recognisab
 $c$. The combination is then $\nabla \log \big(p(x)\,p(c \mid x)^{w}\big)$, so guidance samples,
 roughly, from
 
-$$p_w(x \mid c) \propto p(x)\;p(c \mid x)^{w}.$$ For `w > 1` it favours clips whose prompt is
+$$p_w(x \mid c) \propto p(x)\;p(c \mid x)^{w}.$$
+
+For `w > 1` it favours clips whose prompt is
 *most distinguishable*, not the most typical ones; that is why high `w` pushes samples out to the
 far side of their class, away from the others.
 
@@ -128,21 +140,21 @@ In practice there is a sweet spot. The course's generator uses a default guidanc
 
 The simulation makes this exact. Its "data" are points in a plane from three round classes
 (circle, square, triangle); because they are simple Gaussians, both velocities can be written down
-exactly. The same 300 starting noises are sampled at every scale. The left plot shows the samples
+exactly. The same {toy.N_SAMPLES} starting noises are sampled at every scale. The left plot shows the samples
 for your prompt, with each class's typical region as a dashed ring; the right plot measures
 adherence, diversity and realism against `w`.
-""" + going_further("""
+""" + going_further(f"""
 The three measures: prompt adherence is how sure the true data model is that a sample belongs to
 the prompt's class; diversity is the samples' spread, scaled to 1 at `w = 0`; realism is the share
-of samples inside the class's typical region (real data score 86%).
+of samples inside the class's typical region (real data score {100 * toy.TYPICAL_REAL:.1f}%).
 """) + predict(
                 "Set `w = 0`, and predict: what will the samples for \"circle\" look like?",
                 "They spread over all three classes: at `w = 0` only the unconditional prediction is used, "
                 "so the prompt has no effect at all. At `w = 1` they belong to the prompt, with a real "
                 "class's spread.") + predict(
-                "Now predict what `w = 8` does, then check.",
-                "Adherence is perfect, but the cloud has shrunk and been shoved right out of its class's "
-                "typical region, away from the other classes: the most distinguishable points, not the "
+                f"Now predict what `w = {HIGH_W}` does, then check.",
+                f"Adherence is all but perfect ({HIGH['adherence']}), but the cloud has shrunk and been shoved "
+                f"right out of its class's typical region (realism {HIGH['realism']}), away from the other classes: the most distinguishable points, not the "
                 "most typical. That is over-saturation, seen in two dimensions."),
             measured=real_paragraph,
         ),
@@ -163,7 +175,7 @@ tighter text control.
     summary=(
         "A text encoder turns the prompt into token embeddings; cross-attention in every DiT block lets "
         "each patch read the words that bear on it.",
-        "Classifier-free guidance: train with the prompt sometimes dropped (10% for our model), then at "
+        f"Classifier-free guidance: train with the prompt sometimes dropped ({DROPOUT} for our model), then at "
         "each step combine `v = v_uncond + w · (v_cond − v_uncond)`.",
         "Low `w`: varied but loosely on prompt. High `w`: on prompt, less varied, pushed towards the most "
         "distinguishable examples. Too high: over-cooked.",
