@@ -56,7 +56,7 @@ CHAPTER = Chapter(
 A transformer cannot read letters, so the prompt first goes through a text encoder that turns it
 into a sequence of embeddings, one vector per [token](glossary.html#token). Large systems use a big pretrained language
 model for this (Imagen uses a frozen T5 encoder, and found that a larger text encoder helped more
-than a larger image model). The richer the encoder, the more of the prompt's meaning survives.
+than a larger image model).
 
 The course's model keeps this small: its text encoder knows a closed vocabulary of
 {facts.word_count()} words plus two special tokens, padding and the **[null prompt](glossary.html#null-prompt)**,
