@@ -1,7 +1,19 @@
 """Chapter 8: the model family, what generation costs, and where the limits are."""
+from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, model_did, predict, the_math
+from sims import cost as toy
 from sims.cost import fit_formula
 from sims.model_data import cost as trained
+
+F = facts.clip_frames()
+SIZE = facts.frame_size()
+_SIM = toy.Cost()                                   # at its defaults: 512 px, 16 px raw patches
+_SHORT, _LONG = _SIM.param.seconds.bounds
+RATIO = {sec: float(raw / latent) for sec, (raw, latent) in ((sec, _SIM.flops(sec)) for sec in (_SHORT, _LONG))}
+TOKEN_RATIO = float(_SIM.tokens(_SHORT)[0] / _SIM.tokens(_SHORT)[1])
+OURS = toy.COURSE                                   # the course model's tokens, width, layers, steps
+PASS_GFLOP = float(toy.layer_flops(OURS["tokens"], OURS["width"])) * OURS["layers"] / 1e9
+CLIP_GFLOP = toy.course_model_flops() / 1e9
 
 
 def _measured() -> str:
@@ -26,7 +38,7 @@ CHAPTER = Chapter(
     slug="scale",
     title="Scale, limits and the family",
     overview=(
-        "The course's model makes 16 frames of 32x32 pixels; real systems make seconds of video at "
+        f"The course's model makes {F} frames of {SIZE}x{SIZE} pixels; real systems make seconds of video at "
         "hundreds of pixels per side. This chapter places Sora among its relatives, works out what "
         "generation costs and why that cost explodes without compression, and names the limits that "
         "remain even when compute is not the problem."
@@ -35,9 +47,10 @@ CHAPTER = Chapter(
         Section(
             heading="The family",
             body="""\
-**Sora** (OpenAI, 2024) is the flagship of the design this course teaches: a video autoencoder
-compresses clips into a spacetime latent, the latent is cut into spacetime patches, and a large
-diffusion transformer denoises them, trained on videos and images of many durations, resolutions
+**Sora** (OpenAI, 2024) is the flagship of the design this course teaches: a video
+[autoencoder](glossary.html#autoencoder) compresses clips into a spacetime [latent](glossary.html#latent), the latent is cut into
+[spacetime patches](glossary.html#tubelet), and a large [diffusion transformer](glossary.html#dit)
+denoises them, trained on videos and images of many durations, resolutions
 and aspect ratios. Its report describes video models as a possible route to simulators of the
 physical world.
 
@@ -50,7 +63,7 @@ two super-resolution stages. Both are image networks with time added on.
 
 **Stable Video Diffusion** (Stability AI, 2023) is a latent video U-Net: an image U-Net with
 temporal layers inserted, denoising in an autoencoder's latent. It is best known for *animating a
-still image*: you supply the first frame and it generates the motion. Open models such as
+still image*: you supply the first [frame](glossary.html#frame) and it generates the motion. Open models such as
 **CogVideoX** and **Open-Sora** follow Sora's recipe openly, with 3-D video autoencoders and
 spacetime transformers. The trend: one transformer attending across space and time, trained at
 growing scale, increasingly treated as a world simulator.
@@ -60,7 +73,8 @@ growing scale, increasingly treated as a world simulator.
             heading="Where the cost comes from",
             sim="cost",
             body="""\
-The cost starts with the token count. With `T'` latent slices and `P` patches per slice, the
+The cost starts with the [token](glossary.html#token) count. With `T'` latent
+[slices](glossary.html#time-slice) and `P` patches per slice, the
 transformer sees `N = T' × P` tokens; higher resolution raises `P`, a longer clip raises `T'`.
 
 For one transformer layer of width `d`, counting a multiply and an add as two floating-point
@@ -69,13 +83,13 @@ operations ([FLOPs](glossary.html#flop)):
 - **attention** compares every token with every other: about `4 · N² · d` FLOPs;
 - **projections and MLP** touch each token separately: about `24 · N · d²` FLOPs.
 
-Multiply by the number of layers, by the number of denoising steps, and by 2 for guidance's two
-predictions. The two terms are equal when `N = 6 · d`; above that, the quadratic attention term
+Multiply by the number of layers, by the number of denoising steps, and by 2 for [guidance](glossary.html#cfg)'s two
+predictions. The two terms are equal when `N = 6 · d`; above that, the [quadratic](glossary.html#quadratic) attention term
 dominates, and doubling the clip length roughly quadruples the cost.
 """ + the_math(r"""
 Where $4 N^2 d$ comes from: the scores $Q K^\top$ are an $N \times N$ table, each entry a dot
 product of length $d$, so $N^2 d$ multiply-adds, $2 N^2 d$ FLOPs; the weighted sum of values costs
-the same again. The per-token part: the query, key, value and output projections are four
+the same again. The per-token part: the [query](glossary.html#qkv), key, value and output projections are four
 $d \times d$ matrices ($8 N d^2$ FLOPs), and an MLP four times as wide has two $d \times 4d$
 matrices ($16 N d^2$):
 
@@ -96,11 +110,12 @@ the FLOPs for the whole clip, and the course model's own figures.
 """ + predict(
                 "Before you drag the length from 1 to 20 seconds, predict: do the two compute curves stay "
                 "the same distance apart on the log scale?",
-                "Almost, but the gap widens a little. Raw pixels always have 4 times the tokens here, so "
-                "their attention costs 16 times as much and the rest 4 times; as clips grow, attention's "
-                "share grows, and the ratio climbs from about 10x at 1 second towards 16x (about 15x at 20 "
-                "seconds). Now set the raw-pixel patch to 2 px, the same fine patches the latent model "
-                "uses, and watch the gap open by orders of magnitude."),
+                f"Almost, but the gap widens a little. Raw pixels always have {TOKEN_RATIO:g} times the tokens "
+                f"here, so their attention costs {TOKEN_RATIO ** 2:g} times as much and the rest {TOKEN_RATIO:g} "
+                "times; as clips grow, attention's share grows, and the ratio climbs from about "
+                f"{RATIO[_SHORT]:.0f}x at {_SHORT} second towards {TOKEN_RATIO ** 2:g}x (about {RATIO[_LONG]:.0f}x "
+                f"at {_LONG} seconds). Now set the raw-pixel patch to 2 px, the same fine patches the latent "
+                "model uses, and watch the gap open by orders of magnitude."),
             measured=_measured,
         ),
         Section(
@@ -117,7 +132,7 @@ as the largest in the DiT paper, `d = 1152` and 28 layers.
 Per denoising step, the raw model needs about 14 times the compute of the latent one. A 16x16 pixel
 patch covers the same area as a 2x2 latent patch, so this whole saving comes from compressing time;
 give raw pixels the same fine patches and the gap becomes tens of thousands of times.
-""" + the_math("""
+""" + the_math(f"""
 Per layer, the latent model needs `4 · 30,720² · 1152 ≈ 4.3 × 10¹²` FLOPs for attention and
 `24 · 30,720 · 1152² ≈ 1.0 × 10¹²` for the rest, about 5.3 × 10¹². The raw model has 4x the tokens,
 so 16x the attention (about 7.0 × 10¹³) and 4x the rest (3.9 × 10¹²), about 7.3 × 10¹³: roughly 14
@@ -129,10 +144,10 @@ would hold about 0.94 billion entries for the latent model and 15 billion for th
 With 2x2 pixel patches, `N = 120 × 256 × 256 ≈ 7.9` million tokens: 256 times the latent count,
 and about 65,000 times the attention work.
 
-The course's own model sits at the other extreme: 64 tokens of width 128 and 6 layers, far below
-`6 · d = 768`, so its cost is dominated by the MLPs and grows roughly linearly with clip length. One
-forward pass is about 0.2 GFLOP, and a 20-step guided clip under 10 GFLOP, little enough for a
-laptop browser.
+The course's own model sits at the other extreme: {OURS["tokens"]} tokens of width {OURS["width"]} and
+{OURS["layers"]} layers, far below `6 · d = {6 * OURS["width"]}`, so its cost is dominated by the MLPs and grows
+roughly linearly with clip length. By the formula one forward pass is about {PASS_GFLOP:.2f} GFLOP, and
+a {OURS["steps"]}-step guided clip about {CLIP_GFLOP:.1f} GFLOP, little enough for a laptop browser.
 """),
         ),
         Section(
