@@ -1,6 +1,7 @@
 """Chapter 9: the whole course on one page, with the course model's shapes and further reading."""
 from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, model_did, predict
+from sims import recap as toy
 from sims.model_data import recap as trained
 
 
@@ -18,6 +19,13 @@ encoder has no ✓: it is not exported, because generation never uses it.
 
 
 STEPS = facts.default_steps()
+F = facts.clip_frames()
+CLIP, LONG, TALL = toy.Clip(F, 32, 32), toy.Clip(32, 32, 32), toy.Clip(F, 64, 32)
+VIDEO, LATENT = facts.shape(facts.video_shape()), facts.shape(facts.latent_shape())
+TOKENS, WIDTH, DEPTH, P = facts.tokens(F), facts.dit("width"), facts.dit("depth"), facts.patch()
+SIZE, TIME, SPACE = facts.frame_size(), facts.frames_per_slice(), facts.space_factor()
+TALL_32 = toy.Clip(32, 64, 32)                      # the second quiz question's clip
+assert CLIP.video == facts.video_shape() and CLIP.latent == facts.latent_shape() and CLIP.tokens == TOKENS
 
 CHAPTER = Chapter(
     number=9,
@@ -34,7 +42,8 @@ CHAPTER = Chapter(
             heading="The pipeline in one picture",
             body="""\
 Training runs the first half (encode a real clip, add noise, learn to remove it). Generation starts
-from noise in the middle and runs the rest. Shapes are written (channels, time, height, width):
+from noise in the middle and runs the rest. Shapes are written ([channels](glossary.html#channel),
+time, height, width):
 
 ```
 video  (RGB, frames, height, width)
@@ -55,11 +64,11 @@ once makes the motion coherent.
             body="""\
 | Piece | Its job | Taught in |
 |---|---|---|
-| Video autoencoder | Compress space *and* time into a small latent; decode it back to frames | [2](spacetime-latent.html) |
-| Spacetime patches | Turn the latent into tokens, so one model handles any length, resolution and aspect ratio | [3](spacetime-patches.html) |
-| Diffusion transformer | Denoise all patches together, with attention across space and time | [1](diffusion.html), [4](diffusion-transformer.html) |
-| Cross-attention + guidance | Let every patch read the prompt; the scale `w` sets how strongly the clip follows it | [6](guidance.html) |
-| Scale | World-model behaviour emerges from real video; compression keeps the cost affordable | [5](coherence.html), [8](scale.html) |
+| Video [autoencoder](glossary.html#autoencoder) | Compress space *and* time into a small [latent](glossary.html#latent); decode it back to [frames](glossary.html#frame) | [2](spacetime-latent.html) |
+| [Spacetime patches](glossary.html#tubelet) | Turn the latent into [tokens](glossary.html#token), so one model handles any length, resolution and aspect ratio | [3](spacetime-patches.html) |
+| [Diffusion transformer](glossary.html#dit) | Denoise all patches together, with attention across space and time | [1](diffusion.html), [4](diffusion-transformer.html) |
+| [Cross-attention](glossary.html#cross-attention) + [guidance](glossary.html#cfg) | Let every patch read the prompt; the scale `w` sets how strongly the clip follows it | [6](guidance.html) |
+| Scale | [World-model](glossary.html#world-model) behaviour emerges from real video; compression keeps the cost affordable | [5](coherence.html), [8](scale.html) |
 
 Two formulas are worth remembering: guidance, `v = v_uncond + w · (v_cond − v_uncond)`, and the
 token count, `N = (T'/pt) × (H'/ph) × (W'/pw)`. Cost follows `N`; attention follows `N²`.
@@ -69,34 +78,38 @@ token count, `N = (T'/pt) × (H'/ph) × (W'/pw)`. Cost follows `N`; attention fo
             heading="The course's model, shape by shape",
             sim="recap",
             body=f"""\
-A 16-frame clip of 32x32 RGB frames, stage by stage:
+A {F}-frame clip of {SIZE}x{SIZE} RGB frames, stage by stage:
 
-1. **Video** `(3, 16, 32, 32)`: 49,152 numbers.
-2. **Encoder → latent** `(8, 4, 8, 8)`: 4x fewer slices, 4x smaller each side, 8 channels; 2,048
-   numbers, 24 times fewer.
-3. **Patchify** with 1x2x2 cubes of 32 values: {facts.tokens_per_slice()} tokens per slice,
-   **{facts.tokens(16)} tokens**, embedded to width 128, a `({facts.tokens(16)}, 128)` sequence with a
+1. **Video** `{VIDEO}`: {facts.count(facts.video_shape()):,} numbers.
+2. **Encoder → latent** `{LATENT}`: {TIME}x fewer [slices](glossary.html#time-slice), {SPACE}x smaller each
+   side, {facts.latent_channels()} channels; {facts.count(facts.latent_shape()):,} numbers, {facts.compression()} times fewer.
+3. **Patchify** with 1x{P}x{P} cubes of {facts.patch_values()} values: {facts.tokens_per_slice()} tokens per slice,
+   **{TOKENS} tokens**, embedded to width {WIDTH}, a `({TOKENS}, {WIDTH})` sequence with a
    3-D position code. The prompt becomes {facts.prompt_tokens()} token ids, then
    {facts.prompt_tokens()} text vectors.
-4. **DiT**: 6 blocks, each with self-attention over all {facts.tokens(16)} tokens, cross-attention to
-   the prompt, and adaLN modulation from the timestep plus a pooled prompt. The output folds back
-   into a velocity `(8, 4, 8, 8)`; prompt and null prompt run as one batch of 2.
-5. **× {STEPS} steps** (the default): Euler steps from noise at `t = 1` to a clean latent at `t = 0`.
-6. **Decoder → video** `(3, 16, 32, 32)`.
+4. **DiT**: {DEPTH} blocks, each with [self-attention](glossary.html#self-attention) over all {TOKENS}
+   tokens, cross-attention to the prompt, and [adaLN](glossary.html#adaln) modulation from the
+   [timestep](glossary.html#timestep) plus a pooled prompt. The output folds back into a
+   [velocity](glossary.html#velocity) `{LATENT}`; prompt and [null prompt](glossary.html#null-prompt)
+   run as one batch of 2.
+5. **× {STEPS} steps** (the default): [Euler steps](glossary.html#euler-step) from noise at `t = 1` to
+   a clean latent at `t = 0`.
+6. **Decoder → video** `{VIDEO}`.
 
 The simulation draws this pipeline: tap a stage, or use the buttons, to see the tensors going in and
 out. Training runs the line as far as
 the DiT; generation skips the encoder, starts at the latent with pure noise, goes round the dashed
 loop {STEPS} times and ends at the decoder.
 """ + predict(
-                "Predict before you set the clip to 32 frames: which shapes change?",
-                "Only those with a time axis or a token count. The latent becomes `(8, 8, 8, 8)`, "
-                "patchify gives `(128, 128)`, and attention compares 128 × 128 pairs instead of 64 × 64. "
-                "The prompt's `(10, 128)` stays put, and so does the network: the same weights read 64 "
-                "tokens or 128. Making the 16 frames 64 pixels tall (still 32 wide) doubles the rows of "
-                "patches in every slice, so they too make 128 tokens. (The course's model itself only "
-                "takes 32 × 32 frames, since its table of positions is built for an 8 × 8 latent; the "
-                "other sizes are there to practise the rules.)"),
+                f"Predict before you set the clip to {LONG.frames} frames: which shapes change?",
+                f"Only those with a time axis or a token count. The latent becomes `{toy.fmt(LONG.latent)}`, "
+                f"patchify gives `({LONG.tokens}, {WIDTH})`, and attention compares {LONG.tokens} × {LONG.tokens} "
+                f"pairs instead of {TOKENS} × {TOKENS}. The prompt's `({facts.prompt_tokens()}, {WIDTH})` stays put, "
+                f"and so does the network: the same weights read {TOKENS} tokens or {LONG.tokens}. Making the "
+                f"{F} frames {TALL.height} pixels tall (still {TALL.width} wide) doubles the rows of patches in "
+                f"every slice, so they too make {TALL.tokens} tokens. (The course's model itself only takes "
+                f"{SIZE} × {SIZE} frames, since its table of positions is built for an "
+                f"{facts.latent_side()} × {facts.latent_side()} latent; the other sizes are there to practise the rules.)"),
             measured=_measured_shapes,
         ),
         Section(
@@ -104,7 +117,7 @@ loop {STEPS} times and ends at the decoder.
             body="""\
 - **Diffusion.** [Denoising Diffusion Probabilistic Models](https://arxiv.org/abs/2006.11239) (Ho et al., 2020) set up the modern noise-then-denoise recipe.
 - **Diffusion transformers.** [Scalable Diffusion Models with Transformers](https://arxiv.org/abs/2212.09748) (Peebles & Xie, 2022) replaces the U-Net with a transformer over patches; the course's blocks follow its adaLN-Zero design.
-- **Flow matching.** [Flow Matching for Generative Modeling](https://arxiv.org/abs/2210.02747) (Lipman et al., 2022), the objective the course's model is trained with.
+- **[Flow matching](glossary.html#flow-matching).** [Flow Matching for Generative Modeling](https://arxiv.org/abs/2210.02747) (Lipman et al., 2022), the objective the course's model is trained with.
 - **Autoencoders.** [Auto-Encoding Variational Bayes](https://arxiv.org/abs/1312.6114) (Kingma & Welling, 2013), the VAE; [Neural Discrete Representation Learning](https://arxiv.org/abs/1711.00937) (van den Oord et al., 2017), the VQ-VAE behind many video tokenisers.
 - **World models.** [World Models](https://arxiv.org/abs/1803.10122) (Ha & Schmidhuber, 2018) trains an agent inside a learned model of how a compressed view of the world evolves.
 """,
@@ -129,35 +142,43 @@ clean latent back into frames you can watch (chapter 7).
     ),
     summary=(
         "Pipeline: video → autoencoder → spacetime latent → patches → DiT × steps → decoder → video.",
-        "The course model: `(3, 16, 32, 32)` → `(8, 4, 8, 8)` → 64 tokens of width 128 → 6 DiT blocks "
-        "× 20 steps → `(8, 4, 8, 8)` → `(3, 16, 32, 32)`.",
+        f"The course model: `{VIDEO}` → `{LATENT}` → {TOKENS} tokens of width {WIDTH} → {DEPTH} DiT blocks "
+        f"× {STEPS} steps → `{LATENT}` → `{VIDEO}`.",
         "Compression makes generation affordable; attention across space and time makes it coherent; "
         "cross-attention and guidance make it follow the prompt.",
     ),
     quiz=(
         Quiz(
-            question="How many tokens does the course's DiT process for a 16-frame, 32x32 clip?",
+            question=f"How many tokens does the course's DiT process for a {F}-frame, {SIZE}x{SIZE} clip?",
             compute=True,
             choices=(
-                Choice("256: 16 frames, each cut into 16 patches of its own", False,
-                       "This forgets that the autoencoder also compresses time: four frames share one latent slice."),
-                Choice("16,384: one token for every pixel of every frame", False,
+                Choice(f"{F * facts.tokens_per_slice()}: {F} frames, each cut into {facts.tokens_per_slice()} patches of its own", False,
+                       f"This forgets that the autoencoder also compresses time: {TIME} frames share one latent slice."),
+                Choice(f"{F * SIZE * SIZE:,}: one token for every pixel of every frame", False,
                        "The transformer never sees pixels; it works on patches of the compressed latent."),
-                Choice("16: one token per frame, each summarising the whole picture", False,
-                       "Tokens are small spacetime cubes, not whole frames; each latent slice gives 16 of them."),
-                Choice("64: 4 slices of 16 patches", True,
-                       "Encoding shrinks time 4x and space 4x per side, to `(8, 4, 8, 8)`; each 2x2 patch of a slice is one token."),
+                Choice(f"{F}: one token per frame, each summarising the whole picture", False,
+                       f"Tokens are small spacetime cubes, not whole frames; each latent slice gives {facts.tokens_per_slice()} of them."),
+                Choice(f"{TOKENS}: {facts.slices()} slices of {facts.tokens_per_slice()} patches", True,
+                       f"Encoding shrinks time {TIME}x and space {SPACE}x per side, to `{LATENT}`; each {P}x{P} patch of a "
+                       "slice is one token."),
             ),
         ),
         Quiz(
-            question="Frames of 64 × 32 pixels (tall), 32 of them, under the course's rules (4x in time, 4x per "
-                     "side, 1x2x2 patches). How many tokens?",
+            question=f"Frames of {TALL_32.height} × {TALL_32.width} pixels (tall), {TALL_32.frames} of them, under the "
+                     f"course's rules ({TIME}x in time, {SPACE}x per side, 1x{P}x{P} patches). How many tokens?",
             compute=True,
             choices=(
-                Choice("128", False, "That is 32 frames at 32 × 32; the taller frames double the rows of patches."),
-                Choice("256", True, "8 slices of a 16 × 8 latent grid, so 8 × 4 = 32 patches per slice: 8 × 32 = 256."),
-                Choice("512", False, "This doubles twice; only the height doubled, so the patches per slice go from 16 to 32."),
-                Choice("1,024", False, "This counts latent positions (8 × 16 × 8); each patch groups 2 × 2 of them."),
+                Choice(f"{LONG.tokens}", False, f"That is {LONG.frames} frames at {SIZE} × {SIZE}; the taller frames double the rows of patches."),
+                Choice(f"{TALL_32.tokens}", True,
+                       f"{TALL_32.latent[1]} slices of a {TALL_32.latent[2]} × {TALL_32.latent[3]} latent grid, so "
+                       f"{TALL_32.latent[2] // P} × {TALL_32.latent[3] // P} = {TALL_32.tokens // TALL_32.latent[1]} patches "
+                       f"per slice: {TALL_32.latent[1]} × {TALL_32.tokens // TALL_32.latent[1]} = {TALL_32.tokens}."),
+                Choice(f"{2 * TALL_32.tokens}", False,
+                       f"This doubles twice; only the height doubled, so the patches per slice go from "
+                       f"{facts.tokens_per_slice()} to {TALL_32.tokens // TALL_32.latent[1]}."),
+                Choice(f"{TALL_32.latent[1] * TALL_32.latent[2] * TALL_32.latent[3]:,}", False,
+                       f"This counts latent positions ({TALL_32.latent[1]} × {TALL_32.latent[2]} × {TALL_32.latent[3]}); "
+                       f"each patch groups {P} × {P} of them."),
             ),
         ),
         Quiz(
