@@ -96,9 +96,8 @@ A {F}-frame clip of {SIZE}x{SIZE} RGB frames, stage by stage:
    a clean latent at `t = 0`.
 6. **Decoder → video** `{VIDEO}`.
 
-The simulation draws this pipeline: tap a stage, or use the buttons, to see the tensors going in and
-out. Training runs the line as far as
-the DiT; generation skips the encoder, starts at the latent with pure noise, goes round the dashed
+The simulation draws it: tap a stage, or use the buttons, to see the tensors going in and out.
+Training runs the line as far as the DiT; generation skips the encoder, starts at the latent with pure noise, goes round the dashed
 loop {STEPS} times and ends at the decoder.
 """ + predict(
                 f"Predict before you set the clip to {LONG.frames} frames: which shapes change?",
@@ -136,7 +135,7 @@ time, every patch is shaped by its past and future, and the clip settles on one 
 Real video obeys permanence and rough physics, so learning to denoise it teaches those rules too
 (chapter 5). The prompt enters every block, and guidance sets how firmly the clip follows it
 (chapter 6). Compression is what makes all this affordable (chapter 8), and the decoder turns the
-clean latent back into frames you can watch (chapter 7).
+clean latent into frames you can watch (chapter 7).
 """,
         ),
     ),
