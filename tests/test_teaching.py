@@ -141,7 +141,30 @@ FIGURES = [
     (r"default (?:number of )?steps (?:is|of) (\d+)", facts.default_steps),
     (r"fixed length of (\d+) tokens", facts.prompt_tokens),
     (r"(\d+) tokens of its own slice", facts.tokens_per_slice),
+    (r"(\d+) (?:identical |DiT )?blocks\b", lambda: facts.dit("depth")),
+    (r"width `?\d+`? and (\d+) layers", lambda: facts.dit("depth")),
+    (r"\bwidth,? `?(\d+)", lambda: facts.dit("width")),
+    (r"(\d+) (?:attention )?heads\b", lambda: facts.dit("heads")),
+    (r"(\d+) (?:latent )?channels\b", facts.latent_channels),
+    (r"\d+ frames of (\d+) ?[×x] ?\d+", facts.frame_size),
+    (r"compresses (\d+)x in time", facts.frames_per_slice),
+    (r"(\d+)x (?:along|per|in) (?:each )?spatial axis", facts.space_factor),
+    (r"(\d+)% of the time", lambda: 100 * facts.prompt_dropout()),
+    (r"dropped \((\d+)%", lambda: 100 * facts.prompt_dropout()),
+    (r"(\d+) (?:words?|entries) (?:in (?:its|the) vocabulary|it knows)", facts.word_count),
+    (r"(\d+)-token clip", lambda: facts.tokens(facts.clip_frames())),
 ]
+
+# Figures that come in pairs: a count for a clip length, or a whole shape.
+LENGTHS = facts.frame_choices()
+PAIRED = [
+    # "64 tokens for 16 frames", "16 frames ... 64 tokens" within one sentence
+    (r"(\d+) tokens for (\d+) frames", lambda m: (int(m.group(1)), facts.tokens(int(m.group(2))))),
+    (r"(\d+)-frame clip gives our model (\d+) slices", lambda m: (int(m.group(2)), facts.slices(int(m.group(1))))),
+    (r"(\d+) frames (?:\(\d+ slices\) )?make \*{0,2}(\d+) tokens", lambda m: (int(m.group(2)), facts.tokens(int(m.group(1))))),
+]
+SHAPE = re.compile(r"\((\d+), (\d+), (\d+), (\d+)\)")
+OUR_SHAPES = {s for f in LENGTHS for s in (facts.latent_shape(f), facts.video_shape(f))}
 
 
 OURS = re.compile(r"\b(?:our|course's|course model|baseline|generator)\b", re.I)
@@ -158,6 +181,14 @@ def wrong_figures(text: str) -> list[str]:
             for m in re.finditer(pattern, sentence):
                 if float(m.group(1)) != float(fact()):
                     wrong.append(f"{m.group(0)!r} in {sentence!r}: the model says {fact()}")
+        for pattern, check in PAIRED:
+            for m in re.finditer(pattern, sentence):
+                written, truth = check(m)
+                if written != truth:
+                    wrong.append(f"{m.group(0)!r} in {sentence!r}: the model says {truth}")
+        for m in SHAPE.finditer(sentence):
+            if tuple(map(int, m.groups())) not in OUR_SHAPES:
+                wrong.append(f"{m.group(0)!r} in {sentence!r} is no clip or latent shape of the model")
     return wrong
 
 
@@ -172,6 +203,13 @@ def test_a_wrong_figure_is_caught():
     assert wrong_figures("The course's model knows a closed vocabulary of about 20 words.")
     assert wrong_figures("In the baseline each token sees only the 64 tokens of its own slice.")
     assert not wrong_figures(f"Our model makes {facts.tokens_per_slice()} tokens per slice.")
+    assert wrong_figures("The course's model: width 256, 6 blocks, 4 heads.")
+    assert wrong_figures("In each of 12 identical blocks our model's tokens attend.")
+    assert wrong_figures("Our model maps `(3, 16, 32, 32)` to `(8, 4, 4, 4)`.")
+    assert wrong_figures("Our model uses patches giving 64 tokens for 32 frames.")
+    assert wrong_figures("The prompt is dropped (20% of the time for the course's model).")
+    assert not wrong_figures(f"Our model maps `{facts.shape(facts.video_shape())}` to `{facts.shape(facts.latent_shape())}`, "
+                             f"{facts.tokens(32)} tokens for 32 frames.")
 
 
 def test_the_figures_are_there_to_check():

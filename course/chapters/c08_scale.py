@@ -134,7 +134,7 @@ patch covers the same area as a 2x2 latent patch, so this whole saving comes fro
 give raw pixels the same fine patches and the gap becomes tens of thousands of times.
 """ + the_math(f"""
 Per layer, the latent model needs `4 · 30,720² · 1152 ≈ 4.3 × 10¹²` FLOPs for attention and
-`24 · 30,720 · 1152² ≈ 1.0 × 10¹²` for the rest, about 5.3 × 10¹². The raw model has 4x the tokens,
+`24 · 30,720 · 1152² ≈ 9.8 × 10¹¹` for the rest, about 5.3 × 10¹². The raw model has 4x the tokens,
 so 16x the attention (about 7.0 × 10¹³) and 4x the rest (3.9 × 10¹²), about 7.3 × 10¹³: roughly 14
 times more. Over 28 layers that is about 1.5 × 10¹⁴ FLOPs per step for the latent model and
 2.1 × 10¹⁵ for the raw one; with 50 steps and guidance (× 100), one clip costs about 1.5 × 10¹⁶
