@@ -51,14 +51,16 @@ CHAPTER = Chapter(
         Section(
             heading="Video and latent",
             body=(
-                term("frame", "Frame", "One picture of a video. Our model's clips have 16 frames (or 8 to 32) of 32 × 32 pixels.")
+                term("frame", "Frame", f"One picture of a video. Our model's clips have {facts.clip_frames()} frames (or "
+                     f"{min(facts.frame_choices())} to {max(facts.frame_choices())}) of {facts.frame_size()} × "
+                     f"{facts.frame_size()} pixels.")
                 + term("autoencoder", "Autoencoder (VAE)", "A pair of networks: an *encoder* that squeezes data into a small "
                        "*latent*, and a *decoder* that turns the latent back into data. A video autoencoder squeezes time as "
                        "well as space ([chapter 2](spacetime-latent.html)).")
                 + term("latent", "Latent", "The small block of numbers an encoder makes from a clip, shape `(C, T', H', W')`: "
                        "channels, time-slices, rows, columns. All denoising happens on it.")
-                + term("channel", "Channel", "The numbers stored at one point: 3 for a pixel (red, green, blue), 8 for a point "
-                       "of our model's latent.")
+                + term("channel", "Channel", "The numbers stored at one point: 3 for a pixel (red, green, blue), "
+                       f"{facts.latent_channels()} for a point of our model's latent.")
                 + term("time-slice", "Time-slice", f"One step along the latent's time axis. Our autoencoder merges "
                        f"{facts.frames_per_slice()} frames into one slice. Not to be confused with the *timestep*.")
                 + term("psnr", "PSNR", "Peak signal-to-noise ratio: how closely a rebuilt picture matches the original, in "
