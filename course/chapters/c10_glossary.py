@@ -56,7 +56,9 @@ CHAPTER = Chapter(
                      f"{facts.frame_size()} pixels.")
                 + term("autoencoder", "Autoencoder (VAE)", "A pair of networks: an *encoder* that squeezes data into a small "
                        "*latent*, and a *decoder* that turns the latent back into data. A video autoencoder squeezes time as "
-                       "well as space ([chapter 2](spacetime-latent.html)).")
+                       "well as space ([chapter 2](spacetime-latent.html)). Most large video models use a *variational* "
+                       "autoencoder (VAE), whose encoder outputs a small spread of latents rather than one; the course's "
+                       "own is a plain, deterministic autoencoder.")
                 + term("latent", "Latent", "The small block of numbers an encoder makes from a clip, shape `(C, T', H', W')`: "
                        "channels, time-slices, rows, columns. All denoising happens on it.")
                 + term("channel", "Channel", "The numbers stored at one point: 3 for a pixel (red, green, blue), "
