@@ -121,8 +121,8 @@ which is why the largest image and video models use them.
 A video model is these two ideas stretched from a flat 2-D image to a 3-D block of space and time.
 The autoencoder compresses time as well as height and width (chapter 2), the patches become small
 cubes of spacetime (chapter 3), and the transformer attends across [frames](glossary.html#frame) as well as within them
-(chapter 4). The training objective stays flow matching: learn the velocity of the straight blend
-between data and noise, then generate by stepping against it.
+(chapter 4). Our model's training objective stays flow matching: learn the velocity of the
+straight blend between data and noise, then generate by stepping against it.
 """ + going_further(f"""
 Is the sampler's path straight, so that one big step would do? No: only the training targets are
 straight lines, one per pair of picture and noise. Many such lines pass through the same noisy

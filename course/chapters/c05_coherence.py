@@ -229,7 +229,7 @@ world-model behaviour only shows up with scale.
                 Choice("The prompt names the colour; where the ball is needs attention across slices.", True,
                        "Each slice reads \"red ball\", so colour is easy; no slice knows where the previous slice put it."),
                 Choice("Its frames are generated in a random order, so the ball seems to jump back and forth.", False,
-                       "All slices are denoised together, in order; they just cannot see each other."),
+                       "All slices are denoised together, at the same steps; they just cannot see each other."),
             ),
         ),
     ),
