@@ -67,12 +67,68 @@
   const PLAYER_BUTTONS = { slower: "Slower", first: "First frame", previous: "Previous frame",
     reverse: "Play backwards", pause: "Pause", play: "Play", next: "Next frame", last: "Last frame",
     faster: "Faster" };
+  // The page's focus ring and reduced-motion rules, for the inside of every shadow root too: the
+  // page's CSS stops at a shadow boundary, and Bokeh's own focus style is a faint 1 px dotted line.
+  // One constructed sheet, adopted by each root (adopted sheets come after a root's own <style>s,
+  // and Bokeh never reassigns adoptedStyleSheets, so re-renders keep it).
+  const SHADOW_CSS = `
+    :focus-visible { outline: 3px solid var(--focus-ring, #107b71) !important; outline-offset: 2px !important; }
+    .bk-btn-group > :focus-visible { z-index: 1; }   /* a flex item: drawn above its neighbours, ring and all */
+    @media (prefers-reduced-motion: reduce) {
+      *, *::before, *::after { animation: none !important; transition: none !important; scroll-behavior: auto !important; }
+    }`;
+  let shadowSheet = null;
+  try { shadowSheet = new CSSStyleSheet(); shadowSheet.replaceSync(SHADOW_CSS); } catch (err) { shadowSheet = null; }
+  const adopt = (root) => {
+    if (!shadowSheet || !(root instanceof ShadowRoot) || root.adoptedStyleSheets.includes(shadowSheet)) return;
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, shadowSheet];
+  };
+  // Whatever gets focus, however late its widget was drawn, has the ring by then.
+  document.addEventListener("focusin", (event) => adopt(event.composedPath()[0].getRootNode()), true);
+
+  // Plots: each Bokeh figure is an image with a name and a short text alternative made from what it
+  // draws (its title, axes and legend), and no longer a Tab stop of its own: Bokeh makes every
+  // canvas's event layer focusable, but no course plot takes keys there (a plot that does, such as
+  // the attention picture, is focusable on its own element and names itself).
+  const axisText = (axes) => {
+    const axis = (axes || []).find((a) => a.visible && a.axis_label);
+    return axis ? String(axis.axis_label) : "";
+  };
+  const describe = (model) => {
+    const title = model.title && model.title.text ? String(model.title.text) : "Plot";
+    const x = axisText(model.below), y = axisText(model.left);
+    const series = [];
+    for (const legend of [...model.center, ...model.above, ...model.below, ...model.left, ...model.right]) {
+      if (!legend.items) continue;
+      for (const item of legend.items) {
+        const label = item.label && (item.label.value !== undefined ? item.label.value : item.label);
+        if (label && typeof label === "string") series.push(label);
+      }
+    }
+    let text = title;
+    if (x && y) text += `: ${y} against ${x}`;
+    else if (x || y) text += `: chart of ${x || y}`;
+    else text += ": picture";
+    if (series.length) text += `; shows ${series.join(", ")}`;
+    return text + ".";
+  };
+  const describePlots = (root) => {
+    for (const layer of root.querySelectorAll(".bk-events[tabindex]")) layer.removeAttribute("tabindex");
+    if (!(root instanceof ShadowRoot) || !root.host.classList.contains("bk-Figure") || !window.Bokeh) return;
+    const host = root.host;
+    if (host.hasAttribute("aria-label") || host.hasAttribute("role")) return;
+    const view = Bokeh.index && Bokeh.index.query_one((v) => v.el === host);
+    if (!view) return;
+    host.setAttribute("role", "img");
+    host.setAttribute("aria-label", describe(view.model));
+  };
   const labelIn = (root) => {
     for (const host of root.querySelectorAll(".bk-panel-models-widgets-Player")) {
       const player = host.shadowRoot || host;          // the buttons sit in the player's own shadow root
       for (const button of player.querySelectorAll("button")) {
         const kind = Object.keys(PLAYER_BUTTONS).find((k) => button.classList.contains(k));
         if (kind && !button.hasAttribute("aria-label")) button.setAttribute("aria-label", PLAYER_BUTTONS[kind]);
+        for (const icon of button.querySelectorAll("svg")) icon.setAttribute("aria-hidden", "true");  // the button's name says it
       }
       for (const range of player.querySelectorAll("input[type=range]")) {
         if (!range.hasAttribute("aria-label")) range.setAttribute("aria-label", "Frame");
@@ -102,6 +158,8 @@
       sync();
       new MutationObserver(sync).observe(group, { attributes: true, subtree: true, attributeFilter: ["class"] });
     }
+    describePlots(root);
+    adopt(root);
     for (const el of root.querySelectorAll("*")) if (el.shadowRoot) labelIn(el.shadowRoot);
   };
   const labelAll = () => labelIn(document);
