@@ -3,6 +3,10 @@ and the reference recording the browser's maps are compared with (tests/test_ins
 from __future__ import annotations
 
 import functools
+import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -12,6 +16,7 @@ from model import inspection, manifest
 from model.onnx_weights import weights_entry
 from model.ort_sampler import OrtSampler
 
+ROOT = Path(__file__).resolve().parents[1]
 PROMPT = "a red ball bouncing from left to right"
 
 
@@ -84,3 +89,46 @@ def test_the_per_frame_model_sends_exactly_nothing_to_other_slices_and_the_space
                 shares[kind].append(inspection.other_slice_share(row, token, per_slice))
     assert max(shares["per-frame"]) == 0.0
     assert np.mean(shares["spacetime"]) > 0.05
+
+
+def _golden() -> dict:
+    """A recorded run and what model/inspection.py reads from it, for web/generator/test/inspection.test.mjs."""
+    meta = manifest.load()
+    cases = []
+    for kind in ("spacetime", "per-frame"):
+        rec = recorded(kind)[1]
+        for block in (0, meta.dit["depth"] - 1):
+            self_map, cross = rec.self_attention[block], rec.cross_attention[block]
+            self_dims = [1, *self_map.shape] if kind == "spacetime" else list(self_map.shape)   # the worker's dims
+            for token in (0, 5, 17, 31):
+                for head in (None, 2):
+                    row = inspection.full_row(self_map, kind, token, meta.tokens_per_slice, head)
+                    cross_row = cross[:, token].mean(axis=0) if head is None else cross[head, token]
+                    cases.append({"kind": kind, "block": block, "token": token, "head": head,
+                                  "self": self_map.ravel().tolist(), "selfDims": self_dims,
+                                  "cross": cross.ravel().tolist(), "crossDims": [1, *cross.shape],
+                                  "row": row.tolist(), "crossRow": cross_row.tolist(),
+                                  "other": inspection.other_slice_share(row, token, meta.tokens_per_slice)})
+    rec = recorded("spacetime")[2]
+    c, slices, side = rec.latent.shape[:3]
+    grid = side // meta.patch
+    gap = (rec.v_cond - rec.v_uncond).reshape(c, slices, grid, meta.patch, grid, meta.patch)
+    pull = np.sqrt((gap.astype(np.float64) ** 2).sum(axis=(0, 3, 5))).ravel()        # (slices, rows, cols) of tokens
+    return {"manifest": {k: meta.raw[k] for k in ("frames_per_slice", "latent_side", "patch", "tokens_per_slice",
+                                                 "latent_channels", "space_factor")},
+            "frames": 8, "cases": cases,
+            "guidance": {"latent": rec.latent.ravel().tolist(), "vCond": rec.v_cond.ravel().tolist(),
+                         "vUncond": rec.v_uncond.ravel().tolist(), "t": rec.t, "steps": 4, "w": 3.0,
+                         "pull": pull.tolist(), "clean": rec.clean.ravel().tolist()}}
+
+
+def test_the_inspectors_js_arithmetic_matches_python_under_node(tmp_path):
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is missing: `make web-deps` installs it with npm")
+    golden = tmp_path / "inspect-golden.json"
+    golden.write_text(json.dumps(_golden()))
+    done = subprocess.run([node, "--test", "web/generator/test/inspection.test.mjs"], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "INSPECT_GOLDEN": str(golden)}, timeout=60, cwd=str(ROOT))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "# pass 3" in done.stdout and "# fail 0" in done.stdout, done.stdout

@@ -13,6 +13,7 @@ import { adoptWorker } from "course-generator/client.js";
 import { MAX_SEED, buildControls, describePrompt, fillFromManifest, seedOf } from "course-generator/controls.js";
 import { LABELS, make, resolveModule, seconds } from "course-generator/dom.js";
 import { gifBlob, pngStrip, saveBlob } from "course-generator/downloads.js";
+import { INSPECTOR_CSS, Inspector } from "course-generator/inspector.js";
 import { FPS, Player } from "course-generator/player.js";
 import { latentShape, tokenize } from "course-generator/sampler.js";
 
@@ -55,7 +56,7 @@ const CSS = `
 class GeneratorApp {
   constructor(model, el) {
     this.model = model;
-    el.append(make("style", { text: CSS }));
+    el.append(make("style", { text: CSS + INSPECTOR_CSS }));
     const root = make("div", { class: "gen" });
     for (const [name, value] of Object.entries(model.colors ?? {})) root.style.setProperty(`--${name}`, value);
     el.append(root);
@@ -64,6 +65,7 @@ class GeneratorApp {
     this.ui.error = make("div", { class: "error", role: "alert" });
     root.append(this.ui.status, this.ui.error);
     this.player = new Player(root);
+    this.inspector = new Inspector(root, { onOpen: () => this.onInspectorOpen() });
     this.manifest = null;
     this.worker = null;
     this.running = null;                             // the request in flight, if any
@@ -81,7 +83,8 @@ class GeneratorApp {
   onMessage(event) {
     const message = event.data;
     const handler = { ready: this.onReady, progress: this.onProgress, clip: this.onClip, done: this.onDone,
-                      warm: (m) => this.warmed.add(m.frames), error: this.onError }[message.type];
+                      inspect: this.onInspect, warm: (m) => { if (!m.inspect) this.warmed.add(m.frames); },
+                      error: this.onError }[message.type];
     handler?.call(this, message);
   }
 
@@ -92,7 +95,9 @@ class GeneratorApp {
     this.ui.go.disabled = false;
     performance.mark("generator-ready");
     this.readyResolve(message);
-    if (this.model.autorun && !this.running) {
+    if (this.inspector.open) {
+      this.onInspectorOpen();
+    } else if (this.model.autorun && !this.running) {
       // A first clip for the prompt already in the box, so the chapter opens on a result.
       this.generate().catch((err) => this.showError(`Generation failed: ${err.message}`));
     } else {
@@ -115,6 +120,25 @@ class GeneratorApp {
     this.pending.get(message.id)?.result.progress.push({ model: message.model, step: message.step,
       steps: message.steps, tokens: message.tokens, elapsedMs: message.elapsedMs, preview: Boolean(message.preview),
       status: this.ui.status.textContent, caption: this.player.caption(message.model) });
+  }
+
+  onInspect(message) {
+    if (message.id === this.running?.id) this.inspector.add(message);
+  }
+
+  /** The reader opened the inspector: get its sessions ready, and record a run if there is none. */
+  onInspectorOpen() {
+    if (!this.manifest) return;                  // onReady comes back here once the model is loaded
+    if (!this.manifest.inspect) {
+      this.showError("This export of the model has no inspection graphs; run `make export-onnx`.");
+      return;
+    }
+    if (this.running) return;
+    if (this.inspector.runs.size === 0) {
+      this.generate({}).catch((err) => this.showError(`Generation failed: ${err.message}`));
+    } else {
+      this.worker.postMessage({ type: "warmup", frames: Number(this.ui.frames.value), inspect: true });
+    }
   }
 
   onClip(message) {
@@ -188,7 +212,8 @@ class GeneratorApp {
                       steps: Math.round(Number(overrides.steps ?? ui.steps.value)),
                       guidance: Number(overrides.guidance ?? ui.guidance.value),
                       seed,
-                      previewMs: overrides.previewMs ?? 250 };
+                      previewMs: overrides.previewMs ?? 250,
+                      inspect: Boolean(overrides.inspect ?? (this.inspector.open && this.manifest.inspect)) };
     if (overrides.noise) request.noise = Float32Array.from(overrides.noise);
     latentShape(this.manifest, request.frames);      // throws a clear RangeError for a bad length
     return request;
@@ -200,6 +225,7 @@ class GeneratorApp {
     if (this.running) throw new Error("a generation is already running");
     const request = this.request(overrides, describePrompt(this.ui, this.manifest));
     this.player.reset(request.models);
+    if (request.inspect) this.inspector.reset(request, this.manifest);
     this.showError("");
     this.running = request;
     this.ui.go.disabled = true;
@@ -262,6 +288,7 @@ class GeneratorApp {
         clips: Object.fromEntries(Object.entries(result.clips).map(([k, c]) => [k, { ...c, latent: Array.from(c.latent) }])),
       })),
       tokenize: (text) => tokenize(text, this.manifest),
+      inspection: () => this.inspector.snapshot(),
       pngStrip: async () => new Uint8Array(await (await pngStrip(finals())).arrayBuffer()),
       gif: async () => new Uint8Array(await gifBlob(finals(), FPS).arrayBuffer()),
     };

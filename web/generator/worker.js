@@ -6,8 +6,13 @@
 //   <- {type: "ready", manifest, sessionMs, ortVersion}
 //   -> {type: "warmup", frames}                    one forward of each network at that clip length
 //   <- {type: "warm", frames, ms}                  (the first run at a new shape is several times slower)
-//   -> {type: "generate", id, ids, frames, steps, guidance, seed, models, previewMs, noise?}
+//   -> {type: "generate", id, ids, frames, steps, guidance, seed, models, previewMs, noise?, inspect?}
 //   <- {type: "progress", id, model, step, steps, tokens, elapsedMs, preview?}   after every step
+//   <- {type: "inspect", id, model, step, steps, t, guidance, latent, clean, vCond, vUncond,
+//       self, cross, selfDims, crossDims}       after every step when inspect is true: the step's
+//       latents and both velocities, and every block's attention maps for the prompt's half of the
+//       batch, read from the inspection graph's own outputs (model/inspection.py)
+//   -> {type: "warmup", frames, inspect: true}     also creates the inspection sessions
 //   <- {type: "clip", id, model, frames, height, width, rgba, latent, elapsedMs, timings}
 //   <- {type: "done", id, elapsedMs}
 //   <- {type: "error", id, stage, message}                     anything that went wrong, in words
@@ -19,8 +24,8 @@ import { denoise, framesToRGBA, latentShape, nullIds, torchRandn } from "./sampl
 let ort = null;
 let manifest = null;
 let modelUrl = null;
-const sessions = new Map();
-const loadTimes = {};                // ms spent fetching and creating each session (reported in "ready")          // "spacetime" | "per-frame" | "decoder" -> Promise<InferenceSession>
+const sessions = new Map();         // "spacetime" | "per-frame" | "decoder" | "inspect <kind>" -> Promise<InferenceSession>
+const loadTimes = {};                // ms spent fetching and creating each session (reported in "ready")
 
 function post(message, transfer = []) {
   self.postMessage(message, transfer);
@@ -80,39 +85,65 @@ export function widen(wire, entry) {
   return out;
 }
 
-function session(kind) {
-  if (!sessions.has(kind)) {
-    const name = manifest.files[kind];
-    const entry = manifest.weights?.[name];
-    const t0 = performance.now();
-    const created = Promise.all([fetchBytes(name), entry ? fetchBytes(entry.wire) : null]).then(async ([bytes, wire]) => {
-      const t1 = performance.now();
-      loadTimes[`${kind} fetchMs`] = t1 - t0;
-      let externalData;
-      if (entry) {
-        try {
-          externalData = [{ path: entry.external, data: new Uint8Array(widen(wire, entry).buffer) }];
-        } catch (err) {
-          throw new Error(`the model file ${entry.wire} is damaged: ${describe(err)}`);
-        }
+/** The weights layout of graph `name`: the twin of model/onnx_weights.py `weights_entry` (an
+ *  inspection graph names the weights of the fast graph it was copied from). */
+export function weightsEntry(meta, name) {
+  if (meta.weights?.[name]) return meta.weights[name];
+  const kind = Object.entries(meta.inspect?.files ?? {}).find(([, file]) => file === name)?.[0];
+  return kind ? meta.weights?.[meta.files[kind]] : undefined;
+}
+
+// One widened copy of each weights file, however many graphs name it.
+const widened = new Map();
+function externalData(entry) {
+  if (!widened.has(entry.wire)) {
+    const made = fetchBytes(entry.wire).then((wire) => {
+      try {
+        return new Uint8Array(widen(wire, entry).buffer);
+      } catch (err) {
+        throw new Error(`the model file ${entry.wire} is damaged: ${describe(err)}`);
       }
+    });
+    made.catch(() => widened.delete(entry.wire));
+    widened.set(entry.wire, made);
+  }
+  return widened.get(entry.wire);
+}
+
+/** The graph file of network `key`: "spacetime", "per-frame", "decoder", or "inspect <kind>". */
+function graphFile(key) {
+  if (!key.startsWith("inspect ")) return manifest.files[key];
+  const name = manifest.inspect?.files?.[key.slice(8)];
+  if (!name) throw new Error("this export of the model has no inspection graphs (run `make export-onnx`)");
+  return name;
+}
+
+function session(key) {
+  if (!sessions.has(key)) {
+    const name = graphFile(key);
+    const entry = weightsEntry(manifest, name);
+    const t0 = performance.now();
+    const created = Promise.all([fetchBytes(name), entry ? externalData(entry) : null]).then(async ([bytes, data]) => {
+      const t1 = performance.now();
+      loadTimes[`${key} fetchMs`] = t1 - t0;
       try {
         // "basic": the exporter already simplified the graph. The extended rewrites ("all") cost
         // about 180 ms per session on one wasm thread and made the steps no faster (measured in
         // Node with onnxruntime-web 1.30: 259 vs 75 ms to create, 20.1 vs 19.1 ms a step).
         const made = await ort.InferenceSession.create(bytes, {
-          executionProviders: ["wasm"], graphOptimizationLevel: "basic", externalData,
+          executionProviders: ["wasm"], graphOptimizationLevel: "basic",
+          externalData: entry ? [{ path: entry.external, data }] : undefined,
         });
-        loadTimes[`${kind} createMs`] = performance.now() - t1;
+        loadTimes[`${key} createMs`] = performance.now() - t1;
         return made;
       } catch (err) {
         throw new Error(`the model file ${name} could not be loaded (damaged or not an ONNX model): ${describe(err)}`);
       }
     });
-    created.catch(() => sessions.delete(kind));   // a later attempt may retry
-    sessions.set(kind, created);
+    created.catch(() => sessions.delete(key));    // a later attempt may retry
+    sessions.set(key, created);
   }
-  return sessions.get(kind);
+  return sessions.get(key);
 }
 
 async function init({ ortUrl, modelUrl: folder }) {
@@ -150,23 +181,33 @@ async function decode(decoder, latent, dims) {
   return { rgba, count, height, width };
 }
 
-async function warmup({ frames }) {
+async function warmup({ frames, inspect = false }) {
   const started = performance.now();
   const shape = latentShape(manifest, frames);
-  const [denoiser, decoder] = await Promise.all([session("spacetime"), session("decoder")]);
+  const keys = inspect ? ["inspect spacetime", "inspect per-frame"] : ["spacetime"];
+  const [decoder, ...denoisers] = await Promise.all(["decoder", ...keys].map(session));
   const zeros = new Float32Array(2 * shape.size);
-  await denoiser.run({
-    latent: tensor("float32", zeros, [2, ...shape.dims.slice(1)]),
-    t: tensor("float32", Float32Array.of(1, 1), [2]),
-    ids: tensor("int64", new BigInt64Array(2 * manifest.prompt_tokens).fill(BigInt(manifest.null)), [2, manifest.prompt_tokens]),
-  });
+  for (const denoiser of denoisers) {
+    await denoiser.run({
+      latent: tensor("float32", zeros, [2, ...shape.dims.slice(1)]),
+      t: tensor("float32", Float32Array.of(1, 1), [2]),
+      ids: tensor("int64", new BigInt64Array(2 * manifest.prompt_tokens).fill(BigInt(manifest.null)), [2, manifest.prompt_tokens]),
+    });
+  }
   await decoder.run({ latent: tensor("float32", zeros.subarray(0, shape.size), shape.dims) });
-  post({ type: "warm", frames, ms: performance.now() - started });
+  post({ type: "warm", frames, inspect, ms: performance.now() - started });
+}
+
+/** The prompt's half of one inspection output, the first half of its batch (model/inspection.py):
+ *  self-attention (1, heads, N, N), per-frame (T', heads, 16, 16); cross-attention (1, heads, N, P). */
+function promptHalf(output) {
+  return { data: output.data.slice(0, output.data.length / 2),
+           dims: [output.dims[0] / 2, ...output.dims.slice(1)] };
 }
 
 async function generate(request) {
   if (!manifest) throw new Error("the model is not loaded");
-  const { id, ids, frames, steps, guidance, seed, models, previewMs = 250 } = request;
+  const { id, ids, frames, steps, guidance, seed, models, previewMs = 250, inspect = false } = request;
   const started = performance.now();
   const shape = latentShape(manifest, frames);
   const noise = request.noise ? Float32Array.from(request.noise) : torchRandn(seed, shape.size);
@@ -175,8 +216,9 @@ async function generate(request) {
   }
   const decoder = await session("decoder");
   for (const kind of models) {
-    const denoiser = await session(kind);
+    const denoiser = await session(inspect ? `inspect ${kind}` : kind);
     const kindStarted = performance.now();
+    let maps = null;                             // the inspection outputs of the latest step
     const pairDims = [2, ...shape.dims.slice(1)];
     // The first preview waits previewMs too: after one step the estimate is mostly blur, and a
     // decoder run then would cost a short clip a sixth of its time.
@@ -191,9 +233,11 @@ async function generate(request) {
         ids: tensor("int64", ids2, [2, manifest.prompt_tokens]),
       });
       stepMs += performance.now() - t0;
+      if (inspect) maps = out;
       return out.velocity.data;
     };
-    const onStep = async ({ step, clean }) => {
+    const onStep = async ({ step, t, latent, clean }) => {
+      if (inspect) postInspection({ id, kind, step, steps, t, guidance, latent, clean, outputs: maps });
       const message = { type: "progress", id, model: kind, step, steps, tokens: shape.tokens,
                         elapsedMs: performance.now() - started };
       const transfer = [];
@@ -219,6 +263,22 @@ async function generate(request) {
          [clip.rgba.buffer, latent.buffer]);
   }
   post({ type: "done", id, elapsedMs: performance.now() - started });
+}
+
+/** One step's inspection message (see the protocol above); every array is a copy, transferred. */
+function postInspection({ id, kind, step, steps, t, guidance, latent, clean, outputs }) {
+  const names = manifest.inspect.outputs;
+  const n = latent.length;
+  const v = outputs.velocity.data;
+  const self = names.self.map((name) => promptHalf(outputs[name]));
+  const cross = names.cross.map((name) => promptHalf(outputs[name]));
+  const message = { type: "inspect", id, model: kind, step, steps, t, guidance,
+                    latent: Float32Array.from(latent), clean: Float32Array.from(clean),
+                    vCond: v.slice(0, n), vUncond: v.slice(n, 2 * n),
+                    self: self.map((m) => m.data), cross: cross.map((m) => m.data),
+                    selfDims: self[0].dims, crossDims: cross[0].dims };
+  post(message, [message.latent, message.clean, message.vCond, message.vUncond, ...message.self, ...message.cross]
+    .map((a) => a.buffer));
 }
 
 // One request at a time, in order: a generate sent during init waits for the sessions.
