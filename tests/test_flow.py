@@ -93,7 +93,8 @@ def test_js_sampler_matches_python_under_node(tmp_path):
         pytest.fail("node is missing: `make web-deps` installs it with npm")
     golden = tmp_path / "golden.json"
     golden.write_text(json.dumps(golden_values()))
-    done = subprocess.run([node, "--test", "web/generator/test/sampler.test.mjs", "web/generator/test/client.test.mjs"], capture_output=True, text=True,
+    files = ["web/generator/test/sampler.test.mjs", "web/generator/test/client.test.mjs"]
+    done = subprocess.run([node, "--test", *files], capture_output=True, text=True,
                           env={"PATH": "/usr/bin:/bin", "SAMPLER_GOLDEN": str(golden)}, timeout=60,
                           cwd=str(flow.__file__).rsplit("/model/", 1)[0])
     assert done.returncode == 0, done.stdout + done.stderr
