@@ -346,7 +346,10 @@ def test_committed_manifest_is_what_the_export_writes():
     ae, _ = weights.load_autoencoder()
     dit, _ = weights.load_dit("spacetime")
     shipped = manifest.load()
-    assert {k: v for k, v in shipped.raw.items() if k != "weights"} == describe(ae, dit.config)
+    assert {k: v for k, v in shipped.raw.items() if k not in ("weights", "inspect")} == describe(ae, dit.config)
+    from model import inspection       # the inspection graphs' entry, written by model/inspection.py
+
+    assert shipped.raw["inspect"] == {"files": inspection.FILES, "outputs": inspection.output_names(dit.config.depth)}
     assert shipped.tokens(16) == TOKENS_PER_SLICE * 4 and shipped.latent_dims(16) == (1, 8, 4, 8, 8)
     with pytest.raises(ValueError, match="frames must be one of"):
         shipped.latent_dims(10)
