@@ -83,7 +83,7 @@ def test_generates_a_clip_from_a_typed_prompt_offline(page, generator_url):
     root = page.locator(".gen")
     page.locator("#gen-prompt").fill(PROMPT)
     assert "a red ball bouncing from left to right" in root.locator(".reads").inner_text()
-    page.locator(".gen select").select_option("8")
+    page.locator("#gen-frames").select_option("8")
     page.locator(".gen .status").evaluate(
         """el => { window.__statusLog = [];
                   new MutationObserver(() => window.__statusLog.push(el.textContent))
@@ -159,7 +159,7 @@ def test_timings_baseline_and_downloads(page, generator_url):
           + ", ".join(f"{f} frames {ms:.0f} ms" for f, ms in timings.items()))
 
     page.locator("#gen-baseline").check()
-    page.locator(".gen select").select_option("16")
+    page.locator("#gen-frames").select_option("16")
     page.get_by_role("button", name="Generate").click()
     page.locator(".gen .status").filter(has_text="Done").wait_for(timeout=60_000)
     assert page.locator("figure.per-frame").is_visible()
