@@ -4,15 +4,12 @@ the torch loop on the session's tiny model, and the JS (under `node --test`) aga
 this file writes from the Python definitions."""
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-
 import numpy as np
 import pytest
 import torch
 
 from model import flow, weights
+from node_tests import run_node_tests
 from model.ort_sampler import OrtSampler
 from model.sample import denoise, initial_noise
 from model.text import NULL, PAD, PROMPT_TOKENS, VOCAB, WORD_ID, null_ids, tokenize
@@ -88,14 +85,6 @@ def golden_values() -> dict:
 
 
 def test_js_sampler_matches_python_under_node(tmp_path):
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is missing: `make web-deps` installs it with npm")
-    golden = tmp_path / "golden.json"
-    golden.write_text(json.dumps(golden_values()))
-    files = ["web/generator/test/sampler.test.mjs", "web/generator/test/client.test.mjs"]
-    done = subprocess.run([node, "--test", *files], capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "SAMPLER_GOLDEN": str(golden)}, timeout=60,
-                          cwd=str(flow.__file__).rsplit("/model/", 1)[0])
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "# pass 7" in done.stdout and "# fail 0" in done.stdout, done.stdout   # 5 sampler + 2 client tests
+    report = run_node_tests(["web/generator/test/sampler.test.mjs", "web/generator/test/client.test.mjs"],
+                            golden_values(), "SAMPLER_GOLDEN", tmp_path)
+    assert "# pass 7" in report, report   # 5 sampler + 2 client tests

@@ -3,10 +3,6 @@ and the reference recording the browser's maps are compared with (tests/test_ins
 from __future__ import annotations
 
 import functools
-import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import onnx
@@ -15,8 +11,8 @@ import pytest
 from model import inspection, manifest
 from model.onnx_weights import weights_entry
 from model.ort_sampler import OrtSampler
+from node_tests import run_node_tests
 
-ROOT = Path(__file__).resolve().parents[1]
 PROMPT = "a red ball bouncing from left to right"
 
 
@@ -123,12 +119,5 @@ def _golden() -> dict:
 
 
 def test_the_inspectors_js_arithmetic_matches_python_under_node(tmp_path):
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is missing: `make web-deps` installs it with npm")
-    golden = tmp_path / "inspect-golden.json"
-    golden.write_text(json.dumps(_golden()))
-    done = subprocess.run([node, "--test", "web/generator/test/inspection.test.mjs"], capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "INSPECT_GOLDEN": str(golden)}, timeout=60, cwd=str(ROOT))
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "# pass 3" in done.stdout and "# fail 0" in done.stdout, done.stdout
+    report = run_node_tests(["web/generator/test/inspection.test.mjs"], _golden(), "INSPECT_GOLDEN", tmp_path)
+    assert "# pass 3" in report, report

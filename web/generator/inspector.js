@@ -287,7 +287,7 @@ export class Inspector {
     });
     const best = top(weights, 2).map(([k, w]) => `“${words[k]}” (${pct(w)}, word ${k + 1})`);
     this.crossText.textContent = `Token ${this.token} listens most to ${best.join(", then ")}. ` +
-      "Padding tokens fill the prompt to its fixed length; attention to them is weight the model parks.";
+      `<pad> tokens fill the prompt up to its fixed ${words.length} tokens; they are part of what the model reads.`;
   }
 
   renderGuidance(rec) {

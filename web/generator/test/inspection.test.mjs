@@ -5,19 +5,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
+import { close } from "./close.mjs";
 import { attentionRow, crossRow, guidancePull, layout, shares, stepUnder, tokenInfo } from "../inspection.js";
 
 const path = process.env.INSPECT_GOLDEN;
 if (!path) throw new Error("set INSPECT_GOLDEN to the JSON file tests/test_inspector.py writes");
 const golden = JSON.parse(readFileSync(path, "utf8"));
 const geo = layout(golden.manifest, golden.frames);
-
-const close = (got, want, tol, what) => {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  assert.ok(worst <= tol, `${what}: max |diff| ${worst} > ${tol}`);
-};
 
 test("a token's geometry: slice, patch, latent cells, frames and pixels", () => {
   assert.equal(geo.tokens, golden.frames / 4 * 16);

@@ -5,18 +5,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
+import { close } from "./close.mjs";
 import { denoise, guide, timesteps, tokenize, torchRandn } from "../sampler.js";
 
 const path = process.env.SAMPLER_GOLDEN;
 if (!path) throw new Error("set SAMPLER_GOLDEN to the JSON file tests/test_flow.py writes");
 const golden = JSON.parse(readFileSync(path, "utf8"));
-
-const close = (got, want, tol, what) => {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  assert.ok(worst <= tol, `${what}: max |diff| ${worst} > ${tol}`);
-};
 
 test("the tokenizer reads prompts as model/text.py does", () => {
   for (const { text, ids, unknown, dropped, unconditional } of golden.prompts) {
