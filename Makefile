@@ -52,9 +52,11 @@ build-site: setup web-deps  ## Write the static site to site/ (upload that folde
 site-serve: build-site  ## Build, then serve site/ on http://localhost:8000 to check it
 	cd site && ../$(PY) -m http.server 8000
 
-bench: setup-dev browser web-deps  ## Benchmarks: chapters (interactive, weight, build) and the in-browser generator
+bench: setup-dev browser web-deps  ## Benchmarks: chapters (interactive, weight, build), the in-browser generator, and screenshots of every page at 320/375/1440 px (shots/)
 	$(PY) -m export.bench
 	$(PY) -m export.bench_generator
+	$(PY) -m export.site --out site
+	$(PY) -m export.screenshots --site site --out shots --widths 320,375,1440
 
 $(VENV)/.installed-train: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e ".[train]"

@@ -29,7 +29,7 @@ from sims.views.base import SimView
 from .cells import CELLS
 from .content import Chapter
 from .mathml import render_with_math
-from .pipeline import pipeline_figure
+from .pipeline import MAP_CSS, pipeline_html
 from .quiz import quiz_html
 
 TEMPLATE = get_env().from_string((Path(__file__).parent / "templates" / "page.html").read_text())
@@ -74,8 +74,13 @@ def _generator(runtime: Runtime, depth: int):
     return Generator.for_depth(depth, runtime.generator_url, autorun=True, sizing_mode="stretch_width")
 
 
+def course_map(href) -> pn.pane.HTML:
+    """The pipeline as links to its chapters (course/pipeline.py), as a Panel root."""
+    return pn.pane.HTML(pipeline_html(href), stylesheets=[MAP_CSS], sizing_mode="stretch_width")
+
+
 def _course_map(runtime: Runtime, depth: int):
-    return pn.pane.Bokeh(pipeline_figure(lambda slug: "../" * depth + runtime.href(slug)), sizing_mode="stretch_width")
+    return course_map(lambda slug: "../" * depth + runtime.href(slug))
 
 
 def _code_cell(cell, runtime: Runtime, depth: int):
@@ -183,7 +188,7 @@ def index_page(chapters: list[Chapter], runtime: Runtime) -> Page:
            if any(c.slug == "glossary" for c in chapters) else '') + '</p>'
         '</section>'
         '</header>')
-    page.add_root("course-map", pn.pane.Bokeh(pipeline_figure(runtime.href), sizing_mode="stretch_width"))
+    page.add_root("course-map", course_map(runtime.href))
     page.add_html(f'<ol class="chapter-list" start="0">{items}</ol>')
     page.next = chapters[0]
     return page

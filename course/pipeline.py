@@ -1,43 +1,44 @@
 """The course map on the index page: the video-generation pipeline as a row of stages, each one a
-link to the chapter that teaches it (tap or click a stage)."""
+link to the chapter that teaches it.
+
+Plain HTML links in a wrapping row, not a plot: they reflow on a phone (a 320 px screen gets two or
+three stages a row, never labels drawn over each other), a keyboard reaches each one, and a screen
+reader reads them as a list of links.
+"""
 from __future__ import annotations
 
-from bokeh.models import ColumnDataSource, OpenURL, TapTool
-from bokeh.plotting import figure
+import html
 
-from sims.colors import INK, ORANGE, TEAL
-
-# (label, what it holds, chapter slug, colour)
+# (label, what it holds, chapter slug, colour variable of the course's colour code)
 STAGES = (
-    ("video", "(3, F, H, W) pixels", "flicker", ORANGE),
-    ("autoencoder", "squeeze space + time", "spacetime-latent", TEAL),
-    ("patches", "spacetime tokens", "spacetime-patches", TEAL),
-    ("DiT × steps", "denoise, attend in\nspace and time", "diffusion-transformer", TEAL),
-    ("decoder", "latent → frames", "generate", TEAL),
-    ("coherent clip", "", "coherence", TEAL),
+    ("video", "(3, F, H, W) pixels", "flicker", "orange"),
+    ("autoencoder", "squeeze space + time", "spacetime-latent", "teal"),
+    ("patches", "spacetime tokens", "spacetime-patches", "teal"),
+    ("DiT × steps", "denoise, attend in space and time", "diffusion-transformer", "teal"),
+    ("decoder", "latent → frames", "generate", "teal"),
+    ("coherent clip", "", "coherence", "teal"),
 )
 
+# Inside the pane's shadow root: the page's course.css does not reach it, its colour variables do.
+MAP_CSS = """
+:host { width: 100%; }
+.course-map { list-style: none; margin: 8px 0; padding: 0 0 0 2px; display: flex; flex-wrap: wrap; gap: 10px 22px; }
+.course-map li { flex: 1 1 88px; max-width: 150px; position: relative; }
+.course-map li + li::before { content: "→"; position: absolute; left: -18px; top: 10px; color: var(--muted); font-size: 15px; }
+.course-map a { display: block; min-height: 44px; box-sizing: border-box; padding: 6px 8px; border: 2px solid var(--teal);
+  border-radius: 6px; background: color-mix(in srgb, var(--teal) 15%, white); color: var(--ink); text-decoration: none;
+  font: 700 13px/1.3 system-ui, sans-serif; text-align: center; }
+.course-map .orange a { border-color: var(--orange); background: color-mix(in srgb, var(--orange) 15%, white); }
+.course-map a:hover { text-decoration: underline; }
+.course-map a:focus-visible { outline: 3px solid var(--focus-ring, #107b71); outline-offset: 2px; }
+.course-map .note { display: block; font-weight: 400; font-size: 11px; color: #4f5a67; margin-top: 2px; }
+"""
 
-def pipeline_figure(href) -> figure:
+
+def pipeline_html(href) -> str:
     """`href(slug)` gives the link for a chapter in the current runtime."""
-    n = len(STAGES)
-    source = ColumnDataSource(dict(
-        x=[i * 1.25 for i in range(n)], label=[s[0] for s in STAGES], note=[s[1] for s in STAGES],
-        url=[href(s[2]) for s in STAGES], colour=[s[3] for s in STAGES],
-    ), name="course-map")
-    fig = figure(height=150, sizing_mode="stretch_width", x_range=(-0.6, (n - 1) * 1.25 + 0.6),
-                 y_range=(-0.75, 0.6), toolbar_location=None, tools="", name="course-map-figure")
-    fig.axis.visible = False
-    fig.grid.visible = False
-    fig.outline_line_color = None
-    fig.background_fill_color = None
-    fig.border_fill_color = None
-    fig.segment(x0=-0.0, x1=(n - 1) * 1.25, y0=0, y1=0, line_color="#c9c4b8", line_width=3)
-    boxes = fig.rect("x", 0, width=1.0, height=0.55, source=source, fill_color="colour", fill_alpha=0.15,
-                     line_color="colour", line_width=2)
-    fig.text("x", 0, text="label", source=source, text_align="center", text_baseline="middle",
-             text_font_size="13px", text_font_style="bold", text_color=INK)
-    fig.text("x", -0.45, text="note", source=source, text_align="center", text_baseline="top",
-             text_font_size="11px", text_color="#5f6b7a")
-    fig.add_tools(TapTool(renderers=[boxes], callback=OpenURL(url="@url", same_tab=True)))
-    return fig
+    items = "".join(
+        f'<li class="{colour}"><a href="{html.escape(href(slug))}">{html.escape(label)}'
+        + (f'<span class="note">{html.escape(note)}</span>' if note else "") + "</a></li>"
+        for label, note, slug, colour in STAGES)
+    return f'<ol class="course-map" aria-label="The pipeline, stage by stage">{items}</ol>'

@@ -104,6 +104,7 @@ class AttentionView(SimView):
         pic.axis.visible = False
         pic.grid.visible = False
         pic.min_border = 4
+        pic.min_border_top = 18     # the frame labels above the pictures draw here when a phone shrinks the room above them
         # Two pictures, one over the other: the hand-set clip, and the clip the trained DiT generated
         # (one frame per latent slice) shown only for learned weights. Their pixels never change, so
         # the static site stores only the `alpha` column per state.
@@ -113,7 +114,8 @@ class AttentionView(SimView):
                            source=self.source(key, image=[], x=[], alpha=[]))
         pic.rect(x, y, width=PATCH, height=PATCH, fill_color=None, line_color="white", line_alpha=0.7, line_width=1)
         pic.text("x", SIZE + 1.2, text="text", text_align="center", text_baseline="bottom", text_font_size="12px",
-                 text_color=MUTED, source=self.source("labels", x=[left + SIZE / 2 for left in lefts], text=[""] * N_FRAMES))
+                 text_color=MUTED, level="annotation",
+                 source=self.source("labels", x=[left + SIZE / 2 for left in lefts], text=[""] * N_FRAMES))
 
         links = self.source("links", x0=x * 0, y0=y * 0, x1=x, y1=y, kind=x * 0, weight=x * 0)
         colour = linear_cmap("kind", LINK_COLOURS, 0, 1)
@@ -148,7 +150,7 @@ class AttentionView(SimView):
                     source=self.source("shares", frame=[str(f) for f in range(N_FRAMES)],
                                        share=np.zeros(N_FRAMES), kind=np.zeros(N_FRAMES)))
         shares.xgrid.visible = False
-        shares.xaxis.axis_label = "frame (hand-set) or latent slice of 4 frames (learned)"
+        shares.xaxis.axis_label = "frame (hand-set) or 4-frame slice (learned)"
         shares.yaxis.axis_label = "attention weight"
 
         self.readout("split")

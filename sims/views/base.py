@@ -127,9 +127,11 @@ class SimView:
 
     @staticmethod
     def _responsive(fig):
-        """Full size where there is room, shrunk in proportion on a narrow phone screen."""
+        """Full size where there is room, shrunk in proportion on a narrow phone screen; a figure its
+        view set to "stretch_width" keeps its height and only narrows (rows of labels stay apart)."""
         width = fig.width
-        fig.sizing_mode = "scale_width"
+        if fig.sizing_mode != "stretch_width":
+            fig.sizing_mode = "scale_width"
         fig.max_width = width
         return pn.pane.Bokeh(fig, sizing_mode="stretch_width", max_width=width, min_width=min(width, 240))
 

@@ -66,10 +66,11 @@ class CompressionView(SimView):
         video, latent = ex["video"][trained.SHOWN], ex["latent"][trained.SHOWN]
         width = 4 * GROUP + 3 * GROUP_GAP
         fig = small_figure("Our autoencoder on a real clip", width=720, height=230,
-                           x_range=(-78, width + 2), y_range=(-2, ROWS["clip"] + FRAME + 14), tools="")
+                           x_range=(-2, width + 2), y_range=(-2, ROWS["clip"] + FRAME + 2), tools="")
         fig.axis.visible = False
         fig.grid.visible = False
         fig.min_border = 4
+        fig.min_border_left = 62    # the row names, in pixels: a phone's narrower figure keeps them whole
         palette, pictures = real_pictures()
         frame_x = [(f // 4) * (GROUP + GROUP_GAP) + (f % 4) * (FRAME + GAP) for f in range(len(video))]
         mapper = LinearColorMapper(palette=palette, low=-0.5, high=len(palette) - 0.5)
@@ -83,13 +84,16 @@ class CompressionView(SimView):
                   source=self.source("real_latent", image=[latent[c, s, ::-1] for s in range(slices) for c in range(channels)],
                                      x=[s * (GROUP + GROUP_GAP) + c * (TILE + GAP) for s in range(slices) for c in range(channels)]))
         labels = {"clip": ("clip", ORANGE), "latent": ("latent", TEAL), "decoded": ("decoded", ORANGE)}
+        # Each row's name stands on the row's bottom edge, the last hangs from its top edge: shrunk on
+        # a phone, the rows are less than a line of text apart, and names centred on them would overlap.
+        fig.min_border_bottom = 46  # the three-line slice labels hang below the clip here, in pixels (no title to collide with)
         for row, (text, colour) in labels.items():
-            size = TILE if row == "latent" else FRAME
-            fig.text([-6], [ROWS[row] + size / 2], text=[text], text_align="right", text_baseline="middle",
-                     text_font_size="12px", text_color=text_shade(colour))
-        fig.text([s * (GROUP + GROUP_GAP) + GROUP / 2 for s in range(slices)], [ROWS["clip"] + FRAME + 2] * slices,
-                 text=[f"frames {4 * s}–{4 * s + 3} → slice {s}" for s in range(slices)], text_align="center",
-                 text_baseline="bottom", text_font_size="11px", text_color=MUTED)
+            y, baseline = (ROWS[row] + FRAME, "top") if row == "decoded" else (ROWS[row], "bottom")
+            fig.text([-2], [y], text=[text], text_align="right", text_baseline=baseline,
+                     text_font_size="12px", text_color=text_shade(colour), x_offset=-6, level="annotation")
+        fig.text([s * (GROUP + GROUP_GAP) + GROUP / 2 for s in range(slices)], [-2] * slices,
+                 text=[f"frames\n{4 * s}–{4 * s + 3}\n→ slice {s}" for s in range(slices)], text_align="center",
+                 text_baseline="top", text_font_size="11px", text_color=MUTED, y_offset=2, level="annotation")
         return fig
 
     def data(self):

@@ -154,15 +154,23 @@ class PatchesView(SimView):
                     line_color=None, hatch_pattern="/", hatch_color="white", hatch_alpha="zeros")
         latent.rect("x", "y", "w", "h", source=slices, fill_color=None, line_color=INK, line_width=1.2,
                     line_alpha="shown")
+        # The slice labels sit just above their slots. On a phone the figure shrinks and the room above
+        # the top row (data units) with it, so they draw unclipped (level "annotation") into a border
+        # kept in pixels.
+        latent.min_border_top = 16
         for text, alpha in (("label", "named"), ("padding", "zeros")):
             latent.text("lx", "ly", text=text, source=slices, text_alpha=alpha, text_font_size="11px",
-                        text_color=MUTED, text_baseline="bottom")
+                        text_color=MUTED, text_baseline="bottom", level="annotation")
         brackets = self.source("brackets", x0=[], x1=[], y=[], shown=[], colour=[])
         latent.segment("x0", "y", "x1", "y", source=brackets, line_color="colour", line_width=4,
                        line_alpha="shown", line_cap="round")
 
-        strip = small_figure("Tokens, one row per layer of cubes", width=620, height=175,
-                             x_range=(-9, STRIP_WIDTH + 0.5), y_range=(-(LAYERS - 1) * STRIP_STEP - 0.8, 1.6))
+        # The strip keeps its height on a narrow screen (rows a label tall) and only narrows; the
+        # token numbers sit in a left border of fixed pixels, right-aligned against the rows.
+        strip = small_figure("Tokens, one row per layer", width=620, height=175,
+                             x_range=(0, STRIP_WIDTH + 0.5), y_range=(-(LAYERS - 1) * STRIP_STEP - 0.8, 1.6))
+        strip.sizing_mode = "stretch_width"
+        strip.min_border_left = 56
         strip.axis.visible = False
         strip.grid.visible = False
         columns = {"image": [np.full((1, 1), OUTSIDE)], "dw": [STRIP_WIDTH]}
@@ -173,9 +181,9 @@ class PatchesView(SimView):
                                              high=PER_LAYER, high_color=CLEAR, nan_color=CLEAR)
             strip.image(image="image", x=0, y=-g * STRIP_STEP, dw="dw", dh=1, global_alpha=f"shown_{g}",
                         source=row_source, color_mapper=layer_mapper)
-        strip.text(x=-0.6, y="y", text="label", source=self.source("strip_labels", y=[], label=[], shown=[]),
+        strip.text(x=0, y="y", text="label", source=self.source("strip_labels", y=[], label=[], shown=[]),
                    text_alpha="shown", text_align="right", text_baseline="middle", text_font_size="11px",
-                   text_color=MUTED)
+                   text_color=MUTED, x_offset=-5, level="annotation")
 
         self.readout("latent")
         self.readout("tokens")

@@ -1,0 +1,104 @@
+// The layout problems a browser can measure on a page of the course (export/screenshots.py
+// evaluates this function in each page and prints what it returns).
+() => {
+  const problems = [];
+  const vw = window.innerWidth;
+  const overflow = document.documentElement.scrollWidth - vw;
+  if (overflow > 1) problems.push(`the page scrolls sideways by ${overflow}px`);
+  const SKIP = new Set(["SCRIPT", "STYLE", "TITLE", "NOSCRIPT", "TEMPLATE", "OPTION", "TEXTAREA"]);
+  const up = (el) => el.parentElement || (el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null);
+  const short = (text) => JSON.stringify(text.trim().replace(/\s+/g, " ").slice(0, 40));
+  const range = document.createRange();
+  const visit = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || SKIP.has(el.tagName) || !node.textContent.trim()) continue;
+      range.selectNodeContents(node);
+      const r = range.getBoundingClientRect();
+      if (r.width < 1 || r.height < 1) continue;                  // not drawn (hidden, collapsed)
+      const style = getComputedStyle(el);
+      if (style.visibility !== "visible" || Number(style.opacity) === 0) continue;
+      let clipped = null, scrolls = false;
+      for (let box = el; box; box = up(box)) {
+        const s = getComputedStyle(box);
+        if (s.display === "contents") continue;
+        if (s.overflowX === "auto" || s.overflowX === "scroll") { scrolls = true; break; }
+        if (s.overflowX === "hidden" || s.overflowX === "clip" || s.overflowY === "hidden" || s.overflowY === "clip") {
+          const b = box.getBoundingClientRect();
+          if (b.width > 1 && b.height > 1 &&                           // a 1 px box is a screen-reader-only label
+              (r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 || r.bottom > b.bottom + 1)) {
+            clipped = box; break;
+          }
+        }
+      }
+      if (scrolls) continue;
+      if (clipped) problems.push(`text ${short(node.textContent)} is cut by its ${clipped.tagName.toLowerCase()}.${String(clipped.className).split(" ")[0]}`);
+      else if (r.left < -1 || r.right > vw + 1) problems.push(`text ${short(node.textContent)} runs outside the viewport (${Math.round(r.left)} to ${Math.round(r.right)} px)`);
+    }
+    for (const el of root.querySelectorAll("*")) if (el.shadowRoot) visit(el.shadowRoot);
+  };
+  visit(document);
+  // Canvas text: titles and axis labels, measured with the font Bokeh draws them in.
+  if (window.Bokeh && Bokeh.index) {
+    const ctx = document.createElement("canvas").getContext("2d");
+    const width = (text, font) => { ctx.font = font; return Math.max(...String(text).split("\n").map((l) => ctx.measureText(l).width)); };
+    for (const view of Bokeh.index.query((v) => v.model.title !== undefined && v.frame !== undefined && v.canvas_view)) {
+      if (!view.el.isConnected || view.el.getBoundingClientRect().width < 1) continue;
+      const model = view.model, frame = view.frame.bbox, canvas = view.canvas_view.bbox;
+      const title = model.title && model.title.text;
+      if (title && model.title.visible) {
+        const t = model.title;
+        const w = width(title, `${t.text_font_style} ${t.text_font_size} ${t.text_font}`);
+        if (frame.left + w > canvas.width + 1) problems.push(`plot title ${short(title)} is ${Math.round(w)}px wide, ${Math.round(canvas.width - frame.left)}px fit`);
+      }
+      for (const axis of model.below) {
+        if (!axis.visible || !axis.axis_label) continue;
+        const w = width(axis.axis_label, `${axis.axis_label_text_font_style} ${axis.axis_label_text_font_size} ${axis.axis_label_text_font}`);
+        if (w > canvas.width + 1) problems.push(`axis label ${short(axis.axis_label)} is ${Math.round(w)}px wide on a ${Math.round(canvas.width)}px plot`);
+      }
+      for (const axis of model.left) {
+        if (!axis.visible || !axis.axis_label) continue;
+        const w = width(axis.axis_label, `${axis.axis_label_text_font_style} ${axis.axis_label_text_font_size} ${axis.axis_label_text_font}`);
+        if (w > canvas.height + 1) problems.push(`axis label ${short(axis.axis_label)} is ${Math.round(w)}px long on a ${Math.round(canvas.height)}px tall plot`);
+      }
+    }
+  }
+  // Text glyphs (labels drawn in data space): cut by the plot's frame, or on top of one another.
+  // A label wholly outside the frame is hidden on purpose (a sim parks what it does not show there).
+  if (window.Bokeh && Bokeh.index) {
+    for (const plot of Bokeh.index.query((v) => v.model.title !== undefined && v.frame !== undefined)) {
+      if (!plot.el.isConnected || plot.el.getBoundingClientRect().width < 1) continue;
+      const frame = plot.frame.bbox, boxes = [];
+      const texts = [...Bokeh.index.query((v) => v.plot_view === plot && v.model.visible && v.glyph && v.glyph.swidth && v.glyph.labels)];
+      for (const renderer of texts) {
+        const g = renderer.glyph;
+        // Bokeh clips the image, underlay and glyph levels to the frame; the levels above it draw on
+        // the whole canvas (a label may sit in the border a figure keeps for it).
+        const clipped = ["image", "underlay", "glyph"].includes(renderer.model.level);
+        const edge = clipped ? frame : { left: 0, top: 0, right: plot.canvas_view.bbox.width, bottom: plot.canvas_view.bbox.height };
+        for (let i = 0; i < g.sx.length; i++) {
+          if (!g.labels[i] || g.angle.get(i) !== 0 || !g.visuals.text.v_doit(i)) continue;   // none, turned, or transparent
+          const a = g.anchor_.get(i);
+          const left = g.sx[i] + g.x_offset.get(i) - a.x * g.swidth[i], top = g.sy[i] + g.y_offset.get(i) - a.y * g.sheight[i];
+          const box = { left, top, right: left + g.swidth[i], bottom: top + g.sheight[i], text: String(g.text.get(i)) };
+          if (!isFinite(left + top) || !box.text.trim()) continue;
+          const outside = box.right <= edge.left || box.left >= edge.right || box.bottom <= edge.top || box.top >= edge.bottom;
+          if (outside) continue;
+          if (box.left < edge.left - 1 || box.right > edge.right + 1 || box.top < edge.top - 1 || box.bottom > edge.bottom + 1) {
+            problems.push(`plot ${short(plot.model.title.text || "")}: label ${short(box.text)} is cut by the plot's edge`);
+          }
+          boxes.push(box);
+        }
+      }
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const p = boxes[i], q = boxes[j];
+          const dx = Math.min(p.right, q.right) - Math.max(p.left, q.left), dy = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+          if (dx > 2 && dy > 2) problems.push(`plot ${short(plot.model.title.text || "")}: labels ${short(p.text)} and ${short(q.text)} overlap`);
+        }
+      }
+    }
+  }
+  return [...new Set(problems)];
+}

@@ -1,0 +1,95 @@
+"""Full-page screenshots of every page of the static site at chosen widths, for a person to look at,
+and the layout problems a browser can measure on the way (`make bench` runs it):
+
+  * the page scrolls sideways (the document is wider than the viewport);
+  * text outside the viewport, or cut by a box that hides its overflow (scroll boxes such as code,
+    tables and display math are fine: the reader can scroll them);
+  * a plot's title or axis label wider than the room Bokeh gives it on the canvas (canvas text is
+    not in the DOM, so it is measured with the font Bokeh draws it in).
+
+    python -m export.screenshots --out shots/ [--widths 320,375,1440] [--site site]
+
+Writes shots/<width>/<page>.png (embeds as embed-<sim>.png) and prints one line per problem.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder
+
+# The height of the viewport a full-page shot starts from: a phone's, or a laptop's.
+HEIGHTS = {320: 640, 375: 800}
+DEFAULT_HEIGHT = 900
+
+# Evaluated in each page: returns a list of problems in words.
+# (its leading comment is dropped: Playwright must see a function expression)
+LAYOUT_PROBLEMS_JS = (Path(__file__).parent / "layout_problems.js").read_text().split("\n", 2)[2]
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site, relative to it: the index, the chapters, the embeds."""
+    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("*.html"))
+    pages += sorted(p.relative_to(site).as_posix() for p in (site / "embed").glob("*.html"))
+    return pages
+
+
+def wait_until_drawn(page) -> None:
+    """Bokeh has rendered, course.js has named what it names, fonts are in."""
+    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=30_000)
+    page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=10_000)
+    page.wait_for_timeout(1500)
+
+
+def layout_problems(page) -> list[str]:
+    return page.evaluate(LAYOUT_PROBLEMS_JS)
+
+
+def take(site: Path, out: Path, widths: list[int], log=print) -> dict[str, list[str]]:
+    """Screenshots of every page at every width; returns {"<width>/<page>": problems}."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with serve_folder(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for width in widths:
+            folder = out / str(width)
+            folder.mkdir(parents=True, exist_ok=True)
+            context = browser.new_context(viewport={"width": width, "height": HEIGHTS.get(width, DEFAULT_HEIGHT)},
+                                          device_scale_factor=1)
+            page = context.new_page()
+            for rel in site_pages(site):
+                page.goto(base + rel)
+                wait_until_drawn(page)
+                problems = layout_problems(page)
+                name = rel.removesuffix(".html").replace("/", "-")
+                page.screenshot(path=folder / f"{name}.png", full_page=True)
+                found[f"{width}/{rel}"] = problems
+                for problem in problems:
+                    log(f"  {width}px {rel}: {problem}")
+            context.close()
+        browser.close()
+    return found
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default="shots", help="folder for the PNGs (one subfolder per width)")
+    parser.add_argument("--widths", default="320,375,1440", help="comma-separated viewport widths in CSS px")
+    parser.add_argument("--site", default="site", help="the built static site (make build-site)")
+    args = parser.parse_args(argv)
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        print(f"{site}/index.html is missing: run `make build-site` first", file=sys.stderr)
+        return 1
+    widths = [int(w) for w in args.widths.split(",")]
+    found = take(site, Path(args.out), widths)
+    bad = sum(1 for problems in found.values() if problems)
+    print(f"wrote {len(found)} screenshots to {args.out}/ ({', '.join(map(str, widths))} px); "
+          f"{bad} with layout problems")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
