@@ -1,13 +1,15 @@
-// The layout problems a browser can measure on a page of the course (export/screenshots.py
-// evaluates this function in each page and prints what it returns).
-() => {
-  const problems = [];
+// The layout problems a browser can measure on a page of the course, in words. export/screenshots.py
+// evaluates these functions in each page (LAYOUT_PROBLEMS_JS wraps them) and prints what they find.
+
+const short = (text) => JSON.stringify(text.trim().replace(/\s+/g, " ").slice(0, 40));
+
+/** The page scrolls sideways; text outside the viewport or cut by a box that hides its overflow. */
+function pageTextProblems(problems) {
   const vw = window.innerWidth;
   const overflow = document.documentElement.scrollWidth - vw;
   if (overflow > 1) problems.push(`the page scrolls sideways by ${overflow}px`);
   const SKIP = new Set(["SCRIPT", "STYLE", "TITLE", "NOSCRIPT", "TEMPLATE", "OPTION", "TEXTAREA"]);
   const up = (el) => el.parentElement || (el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null);
-  const short = (text) => JSON.stringify(text.trim().replace(/\s+/g, " ").slice(0, 40));
   const range = document.createRange();
   const visit = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -39,6 +41,10 @@
     for (const el of root.querySelectorAll("*")) if (el.shadowRoot) visit(el.shadowRoot);
   };
   visit(document);
+}
+
+/** Plot titles and axis labels wider than the room Bokeh gives them on the canvas. */
+function canvasTextProblems(problems) {
   // Canvas text: titles and axis labels, measured with the font Bokeh draws them in.
   if (window.Bokeh && Bokeh.index) {
     const ctx = document.createElement("canvas").getContext("2d");
@@ -64,6 +70,10 @@
       }
     }
   }
+}
+
+/** Text glyphs (labels drawn in data space) cut by the plot's frame, or on top of one another. */
+function glyphProblems(problems) {
   // Text glyphs (labels drawn in data space): cut by the plot's frame, or on top of one another.
   // A label wholly outside the frame is hidden on purpose (a sim parks what it does not show there).
   if (window.Bokeh && Bokeh.index) {
@@ -100,5 +110,4 @@
       }
     }
   }
-  return [...new Set(problems)];
 }

@@ -24,8 +24,13 @@ HEIGHTS = {320: 640, 375: 800}
 DEFAULT_HEIGHT = 900
 
 # Evaluated in each page: returns a list of problems in words.
-# (its leading comment is dropped: Playwright must see a function expression)
-LAYOUT_PROBLEMS_JS = (Path(__file__).parent / "layout_problems.js").read_text().split("\n", 2)[2]
+LAYOUT_PROBLEMS_JS = ("() => {\n" + (Path(__file__).parent / "layout_problems.js").read_text() + """
+  const problems = [];
+  pageTextProblems(problems);
+  canvasTextProblems(problems);
+  glyphProblems(problems);
+  return [...new Set(problems)];
+}""")
 
 
 def site_pages(site: Path) -> list[str]:
