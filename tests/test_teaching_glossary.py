@@ -64,12 +64,7 @@ def test_every_glossary_entry_says_what_counts_as_its_use():
     assert set(glossary.USES) == glossary_anchors()
 
 
-# Chapter 7 is being rewritten elsewhere; its first uses are linked when that work lands.
-PENDING = {"generate"}
-
-
-@pytest.mark.parametrize("chapter", [pytest.param(c, marks=pytest.mark.xfail(reason="chapter 7's links are pending"))
-                                     if c.slug in PENDING else c for c in CHAPTERS], ids=lambda c: c.slug)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
 def test_first_use_of_each_term_links_to_the_glossary(chapter):
     assert not unlinked_first_uses(prose(chapter))
 

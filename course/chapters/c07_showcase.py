@@ -1,10 +1,49 @@
 """Chapter 7: the whole pipeline, as the in-browser generator runs it."""
 from course import facts
-from course.content import Chapter, Choice, Quiz, Reference, Section, going_further
+from course.content import Chapter, Choice, Quiz, Reference, Section, details, going_further, model_did
+from sims.model_data import steps as step_sweep
 
 STEPS = facts.default_steps()
 W = f"{facts.default_guidance():g}"
 PER_SLICE = facts.tokens_per_slice()
+F = facts.clip_frames()                                    # the example clip: 16 frames
+FPS = facts.frames_per_slice()                             # frames per latent slice
+SIDE, C, PX = facts.latent_side(), facts.latent_channels(), facts.frame_size()
+LATENT, VIDEO = facts.latent_shape(), facts.video_shape()
+PATCH = facts.patch()
+SPACE = facts.space_factor()
+ORDINAL = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 8: "eighth"}[FPS]
+LONG, ODD = 2 * F, 24                                      # the quiz's longer clip and its 24-frame clip
+WORDS = ", ".join(facts.words())
+
+
+def steps_paragraph() -> str:
+    """The measured few-steps paragraph: computed when the page is built (sims/model_data/steps.py)."""
+    data = step_sweep.load()
+    counts = [int(n) for n in data["steps"]]
+    found = {n: 100 * float(data["presence"][i].mean()) for i, n in enumerate(counts)}
+    wrong = {n: float(data["wrong_pixels"][i].mean()) for i, n in enumerate(counts)}
+    prompts = len(step_sweep.prompts())
+    few = [n for n in counts if n < STEPS]
+    table = "\n".join(f"| {n} | {found[n]:.1f}% | {wrong[n]:.2f} |" for n in counts)
+    return """
+How few steps are enough? Before you open the box, predict what a clip made in a single step looks
+like, and how many steps it takes before the object is reliably there.
+""" + model_did(f"""
+When this page was built, our spacetime model generated {prompts} clips ({F} frames, `w = {W}`) at
+each of {", ".join(map(str, few))} and {STEPS} steps: one for every colour, shape and motion the
+prompt language has, moving left to right, each with its own seed. The evaluation's detector then
+looked for the prompt's object in every frame, and counted pixels of the other object colours.
+
+| steps | frames with the object | stray pixels of other colours, per frame |
+|---|---|---|
+{table}
+
+In one step the network jumps from pure noise straight to its average guess, and an average of
+many possible clips is what comes out: a soft, oversized object with specks of other colours, at
+times even the faint shadow of a wall the prompt never asked for. From a handful of steps on, each
+step can correct the last, and the detector finds the object almost everywhere.
+""")
 
 CHAPTER = Chapter(
     number=7,
@@ -13,64 +52,73 @@ CHAPTER = Chapter(
     overview=(
         "This chapter follows one clip from start to finish through the course's own small spacetime "
         "diffusion transformer, running in your browser: a prompt becomes text tokens, random numbers "
-        "become a latent, transformer passes clean it, and a decoder turns it into frames."
+        "become a latent, transformer passes clean it, and a decoder turns it into frames. An inspector "
+        "shows the inside of that very run, step by step."
     ),
     sections=(
         Section(
             heading="From a prompt and a seed to a noisy latent",
             body=f"""\
 Generation starts with two inputs. The first is your prompt, for example `a red ball bouncing from
-left to right`. Trained on synthetic clips of simple coloured objects, the model knows a small vocabulary of {facts.word_count()} words: colours, shapes and motions. The prompt is
-split into words, each becomes a token id, and the list is padded to a fixed length of
+left to right`. Trained on synthetic clips, the model knows exactly
+{facts.word_count()} words: {WORDS}. The prompt is split into words, each known word becomes a
+**[token](glossary.html#token)** id, and the list is padded to a fixed length of
 {facts.prompt_tokens()} tokens. A small text encoder turns the ids into {facts.prompt_tokens()} vectors,
-which every transformer block consults through cross-attention.
+which every transformer block consults through [cross-attention](glossary.html#cross-attention).
 
-The second input is the **seed**, which fixes the starting noise: a noisy **latent** of shape `(8, F/4, 8, 8)`: 8 channels, one time-slice for
-every 4 frames, and an 8 × 8 grid per slice, because the autoencoder shrinks a 32 × 32 frame 4x
-along each side. For 16 frames that is `(8, 4, 8, 8)`, only 2,048 numbers. The same seed
-always gives the same clip.
+The second input is the **seed**, which fixes the starting noise: a noisy
+**[latent](glossary.html#latent)** of shape `({C}, F/{FPS}, {SIDE}, {SIDE})`, where `F` is the number of
+video [frames](glossary.html#frame): {C} [channels](glossary.html#channel), one
+[time-slice](glossary.html#time-slice) for every {FPS} frames, and a {SIDE} × {SIDE} grid per slice, because the
+[autoencoder](glossary.html#autoencoder) shrinks a {PX} × {PX} frame {SPACE}x along each side. For {F}
+frames that is `{facts.shape(LATENT)}`, only {facts.count(LATENT):,} numbers. The same seed, the same
+clip.
 
-The latent is cut into `(1, 2, 2)` patches, {PER_SLICE} patches per slice, so 16 frames (4 slices)
-make **{facts.tokens(16)} tokens**. The transformer sees all of them at once.
+The latent is cut into `(1, {PATCH}, {PATCH})` patches, {PER_SLICE} patches per slice, so {F} frames
+({facts.slices()} slices) make **{facts.tokens(F)} tokens**. The transformer sees all of them at once.
 """,
         ),
         Section(
             heading="The denoising march: Euler steps with guidance",
             body=f"""\
-The model was trained with flow matching, as [chapter 1](diffusion.html) explains: it predicts the
-velocity `v = ε − x0`, which points from clean data towards noise. Sampling walks backwards, from
-`t = 1` (pure noise) to `t = 0` (clean), in as many steps as you choose. Each **[Euler step](glossary.html#euler-step)** moves
-the latent a little way against the velocity, `x ← x − Δt · v`; with {STEPS} evenly spaced steps,
-the generator's default, each covers 1/{STEPS} of the way. At every step `x − t · v` is the model's
-current guess of the finished clip, which the generator shows as it sharpens.
+The model was trained with [flow matching](glossary.html#flow-matching), as [chapter 1](diffusion.html)
+explains: it predicts the [velocity](glossary.html#velocity) `v = ε − x0`, which points from clean
+data towards noise. Sampling walks backwards, from `t = 1` (pure noise) to `t = 0` (clean), in as
+many steps as you choose. Each **[Euler step](glossary.html#euler-step)** moves the latent a little way
+against the velocity, `x ← x − Δt · v`, 1/{STEPS} of the way with the default {STEPS} steps. At every
+step `x − t · v` is the model's current guess of the finished clip, shown as it sharpens.
 
-Each step uses **classifier-free guidance** ([chapter 6](guidance.html)): it needs one velocity
-computed with your prompt and one with the null prompt. The generator stacks the latent twice into
-**one batch of two**, one copy paired with each prompt, so a single call of the network returns
-both; they are combined as `v = v_uncond + w · (v_cond − v_uncond)`.
+Each step uses **[classifier-free guidance](glossary.html#cfg)** ([chapter 6](guidance.html)): it needs
+one velocity computed with your prompt and one with the [null prompt](glossary.html#null-prompt). The
+generator stacks the latent twice into **one batch of two**, one copy paired with each prompt, so a
+single call of the network returns both; they are combined as
+`v = v_uncond + w · (v_cond − v_uncond)`.
 """,
+            measured=steps_paragraph,
         ),
         Section(
             heading="Decoding, and what each control does",
             component="generator",
             body=f"""\
-After the last step the clean latent goes through the autoencoder's decoder, which expands time 4x
-and space 4x per side: `(8, 4, 8, 8)` becomes `(3, 16, 32, 32)`, 16 RGB frames of 32 × 32 pixels.
-The generator below runs this pipeline in your browser; nothing leaves your machine. Type a prompt (the words it knows are listed under the box) and press Generate.
+After the last step the clean latent goes through the autoencoder's decoder, which expands time
+{FPS}x and space {SPACE}x per side: `{facts.shape(LATENT)}` becomes `{facts.shape(VIDEO)}`, {F} RGB frames
+of {PX} × {PX} pixels. The generator below runs all of it in your browser, nothing sent anywhere.
+Type a prompt and press Generate.
 
-- **Steps.** More Euler steps follow the learned flow more closely, so the clip comes out cleaner;
-  with very few it is smeared. Our generator takes a default of {STEPS} steps.
-- **Guidance scale `w`.** At `w = 1` you get the plain conditional prediction. Raising `w` gets
-  colour and direction right more often; pushed too far, colours drift and patches of other colours
-  creep in (chapter 6 measures this). Our generator's default guidance scale is {W}.
-- **Clip length.** Frames come in groups of four, one group per latent slice, so 8, 16 and 32
-  frames give {facts.tokens(8)}, {facts.tokens(16)} and {facts.tokens(32)} tokens. More tokens mean more
-  work on every step; the same network handles every length.
+- **Steps.** More Euler steps follow the learned flow more closely; with one or two the clip is a
+  blur of many possible clips (measured above). The default is {STEPS}.
+- **Guidance scale `w`.** `w = 1` is the plain conditional prediction. Higher `w` gets colour and
+  direction right more often; too high, and colours drift (chapter 6 measures this). The default
+  is {W}.
+- **Clip length.** Each {FPS} frames add one latent slice, so
+  {", ".join(str(n) for n in facts.frame_choices()[:-1])} and {facts.frame_choices()[-1]} frames give
+  {", ".join(str(facts.tokens(n)) for n in facts.frame_choices()[:-1])} and {facts.tokens(facts.frame_choices()[-1])}
+  tokens, and more work per step, for the same network.
 - **Seed.** A new seed, a different clip; keep it fixed to see what another control changes.
 
-The readout shows the step, the token count and the elapsed time. Tick the baseline box to run the **orange** per-frame baseline beside the **teal** spacetime model, on the same
-prompt, seed and starting noise. It is the same network, but each slice attends only to its own
-{PER_SLICE} patches. Its object tends to jump, change size or shift colour, most visibly every fourth
+Tick the baseline box to run the **orange** per-frame baseline beside the **teal** spacetime model
+on the same prompt, seed and noise: the same network, but each slice attends only to its own
+{PER_SLICE} patches. Its object jumps, changes size or shifts colour, most visibly every {ORDINAL}
 frame, where one slice hands over to the next.
 """ + going_further("""
 The generator runs the course's trained model, exported to ONNX, with onnxruntime's WebAssembly
@@ -83,41 +131,78 @@ it bends, so a single large step lands on a blurry average of possible clips. Se
 """),
         ),
         Section(
-            heading="Every piece in one place",
+            heading="One step, seen from inside",
             body="""\
-Take stock. A **compressed spacetime latent** keeps the job small: 2,048 numbers instead of 49,152
-pixel values. **Spacetime patches** turn it into a sequence of tokens that
-simply grows with the clip. The **denoising march** runs one guided Euler step after another, each a
-pass of a diffusion transformer whose attention reaches every patch of every slice. **Decoding**
-turns the result back into frames.
+Under the generator, **Look inside the model** opens an inspector. It records a run and keeps
+every step for its **Step** slider. Nothing in it is recomputed by hand: a copy of the exported
+network hands out its attention weights as extra outputs, beside the velocities the sampler used.
+Closed, it costs nothing. Its panels follow chapters 2 to 6 on your own prompt.
+""" + details(
+            "Walk through one step", f"""\
+Take one step early in a run, say step 5 of {STEPS}, and read the panels top to bottom.
 
-The motion comes out smooth for a reason you can now name: at every step, every slice was denoised
-in view of all the others, and nothing was stitched together afterwards. The orange baseline runs the same parts with one link cut, attention
-across time, and its flicker comes from exactly that missing link.
+1. **The latent.** Left, the latent this step starts from: one small picture per channel (rows)
+   and time-slice (columns), the shape [chapter 2](spacetime-latent.html) built. Right, the
+   model's guess at the clean latent, `x − t · v`. The left one is still mostly noise; the guess
+   already shows where the object will be.
+2. **A token.** Click a cell of the token grid, or move with the arrow keys (Page Up and Page Down
+   change slice). Each cell is one [spacetime patch](glossary.html#tubelet) from [chapter 3](spacetime-patches.html): one
+   slice deep and {PATCH} × {PATCH} latent cells wide, which the decoder turns into a
+   {PATCH * SPACE} × {PATCH * SPACE} pixel square across {FPS} frames. Pick one on the object.
+3. **Where it looks.** The grid now shades every token by the [self-attention](glossary.html#self-attention)
+   the picked one gives it, in the block and head you choose ([chapter 4](diffusion-transformer.html)).
+   Below it, the share that stays in the token's own slice and the share that goes to the others,
+   beside what uniform attention would give. Averaged over all blocks and heads, the map is close
+   to uniform; pick single heads in the later blocks and some keep most of their weight inside the
+   slice while others send nearly all of it across time. Tick the baseline before generating and
+   its map appears beside the spacetime one, with exactly nothing on the other slices: the missing
+   link of [chapter 5](coherence.html).
+4. **Which words it listens to.** The bars are the picked token's cross-attention to the prompt's
+   tokens ([chapter 6](guidance.html)). Tokens on the object tend to listen hardest to the colour
+   word or the motion word. The padding tokens get some weight too: the model was trained with
+   them in every prompt.
+5. **Where the prompt pulls.** The last grid shades each token by the size of `v_cond − v_uncond`,
+   how differently the model would move it with your prompt and without. Early in the run the
+   strongest pull usually sits where the object ends up; by the last steps it is spread more
+   evenly. The table under it gives the step the sampler would have taken at `w = 0` (the prompt
+   ignored), at `w = 1` (no guidance) and at your `w`, and how far each one's clean guess lies from
+   yours.
+
+Then move the Step slider back to step 1 and forward to the end, and watch the guess settle.
+""", kind="aside"),
+        ),
+        Section(
+            heading="Every piece in one place",
+            body=f"""\
+Take stock. A **compressed spacetime latent** keeps the job small: {facts.count(LATENT):,} numbers
+instead of {facts.count(VIDEO):,} pixel values. **[Spacetime patches](glossary.html#tubelet)** turn it
+into tokens; a [diffusion transformer](glossary.html#dit) whose attention reaches every patch of every
+slice cleans them in guided Euler steps; the decoder turns the result back into frames. The motion
+is smooth because every slice was denoised in view of all the others, and the orange baseline
+flickers because that one link is cut.
 """,
         ),
     ),
     summary=(
-        "A prompt becomes 10 text tokens; a seed fixes a noisy latent of shape `(8, F/4, 8, 8)`, "
-        "cut into 16 tokens per slice (64 for 16 frames).",
+        f"A prompt becomes {facts.prompt_tokens()} text tokens; a seed fixes a noisy latent of shape "
+        f"`({C}, F/{FPS}, {SIDE}, {SIDE})`, cut into {PER_SLICE} tokens per slice ({facts.tokens(F)} for {F} frames).",
         "Sampling takes Euler steps against the predicted velocity from `t = 1` to `t = 0`; each step "
         "runs prompt and null prompt as one batch of two and combines them with guidance.",
-        "More steps give a cleaner clip, higher guidance a clip closer to the prompt, and a longer "
-        "clip more tokens and more cost per step.",
-        "The decoder turns the final latent into frames; the motion is smooth because every slice was "
-        "denoised in view of all the others.",
+        "One or two steps give a blur of possible clips; higher guidance follows the prompt more "
+        "closely; a longer clip means more tokens and more cost per step.",
+        "The inspector shows the live run's own latents, attention maps and velocities, step by step.",
     ),
     quiz=(
         Quiz(
-            question="The generator is switched from 16 frames to 32, everything else the same. What changes?",
+            question=f"The generator is switched from {F} frames to {LONG}, everything else the same. What changes?",
             choices=(
-                Choice("The clip is made as two 16-frame halves, generated one after the other and stitched together.", False,
+                Choice(f"The clip is made as two {F}-frame halves, generated one after the other and stitched together.", False,
                        "Nothing is stitched: the whole clip is denoised together at every step, which keeps it coherent."),
-                Choice("8 slices instead of 4: 128 tokens, and every step costs more.", True,
-                       "Each 4 frames add one latent slice of 16 patches; the same model handles the longer sequence."),
+                Choice(f"{facts.slices(LONG)} slices instead of {facts.slices(F)}: {facts.tokens(LONG)} tokens, and every step costs more.", True,
+                       f"Each {FPS} frames add one latent slice of {PER_SLICE} patches; the same model handles the longer sequence."),
                 Choice("Nothing about the cost, because the number of denoising steps has not changed.", False,
                        "The steps are the same, but each processes twice the tokens, and attention grows with the square."),
-                Choice("The generator has to load a second model, trained specifically for 32-frame clips.", False,
+                Choice(f"The generator has to load a second model, trained specifically for {LONG}-frame clips.", False,
                        "Spacetime patches make length just the length of the sequence; one model covers every length it was trained on."),
             ),
         ),
@@ -132,29 +217,43 @@ across time, and its flicker comes from exactly that missing link.
                        f"Each step predicts with the prompt and with the null prompt, as one batch of two: {STEPS} calls, {2 * STEPS} predictions."),
                 Choice(f"{2 * STEPS} predictions in {2 * STEPS} calls", False,
                        "The generator stacks the two inputs into one batch, so one call returns both predictions."),
-                Choice(f"{STEPS * facts.tokens(16)} predictions, one for every token at every step", False,
+                Choice(f"{STEPS * facts.tokens(F)} predictions, one for every token at every step", False,
                        "A single call predicts the velocity of every token at once; tokens are not separate calls."),
             ),
         ),
         Quiz(
-            question="How many tokens does a 24-frame clip give the course's model?",
+            question=f"How many tokens does a {ODD}-frame clip give the course's model?",
             compute=True,
             choices=(
-                Choice(f"{facts.tokens(24)}", True, f"24 / 4 = 6 slices of {PER_SLICE} patches: 6 × {PER_SLICE} = {facts.tokens(24)}."),
-                Choice(f"{24 * PER_SLICE}", False, "This forgets that four frames share one latent slice."),
-                Choice("24", False, "Tokens are small spacetime cubes, not frames; each slice holds 16 of them."),
-                Choice(f"{facts.tokens(24) // 2}", False, "Patches are one slice deep, so every one of the 6 slices gives its own 16 tokens."),
+                Choice(f"{facts.tokens(ODD)}", True,
+                       f"{ODD} / {FPS} = {facts.slices(ODD)} slices of {PER_SLICE} patches: "
+                       f"{facts.slices(ODD)} × {PER_SLICE} = {facts.tokens(ODD)}."),
+                Choice(f"{ODD * PER_SLICE}", False, f"This forgets that {FPS} frames share one latent slice."),
+                Choice(f"{ODD}", False, f"Tokens are small spacetime cubes, not frames; each slice holds {PER_SLICE} of them."),
+                Choice(f"{facts.tokens(ODD) // 2}", False,
+                       f"Patches are one slice deep, so every one of the {facts.slices(ODD)} slices gives its own {PER_SLICE} tokens."),
             ),
         ),
         Quiz(
-            question="Why does the baseline's object jump most visibly every fourth frame?",
+            question=f"Why does the baseline's object jump most visibly every {ORDINAL} frame?",
             choices=(
-                Choice("Every fourth frame is where one latent slice hands over to the next.", True,
-                       "The four frames of a slice come from one latent, so they agree; neighbouring slices never saw each other."),
-                Choice("The decoder skips every fourth frame and fills it by copying the previous one.", False,
+                Choice(f"Every {ORDINAL} frame is where one latent slice hands over to the next.", True,
+                       f"The {FPS} frames of a slice come from one latent, so they agree; neighbouring slices never saw each other."),
+                Choice(f"The decoder skips every {ORDINAL} frame and fills it by copying the previous one.", False,
                        "The decoder makes every frame; the jumps come from slices that disagree."),
-                Choice("The seed is redrawn every four frames, so the noise changes there and nowhere else.", False,
+                Choice(f"The seed is redrawn every {FPS} frames, so the noise changes there and nowhere else.", False,
                        "The seed fixes the noise of the whole latent once, before the first step."),
+            ),
+        ),
+        Quiz(
+            question="In the inspector, the per-frame baseline's self-attention puts exactly 0 on every other slice. Why?",
+            choices=(
+                Choice("Its attention runs within each slice; other slices never enter it.", True,
+                       "The baseline reshapes the tokens into one short sequence per slice; weight can only go where the softmax reaches."),
+                Choice("It learned during training that tokens in other slices carry nothing useful for it.", False,
+                       "Nothing is learned here: the other slices are not in its attention at all, so their weight is 0 by construction."),
+                Choice("The inspector hides the other slices to keep the picture simple.", False,
+                       "The inspector shows the model's own weights; for the baseline there are none across slices."),
             ),
         ),
     ),

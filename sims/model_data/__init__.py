@@ -11,6 +11,7 @@ sim state.
     attention     ch. 4   the DiTs' self-attention weights at one step of a generated clip
     permanence    ch. 5   both DiTs on an occlusion prompt, 16 seeds
     guidance      ch. 6   the spacetime DiT at every w of the slider, 16 seeds each
+    steps         ch. 7   the spacetime DiT at 1 to 20 steps on every colour, shape and motion
     cost          ch. 8   measured milliseconds per denoiser step
     recap         ch. 9   the tensor shapes the exported model produces
 
