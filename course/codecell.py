@@ -22,6 +22,9 @@ from pathlib import Path
 import panel as pn
 import param
 
+from course import web_shared
+from course.web_shared import folder_url as _folder
+
 ROOT = Path(__file__).resolve().parent.parent
 WEB_DIR = ROOT / "web" / "codecell"
 PYODIDE_ENTRY = "pyodide.mjs"
@@ -84,7 +87,8 @@ def import_map(static_url: str) -> dict[str, str]:
     from export.vendor import editor_import_map
 
     base = _folder(static_url)
-    return {"course-codecell/": f"{base}codecell/", "pyodide": f"{base}pyodide/{PYODIDE_ENTRY}", **editor_import_map(base)}
+    return {"course-codecell/": f"{base}codecell/", "pyodide": f"{base}pyodide/{PYODIDE_ENTRY}", **editor_import_map(base),
+            **web_shared.import_map(static_url)}
 
 
 def python_files(static_url: str) -> list[list[str]]:
@@ -100,6 +104,7 @@ class CodeCellAssets:
         pyodide/    Pyodide's runtime (node_modules, export/vendor.py)
         cm/         CodeMirror 6 and its dependencies, cm/<package>/<entry> (node_modules)
         codecell/   web/codecell/*.js and cellrun.py
+        shared/     web/shared/*.js, which the generator uses too (course/web_shared.py)
         py/         the course's pure-Python modules cells import (PYTHON_FILES, from this repository)
     """
 
@@ -109,6 +114,7 @@ class CodeCellAssets:
 
         files = dict(codecell_files())
         files.update({f"codecell/{p.name}": p for p in sorted(WEB_DIR.glob("*.js"))})
+        files.update(web_shared.files())
         files[f"codecell/{RUNNER}"] = WEB_DIR / RUNNER
         files.update({f"py/{path}": ROOT / path for path in PYTHON_FILES})
         files[SNAPSHOT] = snapshot_file()
@@ -119,7 +125,7 @@ class CodeCellAssets:
         serve model/ and course/ themselves; the worker asks only for PYTHON_FILES."""
         from export.vendor import editor_routes, package_dir
 
-        dirs = {"pyodide": package_dir(package="pyodide"), "codecell": WEB_DIR, **editor_routes(),
+        dirs = {"pyodide": package_dir(package="pyodide"), "codecell": WEB_DIR, **web_shared.route(), **editor_routes(),
                 SNAPSHOT.split("/")[0]: snapshot_file().parent}
         dirs.update({f"py/{top}": ROOT / top for top in sorted({p.split("/")[0] for p in PYTHON_FILES})})
         return {f"{base}/{folder}": str(path) for folder, path in dirs.items()}
@@ -154,11 +160,3 @@ def snapshot_file() -> Path:
         partial.rename(target)
         memory.unlink()
     return target
-
-
-def _folder(url: str) -> str:
-    """A folder URL fit for an import map (see course/generator.py `_folder`)."""
-    url = url if url.endswith("/") else url + "/"
-    if not url.startswith(("./", "../", "/")) and "://" not in url:
-        url = "./" + url
-    return url

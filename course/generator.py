@@ -23,7 +23,7 @@ tests/test_generator_browser.py:
   address (document.baseURI), so a map of page-relative paths works in both runtimes as long as
   the paths are right for the page's depth. Relative entries must start with `./` or `../`:
   es-module-shims drops `static/ort/...` with "does not resolve" (the import-map rule that such a
-  value is a bare name), and `_folder` below adds the `./`. We map `course-generator/` (this folder
+  value is a bare name), and `_folder` (course/web_shared.py) adds the `./`. We map `course-generator/` (this folder
   of ESM files), `onnxruntime-web` (ort's wasm-only ESM entry) and `gifenc`; generator.js imports
   its sibling modules through the map and asks `importShim.resolve()` for the worker's and ort's
   absolute URLs.
@@ -45,6 +45,8 @@ from pathlib import Path
 import panel as pn
 import param
 
+from course import web_shared
+from course.web_shared import folder_url as _folder
 from model import manifest
 from sims import colors
 
@@ -111,6 +113,7 @@ class GeneratorAssets:
         ort/        onnxruntime-web's wasm build (node_modules, export/vendor.py)
         gifenc/     the GIF encoder (node_modules, export/vendor.py)
         generator/  web/generator/*.js
+        shared/     web/shared/*.js (generator/ and the worker import them as ../shared/)
         onnx/       the exported model: manifest.json and every file it names
     """
 
@@ -132,6 +135,7 @@ class GeneratorAssets:
 
         files = {f"{folder}/{name}": path for folder, named in source_files().items() for name, path in named.items()}
         files.update({f"generator/{p.name}": p for p in sorted(WEB_DIR.glob("*.js"))})
+        files.update(web_shared.files())
         files.update({f"onnx/{name}": self.onnx_dir / name for name in self.model_files()})
         return files
 
@@ -140,14 +144,5 @@ class GeneratorAssets:
         from export.vendor import source_files
 
         dirs = {folder: next(iter(named.values())).parent for folder, named in source_files().items()}
-        dirs.update({"generator": WEB_DIR, "onnx": self.onnx_dir})
+        dirs.update({"generator": WEB_DIR, **web_shared.route(), "onnx": self.onnx_dir})
         return {f"{base}/{folder}": str(path) for folder, path in dirs.items()}
-
-
-def _folder(url: str) -> str:
-    """A folder URL fit for an import map: an import map treats `static/x` as a bare name, not a
-    path, so a relative path must start with ./ or ../ (or be absolute)."""
-    url = url if url.endswith("/") else url + "/"
-    if not url.startswith(("./", "../", "/")) and "://" not in url:
-        url = "./" + url
-    return url

@@ -11,6 +11,7 @@
 
 import { chart } from "course-codecell/chart.js";
 import { runtime, startWhenIdle, whenNearAndIdle } from "course-codecell/client.js";
+import { make } from "course-shared/dom.js";
 
 const CSS = `
 :host, .cell { font: 15px/1.45 system-ui, sans-serif; color: #1f2933; }
@@ -57,17 +58,6 @@ const CSS = `
 
 let cellCount = 0;
 
-function make(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (key in node) node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children);
-  return node;
-}
 
 /** `text` with `backticked` parts as <code>, built with textContent (never innerHTML). */
 function withCode(text) {

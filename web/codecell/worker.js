@@ -16,6 +16,8 @@
 // loadPyodide then finds its wasm, stdlib zip and lock file beside it (indexURL): nothing leaves
 // the site.
 
+import { serveInOrder } from "../shared/requests.js";
+
 const HOME = "/home/pyodide/course-python";       // where the course's modules are written
 const STEPS = 4;
 
@@ -156,17 +158,4 @@ function run({ id, code, outputLimit }) {
   post({ type: "result", id, ...answer, ms: performance.now() - started, capped });
 }
 
-let queue = Promise.resolve();
-
-self.onmessage = (event) => {
-  const message = event.data;
-  queue = queue.then(async () => {
-    try {
-      if (message.type === "init") await init(message);
-      else if (message.type === "run") run(message);
-      else throw new Error(`unknown message type ${message.type}`);
-    } catch (err) {
-      post({ type: "error", id: message.id ?? null, stage: message.type, message: describe(err) });
-    }
-  });
-};
+serveInOrder({ init, run }, post, describe);

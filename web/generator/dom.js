@@ -1,18 +1,7 @@
 // Small DOM helpers the generator's modules share. All reader text goes into the page through
 // textContent, never innerHTML.
 
-/** An element with properties (text, class, DOM properties, else attributes) and children. */
-export function make(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (key in node) node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
+export { make } from "../shared/dom.js";
 
 /** "420 ms" or "1.25 s". */
 export function seconds(ms) {

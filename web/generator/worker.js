@@ -19,6 +19,7 @@
 // Worker scripts do not see the page's import map, so ort comes in by the URL the page resolved
 // through it, and its .wasm files are looked for in the same folder (wasmPaths).
 
+import { serveInOrder } from "../shared/requests.js";
 import { denoise, framesToRGBA, latentShape, nullIds, torchRandn } from "./sampler.js";
 
 let ort = null;
@@ -281,19 +282,4 @@ function postInspection({ id, kind, step, steps, t, guidance, latent, clean, out
     .map((a) => a.buffer));
 }
 
-// One request at a time, in order: a generate sent during init waits for the sessions.
-let queue = Promise.resolve();
-
-self.onmessage = (event) => {
-  const message = event.data;
-  queue = queue.then(async () => {
-    try {
-      if (message.type === "init") await init(message);
-      else if (message.type === "warmup") await warmup(message);
-      else if (message.type === "generate") await generate(message);
-      else throw new Error(`unknown message type ${message.type}`);
-    } catch (err) {
-      post({ type: "error", id: message.id ?? null, stage: message.type, message: describe(err) });
-    }
-  });
-};
+serveInOrder({ init, warmup, generate }, post, describe);
