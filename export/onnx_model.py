@@ -30,7 +30,7 @@ ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"
 OPSET = 18
 TOLERANCE = 1e-4
 EXAMPLES = "encoded_examples.npz"   # real clips + their latents, for the compression sim (not for the browser)
-FILES = {"spacetime": "denoiser_spacetime.onnx", "per-frame": "denoiser_perframe.onnx"}
+FILES = {kind: manifest.file_name("denoiser", kind, ".onnx") for kind in manifest.KINDS}  # denoiser_spacetime.onnx, ...
 
 
 def _decoder_module(ae):
@@ -123,7 +123,7 @@ def describe(ae, dit_config) -> dict:
         "guidance": {"default": DEFAULT_GUIDANCE, "min": GUIDANCE_RANGE[0], "max": GUIDANCE_RANGE[1]},
         "dit": {"width": dit_config.width, "depth": dit_config.depth, "heads": dit_config.heads,
                 "text_layers": dit_config.text_layers, "max_slices": dit_config.max_slices},
-        "files": {"spacetime": FILES["spacetime"], "per-frame": FILES["per-frame"], "decoder": "decoder.onnx"},
+        "files": {**FILES, "decoder": "decoder.onnx"},
     }
 
 

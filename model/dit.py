@@ -26,19 +26,20 @@ TOKENS_PER_SLICE = GRID * GRID
 
 @dataclass
 class DiTConfig:
-    latent_channels: int = 8
-    width: int = 128
-    depth: int = 6
-    heads: int = 4
-    text_layers: int = 2
-    max_slices: int = 8   # 32 frames
-    per_frame: bool = False
+    """The DiT's size: the one home of these numbers (training reads its defaults, weights files store it)."""
+    latent_channels: int = 8   # the autoencoder's latent channels (training passes its own)
+    width: int = 128           # token width d
+    depth: int = 6             # transformer blocks
+    heads: int = 4             # attention heads per block (d / heads channels each)
+    text_layers: int = 2       # the prompt encoder's transformer layers
+    max_slices: int = 8        # latent time-slices of the longest clip: 32 frames
+    per_frame: bool = False    # self-attention only within each time-slice: the baseline
 
 
 def sincos(positions: torch.Tensor, dim: int) -> torch.Tensor:
     """Classic transformer sin-cos features of 1-D positions: (N,) -> (N, dim)."""
     freqs = torch.exp(-math.log(10000.0) * torch.arange(dim // 2, dtype=torch.float32) / (dim // 2))
-    angles = positions.float()[:, None] * freqs[None]
+    angles = positions.float()[:, None] * freqs[None]                          # (N, dim/2)
     return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
 
 
@@ -127,7 +128,7 @@ class Block(nn.Module):
         nn.init.zeros_(self.cross.out.bias)
 
     def forward(self, x, cond, text):
-        shift1, scale1, gate1, shift2, scale2, gate2 = self.ada(F.silu(cond))[:, None].chunk(6, dim=-1)
+        shift1, scale1, gate1, shift2, scale2, gate2 = self.ada(F.silu(cond))[:, None].chunk(6, dim=-1)  # 6 x (B, 1, d)
         h = modulate(self.norm1(x), shift1, scale1)
         if self.per_frame:  # each latent time-slice attends only to itself
             b, n, d = h.shape                                                      # (B, T'*16, d)
@@ -179,5 +180,5 @@ class DiT(nn.Module):
         cond = self.time_mlp(sincos(t * 1000, 256)) + self.text_pool(text.mean(dim=1))
         for block in self.blocks:
             x = block(x, cond, text)
-        shift, scale = self.ada_out(F.silu(cond))[:, None].chunk(2, dim=-1)
+        shift, scale = self.ada_out(F.silu(cond))[:, None].chunk(2, dim=-1)                # 2 x (B, 1, d)
         return self.unpatchify(self.patch_out(modulate(self.norm_out(x), shift, scale)), latent)

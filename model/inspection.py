@@ -30,7 +30,7 @@ import numpy as np
 
 from . import flow, manifest
 
-FILES = {"spacetime": "inspect_spacetime.onnx", "per-frame": "inspect_perframe.onnx"}
+FILES = {kind: manifest.file_name("inspect", kind, ".onnx") for kind in manifest.KINDS}   # inspect_spacetime.onnx, ...
 
 
 def output_names(depth: int) -> dict[str, list[str]]:

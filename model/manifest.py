@@ -18,6 +18,22 @@ from pathlib import Path
 ONNX_DIR = Path(__file__).resolve().parent / "onnx"
 FILENAME = "manifest.json"
 
+# The two DiTs, by the label every record, table row, manifest key and page uses: "per-frame" with a
+# dash, always. model/train.py's stages, model/evaluate.py's rows and the browser's models say the same.
+KINDS = ("spacetime", "per-frame")
+
+
+def file_name(prefix: str, kind: str, suffix: str) -> str:
+    """The one place a DiT's kind becomes part of a file name; every writer and reader of its files
+    calls this: file_name("dit", "per-frame", ".pt") -> "dit_perframe.pt", and likewise
+    denoiser_perframe.onnx (with its .weights and the .f32 it names, onnx_weights.split) and
+    inspect_perframe.onnx. The dash is dropped because the committed files are spelled so, and the
+    exported graphs carry their own name inside (each external tensor's location): renaming them
+    would rewrite the graphs and recompute every cached model dataset, for no change in behaviour."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)} (got {kind!r})")
+    return f"{prefix}_{kind.replace('-', '')}{suffix}"
+
 
 class ManifestMissing(FileNotFoundError):
     """The exported model's manifest is not there: run `make export-onnx` (or restore model/onnx from git)."""

@@ -327,7 +327,7 @@ class Trainer:
         prompt[torch.from_numpy(rng.random(size) < d.prompt_dropout)] = null
         t = torch.sigmoid(torch.randn(size)).to(self.device)  # logit-normal noise levels
         noise = torch.randn_like(x0)
-        tt = t.view(-1, 1, 1, 1, 1)
+        tt = t.view(-1, 1, 1, 1, 1)                            # (B, 1, 1, 1, 1): one level per clip
         return (1 - tt) * x0 + tt * noise, t, prompt.to(self.device), noise - x0
 
 

@@ -31,12 +31,12 @@ class ConfigError(ValueError):
 @dataclass
 class AutoencoderSettings:
     """The video autoencoder: its size, its own stage, and the later decoder polish."""
-    latent_channels: int = 8
+    latent_channels: int = 8          # channels of the latent the DiTs work in
     width: int = 24                   # widths (w, 2w, 4w) at full, half and quarter resolution
-    steps: int = 2500
-    batch: int = 6
-    frames: int = 16
-    lr: float = 1e-3
+    steps: int = 2500                 # the autoencoder stage's steps
+    batch: int = 6                    # clips per batch (of `frames` frames; v2 keeps the pixel count)
+    frames: int = 16                  # frames per training clip
+    lr: float = 1e-3                  # peak learning rate (Adam), then half a cosine
     foreground_weight: float = 20.0   # the object is ~3% of pixels; without this it comes out grey
     # autoencoder v2 (all off by default: the committed autoencoder's recipe)
     shortcuts: bool = False           # parameter-free residual paths around each resolution change (DC-AE)
@@ -48,8 +48,8 @@ class AutoencoderSettings:
     temporal_l1: float = 0.0          # the same as an L1 term: on the scale of the other L1 terms
     report_clips: int = 0             # after training, score this many fresh clips per shape (ae_metrics)
     # the decoder polish: the decoder alone, so the latents (and DiTs) stay valid
-    decoder_steps: int = 4000
-    decoder_lr: float = 3e-4
+    decoder_steps: int = 4000         # the decoder stage's steps
+    decoder_lr: float = 3e-4          # its peak learning rate
     decoder_temporal: float = 2.0     # weight of matching frame-to-frame differences (a static background stays static)
     decoder_foreground_weight: float = 0.0  # the decoder stage's object weight; 0 = foreground_weight
 
@@ -62,16 +62,17 @@ class AutoencoderSettings:
 @dataclass
 class DiTSettings:
     """The two DiTs: their size (model/dit.py's DiTConfig holds the defaults) and their training."""
-    width: int = DiTConfig.width      # token width d
-    depth: int = DiTConfig.depth      # transformer blocks
+    # the size: defaults and help text from DiTConfig
+    width: int = DiTConfig.width
+    depth: int = DiTConfig.depth
     heads: int = DiTConfig.heads
     text_layers: int = DiTConfig.text_layers
-    steps: int = 4000
+    steps: int = 4000                 # the spacetime DiT's stage
     tokens: int = 4096                # tokens per batch: 64 clips of 16 frames, 128 of 8, 32 of 32
-    lr: float = 6e-4
-    warmup: int = 200
+    lr: float = 6e-4                  # peak learning rate (AdamW), after the warm-up, then half a cosine
+    warmup: int = 200                 # steps of linear learning-rate warm-up
     prompt_dropout: float = 0.1       # how often the prompt is replaced by the null prompt (for CFG)
-    ema: float = 0.999
+    ema: float = 0.999                # decay of the weights' moving average, which is what gets saved
     per_frame_steps: int = 1000       # the per-frame baseline's stage
     per_frame_init: str = "spacetime"  # start the baseline from the spacetime weights, or "scratch"
 
@@ -82,12 +83,12 @@ class DiTSettings:
 
 @dataclass
 class Config:
-    seed: int = 0
-    out: str = str(weights.WEIGHTS_DIR)
+    seed: int = 0                     # every stage's random streams derive from it (and the stage's index)
+    out: str = str(weights.WEIGHTS_DIR)  # where weights, training.json and checkpoints/ go
     device: str = "auto"              # auto | cpu | cuda
     threads: int = 0                  # CPU threads for torch; 0 = torch's default (all cores)
     stages: str = ",".join(STAGES)    # which stages to run, in order
-    checkpoint_every: int = 250
+    checkpoint_every: int = 250       # steps between checkpoints (a rerun resumes from the last)
     pool_clips: int = 1500            # the latent pool the DiTs learn from: clips per length
     ae: AutoencoderSettings = field(default_factory=AutoencoderSettings)
     dit: DiTSettings = field(default_factory=DiTSettings)
@@ -223,8 +224,10 @@ def parse_args(argv: list[str]) -> tuple[Config, bool]:
 
 
 def _comments(cls) -> dict[str, str]:
-    """The comment beside each field in the class's source."""
-    return dict(re.findall(r"^\s+(\w+):[^#\n]*#\s*(.+)$", inspect.getsource(cls), flags=re.M))
+    """The comment beside each field in the class's source; the DiT's size fields are described
+    where they live, in model/dit.py's DiTConfig."""
+    found = dict(re.findall(r"^\s+(\w+):[^#\n]*#\s*(.+)$", inspect.getsource(cls), flags=re.M))
+    return {**_comments(DiTConfig), **found} if cls is DiTSettings else found
 
 
 def help_text(usage: str) -> str:

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import torch
 
+from . import manifest
 from .autoencoder import VideoAutoencoder
 from .dit import DiT, DiTConfig
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 AUTOENCODER = "autoencoder.pt"
-DIT_FILES = {"spacetime": "dit_spacetime.pt", "per-frame": "dit_perframe.pt"}
+DIT_FILES = {kind: manifest.file_name("dit", kind, ".pt") for kind in manifest.KINDS}   # dit_spacetime.pt, dit_perframe.pt
 
 
 class MissingWeights(FileNotFoundError):

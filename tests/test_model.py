@@ -122,6 +122,14 @@ def test_training_config_is_checked():
             parse_args(bad)
 
 
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_a_preset_changes_only_the_settings_it_names(name):
+    defaults, preset = settings(), settings(configure(name))
+    changed = {path for path, value in preset.items() if value != defaults[path]}
+    assert changed <= set(PRESETS[name]), f"{name} changed settings it does not name: {changed - set(PRESETS[name])}"
+    assert all(preset[path] == value for path, value in PRESETS[name].items())
+
+
 def test_tiny_training_lowers_the_losses(tiny):
     rng = np.random.default_rng(5)
     video, _ = batch([make_clip(rng, 8) for _ in range(4)])
@@ -235,11 +243,38 @@ def test_train_help_lists_every_setting_and_preset():
     done = run_cli("model.train", "--help")
     assert done.returncode == 0, done.stderr
     for path, default in settings().items():
-        assert f"--{path}={type(default).__name__} (default {default!r})" in done.stdout, path
+        assert f"--{path}={type(default).__name__} (default {default!r})  " in done.stdout, f"{path}: no help text"
     assert "--ae.foreground_weight=float (default 20.0)  the object is ~3% of pixels" in done.stdout
     assert "--dit.width=int (default 128)  token width d" in done.stdout
     assert all(f"  {name}: " in done.stdout for name in PRESETS)
     assert "--dit.width=32" in done.stdout, "a preset is listed as the flags it sets"
+
+
+def test_per_frame_is_one_label_and_its_files_are_named_by_one_function():
+    """"per-frame" is the kind in every record the code reads; its files' names come from
+    manifest.file_name, for the weights, the exported graphs and the inspection graphs alike."""
+    import json
+
+    from export.onnx_model import FILES
+    from model import inspection, manifest
+
+    assert manifest.file_name("denoiser", "per-frame", ".onnx") == "denoiser_perframe.onnx"
+    for kind in manifest.KINDS:
+        assert weights.DIT_FILES[kind] == manifest.file_name("dit", kind, ".pt")
+        assert FILES[kind] == manifest.file_name("denoiser", kind, ".onnx")
+        assert inspection.FILES[kind] == manifest.file_name("inspect", kind, ".onnx")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        manifest.file_name("dit", "perframe", ".pt")
+    shipped = manifest.load().raw
+    rows = json.loads((ROOT / "model" / "evaluation.json").read_text())["rows"]
+    record = json.loads((weights.WEIGHTS_DIR / "training.json").read_text())
+    labels = [*shipped["files"], *shipped["inspect"]["files"], *rows, *record]
+    assert not [label for label in labels if "perframe" in label or "per_frame" in label]
+    named = {manifest.file_name(prefix, kind, suffix) for kind in manifest.KINDS
+             for prefix, suffix in (("dit", ".pt"), ("denoiser", ".onnx"), ("denoiser", ".weights"), ("inspect", ".onnx"))}
+    on_disk = {p.name for folder in (weights.WEIGHTS_DIR, manifest.ONNX_DIR) for p in folder.iterdir()
+               if any(kind.replace("-", "") in p.name for kind in manifest.KINDS)}
+    assert on_disk == named
 
 
 # ----- ONNX
