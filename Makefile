@@ -52,11 +52,12 @@ build-site: setup web-deps  ## Write the static site to site/ (upload that folde
 site-serve: build-site  ## Build, then serve site/ on http://localhost:8000 to check it
 	cd site && ../$(PY) -m http.server 8000
 
-bench: setup-dev browser web-deps  ## Benchmarks: chapters (interactive, weight, build), the in-browser generator and its inspector, and screenshots of every page at 320/375/1440 px (shots/)
+bench: setup-dev browser web-deps  ## Benchmarks: chapters (interactive, weight, build), the in-browser generator and its inspector, Lighthouse on every page (mobile and desktop, gzip), and screenshots of every page at 320/375/1440 px (shots/)
 	$(PY) -m export.bench
 	$(PY) -m export.bench_generator
 	$(PY) -m export.bench_inspector
 	$(PY) -m export.site --out site
+	$(PY) -m export.bench_lighthouse --site site --runs 3
 	$(PY) -m export.screenshots --site site --out shots --widths 320,375,1440
 
 $(VENV)/.installed-train: $(VENV)/.installed pyproject.toml

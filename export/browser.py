@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
 import os
 import socket
 import subprocess
@@ -36,10 +38,40 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# What static hosts (GitHub Pages, Netlify, nginx's gzip_types, S3 behind CloudFront) compress.
+GZIP_SUFFIXES = {".html", ".css", ".js", ".mjs", ".json", ".wasm", ".svg", ".txt", ".py", ".map"}
+
+
+class _GzipHandler(_QuietHandler):
+    """A static host's answer: gzip the body when the client accepts it and the type compresses."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (path.suffix not in GZIP_SUFFIXES or not path.is_file()
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = _gzipped(path, path.stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: Path, _mtime_ns: int) -> bytes:
+    return gzip.compress(path.read_bytes(), compresslevel=6)   # nginx's default level is 1; most CDNs 6
+
+
 @contextlib.contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """Serve `folder` over HTTP on 127.0.0.1 (a thread of this process); yields its URL with a slash."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve_folder(folder: Path, compress: bool = False) -> Iterator[str]:
+    """Serve `folder` over HTTP on 127.0.0.1 (a thread of this process); yields its URL with a slash.
+    `compress`: gzip text, JS, CSS, JSON, wasm and SVG for clients that accept it, as static hosts do."""
+    handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
