@@ -20,6 +20,14 @@ from bokeh.plotting import figure
 from ..base import Sim
 from ..colors import INK, MUTED
 
+# The frame player's nine buttons come 28 x 21 px with 4 px between them, a row 286 px wide that
+# sticks out of a 320 px phone's sim; 24 x 26 px buttons 2 px apart fit its 250 px and are each a
+# whole touch target (WCAG 2.2, 2.5.8), and the frame slider is as tall as one.
+PLAYER_CSS = """
+button { padding: 0 !important; margin: 1px !important; min-width: 24px; min-height: 26px; box-sizing: border-box; }
+input[type=range] { min-height: 24px; }
+"""
+
 NOTES_CSS = ":host { background: #fff6e0; border-left: 4px solid #e8a33e; padding: 6px 10px; font-size: 14px; }"
 
 # Named figure widths (house style: body / page / full), in CSS pixels.
@@ -93,8 +101,8 @@ class SimView:
             cls = self.widget_types.get(name, default)
             kwargs = dict(name=p.label, sizing_mode="stretch_width")
             if cls is pn.widgets.Player:
-                kwargs.update(interval=250, show_loop_controls=False, loop_policy="loop", width=280,
-                              sizing_mode="fixed")
+                kwargs.update(interval=250, show_loop_controls=False, loop_policy="loop", max_width=280,
+                              stylesheets=[PLAYER_CSS])
             made[name] = cls.from_param(p, **kwargs)
         return made
 
@@ -164,8 +172,8 @@ def picture_figure(title: str, size: float, width: int = 220):
 
 
 def small_legend(fig) -> None:
-    """The course's legend style: small labels in one row above the plot, outside the data, so a
-    legend never covers a line on any screen (`location` and `alpha` are kept for callers; unused)."""
+    """The course's legend style: small labels in rows above the plot, outside the data, so a legend
+    never covers a line on any screen."""
     legend = fig.legend[0]
     if legend in fig.center:
         fig.center.remove(legend)
@@ -177,6 +185,9 @@ def small_legend(fig) -> None:
     legend.orientation = "horizontal"
     legend.ncols = columns
     fig.height += 22 * -(-len(labels) // columns)
+    # A chart with a legend keeps its height on a phone and only narrows: shrunk in proportion, the
+    # legend's fixed rows would leave the lines a strip 70 px tall with its ticks crowded together.
+    fig.sizing_mode = "stretch_width"
     legend.location = "top_left"
     legend.label_text_font_size = "12px"
     legend.padding, legend.spacing, legend.margin = 2, 10, 0

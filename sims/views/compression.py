@@ -18,12 +18,17 @@ from ..model_data import compression as trained
 from ..palette import hex_palette, palette_frames
 from .base import SimView, small_figure
 
-# The real-clip figure, in data units of one pixel: frames side by side in groups of 4 (one latent
-# slice each), the 8 latent channels of a slice as tiles under its group, the decoded frames below.
-FRAME, GAP, GROUP_GAP = 32, 2, 12
+# The real-clip figure, in data units of one pixel: one block per latent slice, two blocks to a row
+# (a phone's screen fits two at a readable size; four across shrank each frame to 12 px). A block is
+# its 4 frames, the slice's 8 latent channels as tiles under them, and the decoded frames below.
+FRAME, GAP, BLOCK_GAP = 32, 2, 12
 GROUP = 4 * FRAME + 3 * GAP
 TILE = (GROUP - 7 * GAP) / 8
-ROWS = {"clip": 2 * FRAME + TILE + 20, "latent": FRAME + 10, "decoded": 0.0}     # bottom edge of each row
+ROW_GAP = 3
+ROWS = {"clip": TILE + FRAME + 2 * ROW_GAP, "latent": FRAME + ROW_GAP, "decoded": 0.0}   # bottom edge in a block
+ROW_HEIGHT = {"clip": FRAME, "latent": TILE, "decoded": FRAME}
+BLOCK = 2 * FRAME + TILE + 2 * ROW_GAP
+LABEL_ROOM = 46      # between the two rows of blocks: the upper blocks' two-line slice labels
 
 FACE_ALPHA = {"front": 0.55, "top": 0.3, "side": 0.4}
 
@@ -64,37 +69,45 @@ class CompressionView(SimView):
     def _real_clip(self):
         ex = trained.load()
         video, latent = ex["video"][trained.SHOWN], ex["latent"][trained.SHOWN]
-        width = 4 * GROUP + 3 * GROUP_GAP
-        fig = small_figure("Our autoencoder on a real clip", width=720, height=230,
-                           x_range=(-2, width + 2), y_range=(-2, ROWS["clip"] + FRAME + 2), tools="")
+        channels, slices = latent.shape[:2]
+        block_x = [(s % 2) * (GROUP + BLOCK_GAP) for s in range(slices)]
+        block_y = [(slices - 1 - s) // 2 * (BLOCK + LABEL_ROOM) for s in range(slices)]    # slice 0 at the top left
+        top = block_y[0] + BLOCK
+        fig = small_figure("Our autoencoder on a real clip", width=350, height=int(top + 2 + 24 + 34),
+                           x_range=(-2, 2 * GROUP + BLOCK_GAP + 2), y_range=(-2, top + 2), tools="")
         fig.axis.visible = False
         fig.grid.visible = False
         fig.min_border = 4
         fig.min_border_left = 62    # the row names, in pixels: a phone's narrower figure keeps them whole
+        fig.min_border_bottom = 34  # the lower blocks' slice labels hang here, in pixels
         palette, pictures = real_pictures()
-        frame_x = [(f // 4) * (GROUP + GROUP_GAP) + (f % 4) * (FRAME + GAP) for f in range(len(video))]
+        frame_x = [block_x[f // 4] + (f % 4) * (FRAME + GAP) for f in range(len(video))]
+        frame_y = [block_y[f // 4] for f in range(len(video))]
         mapper = LinearColorMapper(palette=palette, low=-0.5, high=len(palette) - 0.5)
         fig.image(image="image", x="x", y="y", dw=FRAME, dh=FRAME, color_mapper=mapper, source=self.source(
             "real_frames", image=list(pictures[0]) + list(pictures[1]), x=frame_x * 2,
-            y=[ROWS["clip"]] * len(video) + [ROWS["decoded"]] * len(video)))
-        channels, slices = latent.shape[:2]
+            y=[y + ROWS["clip"] for y in frame_y] + [y + ROWS["decoded"] for y in frame_y]))
         bound = float(np.abs(latent).max())
-        fig.image(image="image", x="x", y=ROWS["latent"], dw=TILE, dh=TILE,
+        fig.image(image="image", x="x", y="y", dw=TILE, dh=TILE,
                   color_mapper=LinearColorMapper(palette=Greys256, low=-bound, high=bound),
                   source=self.source("real_latent", image=[latent[c, s, ::-1] for s in range(slices) for c in range(channels)],
-                                     x=[s * (GROUP + GROUP_GAP) + c * (TILE + GAP) for s in range(slices) for c in range(channels)]))
-        labels = {"clip": ("clip", ORANGE), "latent": ("latent", TEAL), "decoded": ("decoded", ORANGE)}
-        # Each row's name stands on the row's bottom edge, the last hangs from its top edge: shrunk on
-        # a phone, the rows are less than a line of text apart, and names centred on them would overlap.
-        fig.min_border_bottom = 46  # the three-line slice labels hang below the clip here, in pixels (no title to collide with)
-        for row, (text, colour) in labels.items():
-            y, baseline = (ROWS[row] + FRAME, "top") if row == "decoded" else (ROWS[row], "bottom")
-            fig.text([-2], [y], text=[text], text_align="right", text_baseline=baseline,
-                     text_font_size="12px", text_color=text_shade(colour), x_offset=-6, level="annotation")
-        fig.text([s * (GROUP + GROUP_GAP) + GROUP / 2 for s in range(slices)], [-2] * slices,
-                 text=[f"frames\n{4 * s}–{4 * s + 3}\n→ slice {s}" for s in range(slices)], text_align="center",
-                 text_baseline="top", text_font_size="11px", text_color=MUTED, y_offset=2, level="annotation")
+                                     x=[block_x[s] + c * (TILE + GAP) for s in range(slices) for c in range(channels)],
+                                     y=[block_y[s] + ROWS["latent"] for s in range(slices) for _ in range(channels)]))
+        self._real_clip_labels(fig, sorted(set(block_y)), block_x, block_y)
         return fig
+
+    @staticmethod
+    def _real_clip_labels(fig, row_bottoms, block_x, block_y):
+        """Each block row's three row names in the left border, centred on their rows (at 320 px they
+        stay a line apart); under each block, which frames made its slice."""
+        colours = {"clip": ORANGE, "latent": TEAL, "decoded": ORANGE}
+        names = [(row, y + ROWS[row] + ROW_HEIGHT[row] / 2) for y in row_bottoms for row in ROWS]
+        fig.text([-2] * len(names), [y for _, y in names], text=[row for row, _ in names], text_align="right",
+                 text_baseline="middle", text_font_size="12px", text_color=[text_shade(colours[r]) for r, _ in names],
+                 x_offset=-6, level="annotation")
+        fig.text([x + GROUP / 2 for x in block_x], [y - 2 for y in block_y],
+                 text=[f"frames {4 * s}–{4 * s + 3}\n→ slice {s}" for s in range(len(block_x))], text_align="center",
+                 text_baseline="top", text_font_size="11px", text_color=MUTED, y_offset=2, level="annotation")
 
     def data(self):
         raw, latent = self.sim.raw(), self.sim.latent()

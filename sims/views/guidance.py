@@ -29,9 +29,8 @@ class GuidanceView(SimView):
         rings = self.source("rings", x=CENTRES[:, 0], y=CENTRES[:, 1], colour=[MUTED] * 3, name=list(CLASS_NAMES))
         plane.circle("x", "y", radius=2 * SIGMA, source=rings, fill_color="colour", fill_alpha=0.08,
                      line_color="colour", line_dash="dashed", line_width=2)
-        plane.text("x", "y", text="name", source=rings, text_align="center", text_baseline="middle",
-                   text_color=INK, text_alpha=0.6, text_font_size="12px")
         plane.scatter("x", "y", source=self.source("samples", x=[], y=[]), size=4, color=TEAL, alpha=0.6)
+        self._ring_names(plane)
 
         curves = small_figure("Measured over 300 samples", width=360, height=320, x_range=(-0.5, W_VALUES[-1] + 0.5),
                               y_range=(0, 1.05))
@@ -48,6 +47,18 @@ class GuidanceView(SimView):
         self.readout("measures")
         self.readout("real")
         return [plane, curves] + self._build_real()
+
+    @staticmethod
+    def _ring_names(plane):
+        """Each class's name on its ring's rim, where its own samples do not go (they leave the centre
+        outwards, away from the other two), drawn above the samples on a pale ground so a cloud that
+        does pass under a name never hides it."""
+        rim = 2 * SIGMA + 0.08
+        (cx, cy), (sx, sy), (tx, ty) = CENTRES          # circle, square, triangle
+        plane.text([cx, sx, tx - rim], [cy - rim, sy - rim, ty], text=list(CLASS_NAMES),
+                   text_align=["center", "center", "right"], text_baseline=["top", "top", "middle"],
+                   text_color=INK, text_alpha=0.75, text_font_size="12px", level="overlay",
+                   background_fill_color="white", background_fill_alpha=0.75, padding=2)
 
     # -- our trained model -------------------------------------------------------------------------
     def _build_real(self):

@@ -165,6 +165,13 @@ class PatchesView(SimView):
         latent.segment("x0", "y", "x1", "y", source=brackets, line_color="colour", line_width=4,
                        line_alpha="shown", line_cap="round")
 
+        strip = self._token_strip()
+        self.readout("latent")
+        self.readout("tokens")
+        self.readout("cube")
+        return [latent, strip]
+
+    def _token_strip(self):
         # The strip keeps its height on a narrow screen (rows a label tall) and only narrows; the
         # token numbers sit in a left border of fixed pixels, right-aligned against the rows.
         strip = small_figure("Tokens, one row per layer", width=620, height=175,
@@ -184,11 +191,7 @@ class PatchesView(SimView):
         strip.text(x=0, y="y", text="label", source=self.source("strip_labels", y=[], label=[], shown=[]),
                    text_alpha="shown", text_align="right", text_baseline="middle", text_font_size="11px",
                    text_color=MUTED, x_offset=-5, level="annotation")
-
-        self.readout("latent")
-        self.readout("tokens")
-        self.readout("cube")
-        return [latent, strip]
+        return strip
 
     # -- data -------------------------------------------------------------------------------------
     def data(self):
