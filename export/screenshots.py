@@ -5,7 +5,13 @@ and the layout problems a browser can measure on the way (`make bench` runs it):
   * text outside the viewport, or cut by a box that hides its overflow (scroll boxes such as code,
     tables and display math are fine: the reader can scroll them);
   * a plot's title or axis label wider than the room Bokeh gives it on the canvas (canvas text is
-    not in the DOM, so it is measured with the font Bokeh draws it in).
+    not in the DOM, so it is measured with the font Bokeh draws it in);
+  * text glyphs cut by the plot's edge or drawn over one another;
+  * a legend cut by its canvas or drawn over the data;
+  * a control or figure sticking out of its sim's column;
+  * a control under 24 x 24 px without WCAG 2.2's spacing exception (2.5.8, Target Size).
+
+tests/test_phone_layout.py asserts none of these at 320 and 375 px.
 
     python -m export.screenshots --out shots/ [--widths 320,375,1440] [--site site]
 
@@ -29,6 +35,9 @@ LAYOUT_PROBLEMS_JS = ("() => {\n" + (Path(__file__).parent / "layout_problems.js
   pageTextProblems(problems);
   canvasTextProblems(problems);
   glyphProblems(problems);
+  legendProblems(problems);
+  touchTargetProblems(problems);
+  simOverflowProblems(problems);
   return [...new Set(problems)];
 }""")
 
@@ -40,11 +49,41 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
+# Every sim on the page started and drawn. A page that starts its sims as they near the viewport
+# (course/static/lazy-sims.js marks each started block) is scrolled past each one first.
+DRAWN_JS = """() => {
+  const lazy = document.getElementById("course-start");
+  if (lazy && [...document.querySelectorAll("[data-root]")].some((box) => box.dataset.started !== "true")) return false;
+  if (!window.Bokeh) return Boolean(lazy) && !document.querySelector("script[src*='bokeh']");
+  if (!lazy && !Bokeh.documents.length) return false;
+  const busy = (view) => typeof view.has_finished === "function" && view.el instanceof Element && view.el.isConnected && !view.has_finished();
+  return [...Bokeh.index.query(busy)].length === 0;        // tools and data views never finish: only drawn ones count
+}"""
+
+# Two frames and a task after each scroll: an intersection observer's entries are taken after a
+# frame's animation callbacks, and its callback runs as a task after that.
+VISIT_SIMS_JS = """async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+  for (const box of document.querySelectorAll("[data-root]")) {
+    box.scrollIntoView();
+    await frame(); await frame(); await new Promise((done) => setTimeout(done, 20));
+  }
+  window.scrollTo(0, 0);
+}"""
+
+
 def wait_until_drawn(page) -> None:
-    """Bokeh has rendered, course.js has named what it names, fonts are in."""
-    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=30_000)
+    """Every sim rendered (scrolled to, where sims start near the viewport), fonts in, layout settled."""
+    page.evaluate(VISIT_SIMS_JS)
+    page.wait_for_function(DRAWN_JS, timeout=30_000)
     page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=10_000)
-    page.wait_for_timeout(1500)
+    settle(page)
+
+
+def settle(page, ms: int = 300) -> None:
+    """Two animation frames and a pause: Bokeh re-lays out on a resize observer's callback."""
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.wait_for_timeout(ms)
 
 
 def layout_problems(page) -> list[str]:
