@@ -54,7 +54,7 @@ def site_pages(site: Path) -> list[str]:
 DRAWN_JS = """() => {
   const lazy = document.getElementById("course-start");
   if (lazy && [...document.querySelectorAll("[data-root]")].some((box) => box.dataset.started !== "true")) return false;
-  if (!window.Bokeh) return Boolean(lazy) && !document.querySelector("script[src*='bokeh']");
+  if (!window.Bokeh) return !document.querySelector("[data-root]");     // nothing for Bokeh to draw (index, glossary)
   if (!lazy && !Bokeh.documents.length) return false;
   const busy = (view) => typeof view.has_finished === "function" && view.el instanceof Element && view.el.isConnected && !view.has_finished();
   return [...Bokeh.index.query(busy)].length === 0;        // tools and data views never finish: only drawn ones count
@@ -86,8 +86,14 @@ def settle(page, ms: int = 300) -> None:
     page.wait_for_timeout(ms)
 
 
-def layout_problems(page) -> list[str]:
-    return page.evaluate(LAYOUT_PROBLEMS_JS)
+def layout_problems(page, recheck_ms: int = 1000) -> list[str]:
+    """The page's layout problems; any found are measured again a moment later and only what is
+    still there counts (a code editor sizing its gutter, a figure finishing a re-layout)."""
+    found = page.evaluate(LAYOUT_PROBLEMS_JS)
+    if found and recheck_ms:
+        page.wait_for_timeout(recheck_ms)
+        found = page.evaluate(LAYOUT_PROBLEMS_JS)
+    return found
 
 
 def take(site: Path, out: Path, widths: list[int], log=print) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from bokeh.embed import file_html
 from bokeh.plotting import figure
 from bokeh.resources import INLINE
 
-from export.screenshots import LAYOUT_PROBLEMS_JS, settle, site_pages, wait_until_drawn
+from export.screenshots import LAYOUT_PROBLEMS_JS, layout_problems, settle, site_pages, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 PHONES = ({"width": 320, "height": 640}, {"width": 375, "height": 800})
@@ -32,8 +32,8 @@ def phone(browser):
 def problems_at(page, viewport) -> list[str]:
     page.set_viewport_size(viewport)
     settle(page, ms=150)
+    found = layout_problems(page)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    found = page.evaluate(LAYOUT_PROBLEMS_JS)
     assert overflow <= 1 or any("sideways" in p for p in found)      # the JS reports what this sees
     return found
 
