@@ -61,12 +61,17 @@ DRAWN_JS = """() => {
 }"""
 
 # Two frames and a task after each scroll: an intersection observer's entries are taken after a
-# frame's animation callbacks, and its callback runs as a task after that.
+# frame's animation callbacks, and its callback runs as a task after that. A code cell loads its
+# editor once it is near and the page idle: the walk waits there for it (up to 5 s), because
+# CodeMirror made while scrolled away draws only part of its gutter until it is scrolled to.
 VISIT_SIMS_JS = """async () => {
   const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+  const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+  const editorIn = (root) => [...root.querySelectorAll("*")].some((el) => el.dataset?.editor || (el.shadowRoot && editorIn(el.shadowRoot)));
   for (const box of document.querySelectorAll("[data-root]")) {
     box.scrollIntoView();
-    await frame(); await frame(); await new Promise((done) => setTimeout(done, 20));
+    await frame(); await frame(); await pause(20);
+    for (let waited = 0; box.dataset.root === "codecell" && !editorIn(box) && waited < 5000; waited += 50) await pause(50);
   }
   window.scrollTo(0, 0);
 }"""
