@@ -74,13 +74,11 @@ def _generator(runtime: Runtime, depth: int):
     return Generator.for_depth(depth, runtime.generator_url, autorun=True, sizing_mode="stretch_width")
 
 
-def course_map(href) -> pn.pane.HTML:
-    """The pipeline as links to its chapters (course/pipeline.py), as a Panel root."""
-    return pn.pane.HTML(pipeline_html(href), stylesheets=[MAP_CSS], sizing_mode="stretch_width")
-
-
-def _course_map(runtime: Runtime, depth: int):
-    return course_map(lambda slug: "../" * depth + runtime.href(slug))
+def course_map(href=lambda slug: f"{slug}.html") -> str:
+    """The pipeline as links to its chapters (course/pipeline.py): plain HTML, so the pages it is on
+    (the index, the glossary) need no script at all. Links are written `<slug>.html`, as in the prose;
+    template_variables() addresses them for each runtime."""
+    return f'<style>{MAP_CSS}</style><div class="course-map-block">{pipeline_html(href)}</div>'
 
 
 def _code_cell(cell, runtime: Runtime, depth: int):
@@ -141,8 +139,7 @@ def chapter_page(chapter: Chapter, chapters: list[Chapter], query: Mapping[str, 
     page.add_html(f'<header class="intro"><p class="kicker">{html.escape(chapter.kicker or f"Chapter {chapter.number}")}</p>'
                   f'<h1>{html.escape(chapter.title)}</h1>{markdown(chapter.overview)}</header>')
     if not chapter.sims and not any(section.component for section in chapter.sections):
-        # A page with nothing live (the glossary) still needs one Bokeh root; the course map is a useful one.
-        page.add_root("course-map", _course_map)
+        page.add_html(course_map())      # a page with nothing live (the glossary): the map to the chapters
     for section in chapter.sections:
         page.add_html(f'<section class="prose"><h2>{html.escape(section.heading)}</h2>{markdown(section.markdown())}</section>')
         if section.sim:
@@ -188,7 +185,7 @@ def index_page(chapters: list[Chapter], runtime: Runtime) -> Page:
            if any(c.slug == "glossary" for c in chapters) else '') + '</p>'
         '</section>'
         '</header>')
-    page.add_root("course-map", course_map(runtime.href))
+    page.add_html(course_map())
     page.add_html(f'<ol class="chapter-list" start="0">{items}</ol>')
     page.next = chapters[0]
     return page

@@ -19,9 +19,9 @@ STAGES = (
     ("coherent clip", "", "coherence", "teal"),
 )
 
-# Inside the pane's shadow root: the page's course.css does not reach it, its colour variables do.
+# Written into the page with the map (course/page.py course_map), after course.css.
 MAP_CSS = """
-:host { width: 100%; }
+.course-map-block { margin: 16px 0 24px; }
 .course-map { list-style: none; margin: 8px 0; padding: 0 0 0 2px; display: flex; flex-wrap: wrap; gap: 10px 22px; }
 .course-map li { flex: 1 1 88px; max-width: 150px; position: relative; }
 .course-map li + li::before { content: "→"; position: absolute; left: -18px; top: 10px; color: var(--muted); font-size: 15px; }

@@ -1,7 +1,8 @@
 """`make bench`: how fast the static course is for a reader, measured in headless Chromium.
 
 Prints medians over several cold loads (a fresh browser context each time, so nothing is cached):
-  * per chapter: time from navigation until its first sim has responded to a move of its first
+  * per chapter: time from navigation until its first sim (scrolled to at once: the static site
+    starts a sim as it nears the view) has responded to a move of its first
     control (chapters without a sim yet: until the quiz is ready);
   * page weight per chapter: its own HTML, and everything it loaded;
   * whole-site size and `make build-site` wall time;
@@ -52,6 +53,8 @@ def time_to_interactive(browser, url: str, sim: str | None) -> tuple[float, int]
         page.locator(".quiz input[type=radio]").first.wait_for(timeout=30_000)
         ms = page.evaluate("performance.now()")
     else:
+        # A reader heading straight for the sim: the static site starts it as it nears the view.
+        page.locator(f'[data-root="sim-{sim}"]').scroll_into_view_if_needed()
         handle = page.locator("button.next, .noUi-handle, .bk-btn-group button:not(.bk-active)").first
         handle.wait_for(timeout=30_000)
         page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")

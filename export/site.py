@@ -21,9 +21,12 @@ from pathlib import Path
 
 import bokeh
 import panel as pn
+from bokeh.core.templates import FILE, MACROS
 from bokeh.document import Document
-from bokeh.resources import CDN
+from bokeh.models import Plot
+from bokeh.resources import Resources
 from panel.io.save import save
+from panel.models.esm import ReactiveESM
 from pyviz_comms import Comm
 
 from course.page import ONNX_DIR, STATIC, STATIC_DIR, Page, chapter_page, embed_page, index_page, populate
@@ -31,9 +34,14 @@ from course.toc import TOC, CourseError, check_course, load_chapters
 from model import manifest
 from sims.registry import VIEWS
 
+from .lazy import defer_sims
 from .sim_states import StateTable, attach, state_table
 
 PAGE_BUDGET = 500_000          # bytes of HTML per page (the issue's bar)
+# Bokeh's bundles as its CDN names them (localise() points them at static/), less bokeh-gl: it draws
+# only figures with output_backend="webgl", which no sim uses (render() checks), and would cost a
+# phone 194 kB of script to parse. Panel leaves out bokeh-mathjax where no model can show TeX.
+RESOURCES = Resources(mode="cdn", components=["bokeh", "bokeh-widgets", "bokeh-tables", "bokeh-mathjax"])
 BOKEH_JS = Path(bokeh.__file__).parent / "server" / "static" / "js"
 PANEL_DIST = Path(pn.__file__).parent / "dist"
 # CDN prefix -> (folder under site/static, local source folder)
@@ -74,16 +82,30 @@ def render(page: Page, chapters, tables: dict[str, StateTable], depth: int) -> B
     placed = populate(doc, page, chapters, STATIC, depth=depth, comm=Comm())
     for view in page.views:
         attach(view, placed[f"sim-{view.name}"], view.control_widgets, tables[view.name], doc)
-    buffer = io.StringIO()
-    save(doc, buffer, title=page.title, resources=CDN, template=doc.template,
-         template_variables=doc.template_variables)
     needed: set[str] = set()
-    html = localise(buffer.getvalue(), depth, needed)
+    html = localise(_page_html(doc, page.title), depth, needed)
+    if doc.roots:
+        esm = any(isinstance(m, ReactiveESM) for m in doc.models)
+        html = defer_sims(html, "../" * depth + STATIC.static_url, esm=esm)
     path = f"{page.slug}.html"
     remote = [m.group(0) for m in REMOTE_SRC.finditer(html)]
     if remote:
         raise CourseError(f"{path} would load from outside the site: {remote[:3]}")
     return BuiltPage(path, html, needed)
+
+
+def _page_html(doc: Document, title: str) -> str:
+    """The page as Bokeh's standalone HTML writes it; a page with nothing live (no root) is the
+    template alone, with none of Bokeh's scripts."""
+    if not doc.roots:
+        return doc.template.render(base=FILE, macros=MACROS, title=title, docs=[], plot_script="",
+                                   **doc.template_variables)
+    webgl = [m.name or m.id for m in doc.models if isinstance(m, Plot) and m.output_backend == "webgl"]
+    if webgl:
+        raise CourseError(f"{title}: {webgl[:3]} draw with WebGL; add bokeh-gl to export/site.py RESOURCES")
+    buffer = io.StringIO()
+    save(doc, buffer, title=title, resources=RESOURCES, template=doc.template, template_variables=doc.template_variables)
+    return buffer.getvalue()
 
 
 def collect_static(needed: set[str]) -> dict[str, Path]:

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from course.toc import load_chapters
 from export.browser import axe_violations
+from export.screenshots import wait_until_drawn
 from sims.registry import VIEWS
 
 pytestmark = pytest.mark.browser
@@ -33,6 +34,8 @@ SNAPSHOT_JS = """(prefix) => {
 
 
 def wait_for_sim(page, sim: str):
+    """Scroll to the sim (the static site draws a sim only as it nears the view) and wait until it is drawn."""
+    page.locator(f'[data-root="sim-{sim}"]').scroll_into_view_if_needed()
     page.wait_for_function(
         "(name) => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].get_model_by_name(name)",
         arg=f"{sim}.readout." + next(iter(VIEWS[sim]().readout_divs)), timeout=20_000)
@@ -105,9 +108,9 @@ def test_every_page_loads_without_errors_or_accessibility_violations(watched, co
     found = {}
     for slug in slugs:
         watched.goto(course.url(slug))
-        watched.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=20_000)
+        wait_until_drawn(watched)               # every sim scrolled to and drawn, so that axe checks it too
         assert watched.locator("main h1").first.is_visible(), slug
-        watched.wait_for_timeout(1200)          # Bokeh renders; course.js names its unnamed widgets
+        watched.wait_for_timeout(1200)          # course.js names the widgets Bokeh drew without one
         found[slug] = axe_violations(watched)
     for sim in VIEWS:
         watched.goto(course.embed(sim))
@@ -122,8 +125,8 @@ def test_every_page_loads_without_errors_or_accessibility_violations(watched, co
 def test_quiz_gives_immediate_feedback_and_keeps_score(watched, course):
     chapter = CHAPTERS[1]
     watched.goto(course.url(chapter.slug))
-    watched.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=20_000)
     questions = watched.locator(".quiz fieldset.quiz-question")
+    expect(watched.locator(".quiz .quiz-score")).not_to_be_empty(timeout=20_000)    # course.js has run
     assert questions.count() == len(chapter.quiz)
     score = watched.locator(".quiz .quiz-score")
     for n, quiz in enumerate(chapter.quiz):

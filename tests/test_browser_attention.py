@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from test_browser import snapshot, wait_changed, wait_for_sim
 
+from export.screenshots import wait_until_drawn
 from sims.attention import where
 from sims.views.attention import centres
 
@@ -45,7 +46,7 @@ def wait_selected(page, patch: int, timeout_s: float = 10) -> None:
 def open_sim(page, course_):
     page.goto(course_.url(SLUG))
     wait_for_sim(page, "attention")
-    page.wait_for_function("() => Bokeh.documents[0].is_idle", timeout=20_000)
+    wait_until_drawn(page)            # every sim of the page drawn and ready (its keys attached)
     assert selected(page) == 21
 
 

@@ -66,6 +66,7 @@ READOUT = "denoising.readout.status"     # the chapter's sim (sims/views/denoisi
 def sim_responds(page) -> float:
     """Move the sim's first slider by keyboard; ms until its readout (a Bokeh model) changes."""
     text = f"() => Bokeh.documents[0].get_model_by_name('{READOUT}').text"
+    page.locator(f'[data-root="sim-{READOUT.split(".")[0]}"]').scroll_into_view_if_needed()   # drawn as it nears the view
     page.wait_for_function(f"() => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].get_model_by_name('{READOUT}')",
                            timeout=20_000)
     handle = page.locator(".noUi-handle").first
@@ -93,6 +94,7 @@ def test_cell_runs_in_the_chapter_and_the_sim_responds_while_python_loads(page, 
         page.reload()
         ms = sim_responds(page)
         interactive = (time.perf_counter() - opened) * 1000
+        page.locator('[data-root="codecell"]').scroll_into_view_if_needed()
         loading = page.locator(".cell").evaluate("el => el.dataset.state")
         cell = page.locator(".cell")
         cell.scroll_into_view_if_needed()
@@ -110,6 +112,7 @@ def test_without_pyodide_the_cell_says_so_and_the_quiz_and_sim_work(page, chapte
     with serve_folder(broken) as url:
         guard = OriginGuard(page, url)
         page.goto(url + f"{SLUG}.html")
+        page.locator('[data-root="codecell"]').scroll_into_view_if_needed()
         cell = page.locator(".cell")
         cell.get_by_role("button", name="Run", exact=True).click()
         page.wait_for_function("el => el.dataset.state === 'unavailable'", arg=cell.element_handle(), timeout=30_000)

@@ -24,6 +24,12 @@ def _url(base: str, runtime: str) -> str:
     return f"{base}{CHAPTER.slug}.html" if runtime == "static" else f"{base}{CHAPTER.slug}"
 
 
+def _open(page, url: str) -> None:
+    """Open the chapter and scroll to the generator, which the static site starts as it nears the view."""
+    page.goto(url)
+    page.locator('[data-root="generator"]').scroll_into_view_if_needed()
+
+
 def _unexpected(guard: OriginGuard) -> list[str]:
     """Requests off the site and page errors. (A damaged model file is meant to log a console error.)"""
     return [f"request outside the site: {u}" for u in guard.outside] + [f"page error: {e}" for e in guard.page_errors]
@@ -47,7 +53,7 @@ def _canvas_has_picture(page) -> bool:
 def test_chapter_opens_on_a_generated_clip_and_generates_again(page, runtime, site_url, served_url):
     base = site_url if runtime == "static" else served_url
     guard = OriginGuard(page, base)
-    page.goto(_url(base, runtime))
+    _open(page, _url(base, runtime))
     caption = page.locator("figure.spacetime figcaption")
     expect(caption).to_have_text(FINAL_CAPTION, timeout=60_000)      # no click: the first clip makes itself
     assert _canvas_has_picture(page)
@@ -69,7 +75,7 @@ def test_chapter_opens_on_a_generated_clip_and_generates_again(page, runtime, si
 def test_without_webassembly_the_generator_says_so_and_the_chapter_works(page, site_url):
     guard = OriginGuard(page, site_url)
     page.add_init_script("delete window.WebAssembly")
-    page.goto(_url(site_url, "static"))
+    _open(page, _url(site_url, "static"))
     expect(page.locator(".gen .error")).to_have_text(re.compile("lacks WebAssembly"), timeout=30_000)
     expect(page.locator("button.go")).to_be_disabled()
     _quiz_still_works(page)
@@ -80,7 +86,7 @@ def test_without_webassembly_the_generator_says_so_and_the_chapter_works(page, s
 def test_a_damaged_model_file_shows_a_message_and_the_chapter_works(page, site_url, damaged):
     guard = OriginGuard(page, site_url)
     page.route(f"**/onnx/{damaged}", lambda route: route.fulfill(status=200, body=b"\x08\x07not a model" * 50))
-    page.goto(_url(site_url, "static"))
+    _open(page, _url(site_url, "static"))
     error = page.locator(".gen .error")
     expect(error).to_have_text(re.compile("could not start.*damaged", re.S), timeout=30_000)
     assert damaged in error.inner_text()
@@ -92,7 +98,7 @@ def test_a_damaged_model_file_shows_a_message_and_the_chapter_works(page, site_u
 def test_a_missing_model_file_shows_a_message(page, site_url):
     guard = OriginGuard(page, site_url)
     page.route("**/onnx/decoder.weights", lambda route: route.fulfill(status=404, body=b"not found"))
-    page.goto(_url(site_url, "static"))
+    _open(page, _url(site_url, "static"))
     expect(page.locator(".gen .error")).to_have_text(re.compile(r"decoder\.weights is missing \(HTTP 404\)"),
                                                      timeout=30_000)
     _quiz_still_works(page)

@@ -2,11 +2,7 @@
 // and their copy buttons. The same file runs under `panel serve` and in the static site.
 (function () {
   "use strict";
-  // The table of contents starts open; on a phone it folds away so the chapter comes first.
-  const toc = document.querySelector(".course-toc details");
-  if (toc && window.matchMedia("(max-width: 820px)").matches && !document.querySelector(".chapter-list")) {
-    toc.removeAttribute("open");
-  }
+  // (The table of contents folds on a phone in the page itself, before the first paint: page.html.)
   for (const box of document.querySelectorAll(".embed-snippet")) {
     const area = box.querySelector(".embed-code");
     const url = new URL(area.dataset.src, window.location.href).href;
