@@ -57,7 +57,7 @@ bench: setup-dev browser web-deps  ## Benchmarks: chapters (interactive, weight,
 	$(PY) -m export.bench_generator
 	$(PY) -m export.bench_inspector
 	$(PY) -m export.site --out site
-	$(PY) -m export.bench_lighthouse --site site --runs 3
+	$(PY) -m export.bench_lighthouse --site site --runs 3 --floor
 	$(PY) -m export.screenshots --site site --out shots --widths 320,375,1440
 
 $(VENV)/.installed-train: $(VENV)/.installed pyproject.toml

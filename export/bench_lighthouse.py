@@ -84,6 +84,38 @@ def row(page: str, preset: str, m: dict) -> str:
             f"CLS {m['cls']:.3f}  SI {m['si'] / 1e3:4.1f} s  {m['bytes'] / 1e3:7.0f} kB{flag}{failed}")
 
 
+FLOOR = "embed/_bokeh_floor.html"
+
+
+def write_floor_page(site: Path, folder: Path) -> None:
+    """A page like an embed whose only root is a Panel column of one Div and one slider, written as
+    export/site.py writes pages (same bundles, same lazy start), beside a link to the site's static/:
+    what Bokeh and Panel cost a page before any sim of ours."""
+    import io
+
+    import panel as pn
+    from bokeh.document import Document
+    from bokeh.models import Div
+    from panel.io.model import add_to_doc
+    from panel.io.save import save
+    from pyviz_comms import Comm
+
+    from export.lazy import defer_sims
+    from export.site import RESOURCES, localise
+
+    doc = Document()
+    column = pn.Column(pn.pane.Bokeh(Div(text="<p>One Div and one slider: Bokeh and Panel, and nothing else.</p>")),
+                       pn.widgets.IntSlider(name="n", start=0, end=10))
+    add_to_doc(column.get_root(doc, Comm()), doc, True)
+    buffer = io.StringIO()
+    save(doc, buffer, title="Bokeh and Panel alone", resources=RESOURCES)
+    html = buffer.getvalue().replace("<body>", '<body><main><h1>Bokeh and Panel alone</h1><div data-root="floor">', 1)
+    html = html.replace("</body>", "</div></main></body>", 1)
+    (folder / "embed").mkdir(parents=True, exist_ok=True)
+    (folder / FLOOR).write_text(defer_sims(localise(html, 1, set()), "../static", esm=False))
+    (folder / "static").symlink_to((site / "static").resolve())
+
+
 def measure(site: Path, pages: list[str], runs: int, presets=PRESETS, log=print) -> dict:
     """{page: {preset: median}} over `runs` runs per page and preset, runs interleaved across pages
     so that a busy spell on the machine spreads over all of them instead of sinking one."""
@@ -108,6 +140,8 @@ def main(argv=None) -> int:
     parser.add_argument("--pages", default="", help="comma-separated pages (e.g. flicker,embed/flicker); default all")
     parser.add_argument("--presets", default=",".join(PRESETS), help="mobile, desktop or both")
     parser.add_argument("--json", default="", help="also write the medians to this file")
+    parser.add_argument("--floor", action="store_true",
+                        help="also measure a page holding only Bokeh and Panel (one Div, one slider): the cost before any sim")
     args = parser.parse_args(argv)
     site = Path(args.site)
     if not (site / "index.html").is_file():
@@ -116,7 +150,13 @@ def main(argv=None) -> int:
     pages = [p if p.endswith(".html") else f"{p}.html" for p in args.pages.split(",") if p] or site_pages(site)
     started = time.perf_counter()
     print(f"Lighthouse {_version()} on {len(pages)} pages, gzip, median of {args.runs}")
-    medians = measure(site, pages, args.runs, tuple(args.presets.split(",")))
+    presets = tuple(args.presets.split(","))
+    medians = measure(site, pages, args.runs, presets)
+    if args.floor:
+        print("Bokeh and Panel alone, drawn at once as an embed's sim is (the floor under every embed):")
+        with tempfile.TemporaryDirectory(prefix="lh-floor-") as tmp:
+            write_floor_page(site, Path(tmp))
+            medians.update(measure(Path(tmp), [FLOOR], args.runs, presets))
     print(f"({time.perf_counter() - started:.0f} s)")
     if args.json:
         Path(args.json).write_text(json.dumps(medians, indent=1))

@@ -14,6 +14,7 @@ import io
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -67,12 +68,20 @@ def _gzipped(path: Path, _mtime_ns: int) -> bytes:
     return gzip.compress(path.read_bytes(), compresslevel=6)   # nginx's default level is 1; most CDNs 6
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser that drops a connection mid-file (Lighthouse ends a run while fetches are in
+        # flight) is not an error of the site.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve_folder(folder: Path, compress: bool = False) -> Iterator[str]:
     """Serve `folder` over HTTP on 127.0.0.1 (a thread of this process); yields its URL with a slash.
     `compress`: gzip text, JS, CSS, JSON, wasm and SVG for clients that accept it, as static hosts do."""
     handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
