@@ -89,8 +89,8 @@ FLOOR = "embed/_bokeh_floor.html"
 
 def write_floor_page(site: Path, folder: Path) -> None:
     """A page like an embed whose only root is a Panel column of one Div and one slider, written as
-    export/site.py writes pages (same bundles, same lazy start), beside a link to the site's static/:
-    what Bokeh and Panel cost a page before any sim of ours."""
+    export/site.py writes pages (same bundles, same lazy start, course.js naming the slider), beside
+    a link to the site's static/: what Bokeh and Panel cost a page before any sim of ours."""
     import io
 
     import panel as pn
@@ -110,7 +110,7 @@ def write_floor_page(site: Path, folder: Path) -> None:
     buffer = io.StringIO()
     save(doc, buffer, title="Bokeh and Panel alone", resources=RESOURCES)
     html = buffer.getvalue().replace("<body>", '<body><main><h1>Bokeh and Panel alone</h1><div data-root="floor">', 1)
-    html = html.replace("</body>", "</div></main></body>", 1)
+    html = html.replace("</body>", '</div></main><script src="../static/course.js" defer></script></body>', 1)
     (folder / "embed").mkdir(parents=True, exist_ok=True)
     (folder / FLOOR).write_text(defer_sims(localise(html, 1, set()), "../static", esm=False))
     (folder / "static").symlink_to((site / "static").resolve())
