@@ -208,7 +208,7 @@ def test_pages_fit_phone_and_desktop(watched, course, width):
     watched.set_viewport_size({"width": width, "height": 800})
     for slug in ("index", "flicker", "spacetime-latent"):
         watched.goto(course.url(slug))
-        watched.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=20_000)
+        wait_until_drawn(watched)               # sims start as they near the view; the index has none
         watched.wait_for_timeout(300)
         overflow = watched.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{slug} scrolls sideways by {overflow}px at {width}px"
