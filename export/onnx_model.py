@@ -3,11 +3,13 @@
     python -m export.onnx_model            # (make export-onnx) writes model/onnx/
 
 Files: denoiser_spacetime.onnx and denoiser_perframe.onnx (one denoising step: text encoder + DiT;
-inputs latent (B, C, T', 8, 8) float32, t (B,) float32, ids (B, 10) int64; output the velocity),
-decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in [0, 1]), manifest.json (every
-number about the model: model/manifest.py) and, for chapter 7's inspector, inspect_*.onnx: each
-denoiser with its attention maps as extra outputs (model/inspection.py). Batch and slice count are
-dynamic.
+inputs latent (B, C, T', 8, 8) float32 for the square canvas, t (B,) float32, ids (B, prompt
+tokens) int64; output the velocity), decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in
+[0, 1]), manifest.json (every number about the model: model/manifest.py) and, for chapter 7's
+inspector, inspect_*.onnx: each denoiser with its attention maps as extra outputs
+(model/inspection.py). Batch and slice count are dynamic; so are the latent's height and width
+when the weights were trained on every shape (weights.trained_shapes): (B, C, T', 8, 16) is the
+64 x 32 landscape canvas, and one slice is a still image.
 
 Each network's large weights go in a `.weights` file beside its graph, as float16 where float16
 holds them exactly (the trained weights are float16 values already, see model/weights.py) and
@@ -62,30 +64,34 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
 
     from model import weights
     from model.data import FRAME_CHOICES
-    from model.dit import Attention
-    from model.text import PROMPT_TOKENS
+    from model.dit import MAX_GRID, PATCH, Attention
+    from model.sample import model_grammar
 
     wdir = weights_dir or weights.WEIGHTS_DIR
     out.mkdir(parents=True, exist_ok=True)
     ae, _ = weights.load_autoencoder(wdir)
     c = ae.latent_channels
     batch = torch.export.Dim("batch", min=1, max=64)
-    slices = torch.export.Dim("slices", min=1, max=max(FRAME_CHOICES) // 4)
+    latent_axes = {0: batch, 2: torch.export.Dim("slices", min=1, max=max(FRAME_CHOICES) // 4)}
+    if weights.trained_shapes(wdir) != ("square",):   # height and width in whole patches, up to MAX_GRID
+        latent_axes[3] = PATCH * torch.export.Dim("patch_rows", min=1, max=MAX_GRID)
+        latent_axes[4] = PATCH * torch.export.Dim("patch_cols", min=1, max=MAX_GRID)
     report = {"opset": OPSET, "files": {}, "max_abs_diff": {}}
-    example = (torch.randn(2, c, 4, 8, 8), torch.rand(2), torch.zeros(2, PROMPT_TOKENS, dtype=torch.int64))
     for kind, name in FILES.items():
         dit, _ = weights.load_dit(kind, wdir)
         for module in dit.modules():    # spelled-out attention: fewer ops for the browser (model/dit.py)
             if isinstance(module, Attention):
                 module.explicit = True
+        example = (torch.randn(2, c, 4, 8, 8), torch.rand(2),
+                   torch.zeros(2, model_grammar(dit).tokens, dtype=torch.int64))
         t0 = time.perf_counter()
         _export(dit, example, ["latent", "t", "ids"], ["velocity"],
-                {"latent": {0: batch, 2: slices}, "t": {0: batch}, "ids": {0: batch}}, out / name)
+                {"latent": latent_axes, "t": {0: batch}, "ids": {0: batch}}, out / name)
         log.write(f"exported {name} in {time.perf_counter() - t0:.1f} s\n")
     decoder = _decoder_module(ae)
-    _export(decoder, (torch.randn(1, c, 4, 8, 8),), ["latent"], ["frames"], {"latent": {0: batch, 2: slices}},
+    _export(decoder, (torch.randn(1, c, 4, 8, 8),), ["latent"], ["frames"], {"latent": latent_axes},
             out / "decoder.onnx")
-    meta = describe(ae, dit.config)
+    meta = describe(ae, dit.config, weights.trained_shapes(wdir))
     # float16 on the wire, float32 in memory: see model/onnx_weights.py
     meta["weights"] = {name: onnx_weights.split(out / name) for name in (*FILES.values(), "decoder.onnx")}
     (out / manifest.FILENAME).write_text(json.dumps(meta, indent=1) + "\n")
@@ -99,13 +105,14 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
     return report
 
 
-def describe(ae, dit_config) -> dict:
+def describe(ae, dit_config, shapes: tuple[str, ...] = ("square",)) -> dict:
     """The manifest (model/manifest.py) of an export, without its "weights" layout: every number about
-    the model, read from the trained networks' own configs and the modules that define them."""
-    from model.data import FRAME_CHOICES, SIZE
+    the model, read from the trained networks' own configs and the modules that define them. The
+    vocabulary is the model's grammar's (model/text.py): the first edition reads 18 words."""
+    from model.data import ASPECTS, FRAME_CHOICES, SIZE
     from model.dit import GRID, LATENT_SIDE, PATCH, TOKENS_PER_SLICE
     from model.sample import DEFAULT_GUIDANCE, DEFAULT_STEPS, GUIDANCE_RANGE, STEP_RANGE
-    from model.text import NULL, PAD, PROMPT_TOKENS, VOCAB, WORD_ID
+    from model.text import NULL, PAD, WORD_ID, grammar_of
 
     import torch
 
@@ -114,8 +121,11 @@ def describe(ae, dit_config) -> dict:
     with torch.no_grad():
         _, channels, slices, side, _ = ae.encoder(torch.zeros(1, 3, frames, SIZE, SIZE)).shape
     assert side == LATENT_SIDE, (side, LATENT_SIDE)
+    grammar = grammar_of(dit_config.vocab_size, dit_config.prompt_tokens)
     return {
-        "vocab": list(VOCAB), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": PROMPT_TOKENS,
+        "vocab": list(grammar.vocab), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": grammar.tokens,
+        # clip shapes -> (width, height) in pixels; "image" is a still: one latent slice
+        "shapes": {name: list(ASPECTS.get(name, ASPECTS["square"])) for name in shapes},
         "frame_size": SIZE, "frames_per_slice": frames // slices, "space_factor": SIZE // side,
         "latent_channels": channels, "latent_side": side, "patch": PATCH,
         "tokens_per_slice": TOKENS_PER_SLICE, "frame_choices": list(FRAME_CHOICES),
@@ -154,7 +164,8 @@ def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
     import torch
 
     from model import weights
-    from model.text import VOCAB
+    from model.data import ASPECTS
+    from model.sample import model_grammar
 
     wdir = weights_dir or weights.WEIGHTS_DIR
     ae, _ = weights.load_autoencoder(wdir)
@@ -162,15 +173,18 @@ def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     worst = {}
-    cases = [(b, s) for b in (1, 2, 3) for s in range(2, 9, 2)] + [(2, 1)]
+    sides = [(h // 4, w // 4) for w, h in {ASPECTS.get(s, ASPECTS["square"]) for s in weights.trained_shapes(wdir)}]
+    cases = [(b, s, 8, 8) for b in (1, 2, 3) for s in range(2, 9, 2)] + [(2, 1, 8, 8)]
+    cases += [(b, s, h, w) for h, w in sides if (h, w) != (8, 8) for b, s in ((1, 1), (2, 4), (1, 8))]
     for kind, name in FILES.items():
         dit, _ = weights.load_dit(kind, wdir)
+        grammar = model_grammar(dit)
         session = ort.InferenceSession(onnx_weights.session_bytes(out, name), options, providers=["CPUExecutionProvider"])
         diff = 0.0
-        for b, s in cases:
-            latent = rng.standard_normal((b, ae.latent_channels, s, 8, 8)).astype(np.float32)
+        for b, s, h, w in cases:
+            latent = rng.standard_normal((b, ae.latent_channels, s, h, w)).astype(np.float32)
             t = rng.random(b).astype(np.float32)
-            ids = rng.integers(0, len(VOCAB), (b, 10)).astype(np.int64)
+            ids = rng.integers(0, grammar.vocab_size, (b, grammar.tokens)).astype(np.int64)
             with torch.no_grad():
                 want = dit(torch.from_numpy(latent), torch.from_numpy(t), torch.from_numpy(ids)).numpy()
             got = session.run(None, {"latent": latent, "t": t, "ids": ids})[0]
@@ -180,8 +194,8 @@ def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
                                    providers=["CPUExecutionProvider"])
     diff = 0.0
     decoder = _decoder_module(ae)
-    for b, s in ((1, 2), (1, 4), (2, 8), (1, 1)):
-        latent = rng.standard_normal((b, ae.latent_channels, s, 8, 8)).astype(np.float32)
+    for b, s, h, w in [(1, 2, 8, 8), (1, 4, 8, 8), (2, 8, 8, 8), (1, 1, 8, 8)] + [(1, 4, h, w) for h, w in sides]:
+        latent = rng.standard_normal((b, ae.latent_channels, s, h, w)).astype(np.float32)
         with torch.no_grad():
             want = decoder(torch.from_numpy(latent)).numpy()
         diff = max(diff, float(np.abs(session.run(None, {"latent": latent})[0] - want).max()))

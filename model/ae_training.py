@@ -13,6 +13,7 @@ import torch
 
 from . import ae_metrics
 from .autoencoder import VideoAutoencoder
+from .text import FIRST, Grammar
 from .data import ASPECTS, FRAME_CHOICES, SIZE, batch, make_clip, make_still
 from .train_config import AutoencoderSettings
 
@@ -25,30 +26,30 @@ class AutoencoderStage:
     lr: float
     foreground: float                       # weight of the object's pixels in the loss
     temporal: float                         # weight of matching frame-to-frame changes (MSE)
-    clips: Callable[[np.random.Generator, AutoencoderSettings], list]   # one training batch
+    clips: Callable[[np.random.Generator, AutoencoderSettings, Grammar], list]   # one training batch
 
 
-def one_length(rng: np.random.Generator, ae: AutoencoderSettings) -> list:
+def one_length(rng: np.random.Generator, ae: AutoencoderSettings, grammar: Grammar = FIRST) -> list:
     """The first autoencoder's batches: ae.batch square clips of ae.frames frames."""
-    return [make_clip(rng, ae.frames) for _ in range(ae.batch)]
+    return [make_clip(rng, ae.frames, grammar=grammar) for _ in range(ae.batch)]
 
 
-def every_length(rng: np.random.Generator, ae: AutoencoderSettings) -> list:
+def every_length(rng: np.random.Generator, ae: AutoencoderSettings, grammar: Grammar = FIRST) -> list:
     """Every length the DiTs generate, the same number of frames per batch: trained on 16 frames only,
     the decoder lost the object in the first and last frames of fast 8-frame clips."""
     frames = int(rng.choice(FRAME_CHOICES))
-    return [make_clip(rng, frames) for _ in range(max(1, ae.batch * ae.frames // frames))]
+    return [make_clip(rng, frames, grammar=grammar) for _ in range(max(1, ae.batch * ae.frames // frames))]
 
 
-def shape_mixture(rng: np.random.Generator, ae: AutoencoderSettings) -> list:
+def shape_mixture(rng: np.random.Generator, ae: AutoencoderSettings, grammar: Grammar = FIRST) -> list:
     """v2: square, landscape, portrait and still images from one set of weights; a batch holds one
     shape and one length, and the same number of pixels (ae.batch x ae.frames x 32 x 32) whatever they are."""
     width, height = ASPECTS[str(rng.choice(list(ASPECTS)))]
     count = lambda frames: max(1, ae.batch * ae.frames * SIZE * SIZE // (frames * width * height))  # noqa: E731
     if rng.random() < ae.still_share:
-        return [make_still(rng, width=width, height=height) for _ in range(count(4))]
+        return [make_still(rng, width=width, height=height, grammar=grammar) for _ in range(count(4))]
     frames = int(rng.choice(FRAME_CHOICES))
-    return [make_clip(rng, frames, width=width, height=height) for _ in range(count(frames))]
+    return [make_clip(rng, frames, width=width, height=height, grammar=grammar) for _ in range(count(frames))]
 
 
 def reconstruction_loss(recon: torch.Tensor, video: torch.Tensor, mask: torch.Tensor, ae: AutoencoderSettings,

@@ -18,18 +18,22 @@ the model does on combinations it has only seen in parts.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from .text import COLOURS, DIRECTIONS, MOTIONS, SHAPES, Prompt
+from .text import COLOURS, DIRECTIONS, FIRST, MOTIONS, NEW_MOTIONS, SECOND, SHAPES, SIZES, Grammar, Prompt
 
 SIZE = 32                # the default clip is SIZE x SIZE
 ASPECTS = {"square": (32, 32), "landscape": (64, 32), "portrait": (32, 64)}  # name -> (width, height)
 STILL_FRAMES = 4         # a still image: one latent time-slice of identical frames
+CLIP_SHAPES = (*ASPECTS, "image")   # what the sampler makes: a clip on one of the canvases, or a still
 FRAME_CHOICES = tuple(range(8, 33, 4))  # 8..32 frames; the autoencoder folds 4 frames into one slice
 DEFAULT_FRAMES = 16
-RADIUS = 3.0
+RADIUS = 3.0             # the object's half-size with no size word
+SIZE_RADIUS = {"": RADIUS, "small": 2.0, "big": 4.5}
+RESTITUTION = 0.55       # a falling object keeps this share of its speed at each bounce
 FLOOR = 27.0  # lowest centre height (pixel rows grow downwards): 5 px above the bottom edge
 WALL = (12, 20)  # columns the wall covers: a multiple of 4 on both sides, like the latent grid
 WALL_RGB = np.array([0.72, 0.70, 0.66], np.float32)
@@ -52,14 +56,21 @@ class Clip:
     mask: np.ndarray       # (F, H, W) float32, how much of each pixel is object (before the wall)
 
 
-def random_prompt(rng: np.random.Generator, split: str = "train", wall_chance: float = 0.3) -> Prompt:
-    """A prompt from the grammar. split='train' avoids HELD_OUT pairs, 'held_out' uses only them."""
+def random_prompt(rng: np.random.Generator, split: str = "train", wall_chance: float = 0.3,
+                  grammar: Grammar = FIRST) -> Prompt:
+    """A prompt from the grammar. split='train' avoids HELD_OUT pairs, 'held_out' uses only them.
+    The first grammar draws exactly what it always drew; the second adds a size (none, small or big,
+    equally likely) and the falling motion."""
+    motions = MOTIONS + NEW_MOTIONS if grammar is SECOND else MOTIONS
     while True:
-        colour, motion = str(rng.choice(COLOURS)), str(rng.choice(MOTIONS))
+        colour, motion = str(rng.choice(COLOURS)), str(rng.choice(motions))
         if (split == "held_out") == ((colour, motion) in HELD_OUT) or split == "any":
             break
-    return Prompt(colour, str(rng.choice(SHAPES)), motion, str(rng.choice(DIRECTIONS)),
-                  bool(rng.random() < wall_chance))
+    prompt = Prompt(colour, str(rng.choice(SHAPES)), motion, str(rng.choice(DIRECTIONS)),
+                    bool(rng.random() < wall_chance))
+    if grammar is SECOND:
+        prompt = dataclasses.replace(prompt, size=str(rng.choice(("",) + SIZES)))
+    return prompt
 
 
 def trajectory(prompt: Prompt, frames: int, rng: np.random.Generator, width: int = SIZE,
@@ -68,13 +79,17 @@ def trajectory(prompt: Prompt, frames: int, rng: np.random.Generator, width: int
     On a taller canvas the floor stays 5 px above the bottom and the heights scale with the canvas
     (a factor of exactly 1 at the default height, so the default clip is unchanged)."""
     s = np.linspace(0.0, 1.0, frames, dtype=np.float32)
-    floor, scale = floor_row(height), height / SIZE
-    x0, x1 = rng.uniform(3.5, 6.5), rng.uniform(width - 6.5, width - 3.5)
+    radius = SIZE_RADIUS[prompt.size]
+    floor, scale = floor_row(height, radius), height / SIZE
+    x0, x1 = rng.uniform(radius + 0.5, radius + 3.5), rng.uniform(width - radius - 3.5, width - radius - 0.5)
     if prompt.start == "right":
         x0, x1 = width - x0, width - x1
     x = x0 + (x1 - x0) * s
     if prompt.motion == "sliding":
         y = np.full_like(s, rng.uniform(8.0 * scale, floor))
+    elif prompt.motion == "falling":
+        y = falling(s, top=rng.uniform(radius + 1.0, radius + 1.0 + 4.0 * scale), floor=floor,
+                    land=rng.uniform(0.3, 0.45))
     elif prompt.motion == "arcing":  # one throw: a single parabola
         hop = rng.uniform(13.0, 19.0) * scale
         y = floor - hop * 4 * s * (1 - s)
@@ -85,9 +100,27 @@ def trajectory(prompt: Prompt, frames: int, rng: np.random.Generator, width: int
     return np.stack([x, y], axis=1).astype(np.float32)
 
 
-def floor_row(height: int = SIZE) -> float:
-    """The lowest centre height on a canvas `height` pixels tall (FLOOR on the default one)."""
-    return FLOOR + (height - SIZE)
+def falling(s: np.ndarray, top: float, floor: float, land: float) -> np.ndarray:
+    """Heights of an object dropped from rest at `top` that reaches the floor at time `land` (of the
+    clip, 0-1) and bounces, each bounce keeping RESTITUTION of its speed: bounce k lasts
+    2·e^k·land and rises e^(2k) of the drop (a parabola under the same gravity)."""
+    drop = floor - top
+    y = np.full_like(s, floor)
+    y[s < land] = top + drop * (s[s < land] / land) ** 2
+    start, k = land, 1
+    while start < 1.0 and k < 12:
+        length = 2 * RESTITUTION ** k * land
+        u = (s - start) / length
+        inside = (u >= 0) & (u < 1)
+        y[inside] = floor - RESTITUTION ** (2 * k) * drop * 4 * u[inside] * (1 - u[inside])
+        start, k = start + length, k + 1
+    return y
+
+
+def floor_row(height: int = SIZE, radius: float = RADIUS) -> float:
+    """The lowest centre height on a canvas `height` pixels tall (FLOOR on the default one): the
+    object's bottom edge stays 2 px above the canvas's, whatever its size."""
+    return FLOOR + (height - SIZE) - (radius - RADIUS)
 
 
 def wall_columns(width: int = SIZE) -> tuple[int, int]:
@@ -105,13 +138,14 @@ def background(rng: np.random.Generator, width: int = SIZE, height: int = SIZE) 
     return ((1 - ramp) * a + ramp * b).astype(np.float32)
 
 
-def object_coverage(shape: str, centres: np.ndarray, width: int = SIZE, height: int = SIZE) -> np.ndarray:
-    """(F, H, W) anti-aliased coverage of a disc or square of half-size RADIUS at each centre."""
+def object_coverage(shape: str, centres: np.ndarray, width: int = SIZE, height: int = SIZE,
+                    radius: float = RADIUS) -> np.ndarray:
+    """(F, H, W) anti-aliased coverage of a disc or square of half-size `radius` at each centre."""
     dx = (np.arange(width, dtype=np.float32) + 0.5)[None, None, :] - centres[:, 0, None, None]
     dy = (np.arange(height, dtype=np.float32) + 0.5)[None, :, None] - centres[:, 1, None, None]
     if shape == "ball":
-        return np.clip(RADIUS + 0.5 - np.sqrt(dx * dx + dy * dy), 0, 1)
-    return np.clip(RADIUS + 0.5 - np.abs(dx), 0, 1) * np.clip(RADIUS + 0.5 - np.abs(dy), 0, 1)
+        return np.clip(radius + 0.5 - np.sqrt(dx * dx + dy * dy), 0, 1)
+    return np.clip(radius + 0.5 - np.abs(dx), 0, 1) * np.clip(radius + 0.5 - np.abs(dy), 0, 1)
 
 
 def wall_coverage(width: int = SIZE, height: int = SIZE) -> np.ndarray:
@@ -130,7 +164,7 @@ def render(prompt: Prompt, frames: int, rng: np.random.Generator, width: int = S
     centres = trajectory(prompt, frames, rng, width, height)
     if still:
         centres = np.repeat(centres[rng.integers(frames)][None], frames, axis=0)  # (F, 2), all equal
-    mask = object_coverage(prompt.shape, centres, width, height)
+    mask = object_coverage(prompt.shape, centres, width, height, SIZE_RADIUS[prompt.size])
     video = np.broadcast_to(background(rng, width, height), (frames, height, width, 3)).copy()
     video += mask[..., None] * (RGB[prompt.colour] - video)
     visible = np.ones(frames, bool)
@@ -143,16 +177,24 @@ def render(prompt: Prompt, frames: int, rng: np.random.Generator, width: int = S
 
 
 def make_clip(rng: np.random.Generator, frames: int = DEFAULT_FRAMES, split: str = "train",
-              width: int = SIZE, height: int = SIZE) -> Clip:
+              width: int = SIZE, height: int = SIZE, grammar: Grammar = FIRST) -> Clip:
     """A random training clip, (frames, height, width, 3). The default 32 x 32 draws what it always drew."""
     check_frames(frames)
-    return render(random_prompt(rng, split), frames, rng, width, height)
+    return render(random_prompt(rng, split, grammar=grammar), frames, rng, width, height)
 
 
-def make_still(rng: np.random.Generator, split: str = "train", width: int = SIZE, height: int = SIZE) -> Clip:
+def still_picture(frames: np.ndarray) -> np.ndarray:
+    """The picture a generated still decodes to: the mean of the STILL_FRAMES nearly identical frames
+    the decoder gives for one latent slice, shape (1, H, W, 3), its frame-to-frame wobble averaged out.
+    Both samplers (model/sample.py, model/ort_sampler.py) and the browser's make an image this way."""
+    return frames.mean(axis=0, keepdims=True)
+
+
+def make_still(rng: np.random.Generator, split: str = "train", width: int = SIZE, height: int = SIZE,
+               grammar: Grammar = FIRST) -> Clip:
     """A random still image as a clip of STILL_FRAMES identical frames: one latent time-slice.
     Its prompt still names a motion: the picture is one moment of that motion."""
-    return render(random_prompt(rng, split), STILL_FRAMES, rng, width, height, still=True)
+    return render(random_prompt(rng, split, grammar=grammar), STILL_FRAMES, rng, width, height, still=True)
 
 
 def check_frames(frames: int) -> None:

@@ -2,10 +2,12 @@
 the per-frame baseline, only within each latent time-slice), adaLN-Zero timestep conditioning and
 cross-attention to the prompt.
 
-Shapes for 16 frames: latent (B, 8, 4, 8, 8) -> 4 slices x 16 patches of 1x2x2 = 64 tokens of width
-d -> transformer -> 64 predictions of 8*2*2 values -> velocity (B, 8, 4, 8, 8).
-Every shape is kept symbolic (reshape with -1, slicing by the input's size) so the ONNX export
-accepts any batch size and any number of latent time-slices up to `max_slices`.
+Shapes for 16 frames of 32 x 32: latent (B, 8, 4, 8, 8) -> 4 slices x 16 patches of 1x2x2 = 64
+tokens of width d -> transformer -> 64 predictions of 8*2*2 values -> velocity (B, 8, 4, 8, 8).
+Any canvas works the same way: 64 x 32 (width x height) is a (B, 8, T, 8, 16) latent, 4 x 8 = 32
+patches per slice. Every shape is kept symbolic (reshape with sizes read from the input, slicing by
+them) so the ONNX export accepts any batch size, any number of latent time-slices up to
+`max_slices` and any patch grid up to `MAX_GRID` x `MAX_GRID`.
 """
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .text import PROMPT_TOKENS, VOCAB
+from .text import FIRST
 
 LATENT_SIDE = 8   # the autoencoder turns 32x32 pixels into 8x8 cells
 PATCH = 2         # a patch covers 1 slice x 2 x 2 cells
 GRID = LATENT_SIDE // PATCH
-TOKENS_PER_SLICE = GRID * GRID
+TOKENS_PER_SLICE = GRID * GRID  # of the square 32 x 32 canvas
+MAX_GRID = 8      # patch rows or columns of the largest canvas the position codes cover: 64 px
 
 
 @dataclass
@@ -34,6 +37,8 @@ class DiTConfig:
     text_layers: int = 2       # the prompt encoder's transformer layers
     max_slices: int = 8        # latent time-slices of the longest clip: 32 frames
     per_frame: bool = False    # self-attention only within each time-slice: the baseline
+    vocab_size: int = FIRST.vocab_size     # the prompt words it reads (model/text.py's Grammar)
+    prompt_tokens: int = FIRST.tokens      # prompt positions
 
 
 def sincos(positions: torch.Tensor, dim: int) -> torch.Tensor:
@@ -43,15 +48,16 @@ def sincos(positions: torch.Tensor, dim: int) -> torch.Tensor:
     return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
 
 
-def spacetime_positions(max_slices: int, width: int) -> torch.Tensor:
-    """(max_slices, 16, width): a quarter of the channels encode time, 3/8 each row and column.
-    Built once for the longest clip; a shorter clip uses the first slices, which is exact."""
+def spacetime_positions(max_slices: int, width: int, grid: int = MAX_GRID) -> torch.Tensor:
+    """(max_slices, grid, grid, width): a quarter of the channels encode the slice, 3/8 each the
+    patch row and column, counted from the top-left. Built once for the longest clip on the largest
+    canvas; a clip uses the first slices, rows and columns, which is exact: the square canvas's codes
+    are the ones the first edition used."""
     t_dim, s_dim = width // 4, 3 * width // 8
-    t = sincos(torch.arange(max_slices), t_dim)[:, None, :].expand(max_slices, TOKENS_PER_SLICE, t_dim)
-    rows = torch.arange(TOKENS_PER_SLICE) // GRID
-    cols = torch.arange(TOKENS_PER_SLICE) % GRID
-    space = torch.cat([sincos(rows, s_dim), sincos(cols, s_dim)], dim=1)
-    return torch.cat([t, space[None].expand(max_slices, -1, -1)], dim=2)
+    t = sincos(torch.arange(max_slices), t_dim)[:, None, None, :].expand(max_slices, grid, grid, t_dim)
+    rows = sincos(torch.arange(grid), s_dim)[None, :, None, :].expand(max_slices, grid, grid, s_dim)
+    cols = sincos(torch.arange(grid), s_dim)[None, None, :, :].expand(max_slices, grid, grid, s_dim)
+    return torch.cat([t, rows, cols], dim=3)
 
 
 class Attention(nn.Module):
@@ -92,10 +98,10 @@ def modulate(x, shift, scale):
 class TextEncoder(nn.Module):
     """Word embeddings + learned positions + a few pre-norm transformer layers over the 10 tokens."""
 
-    def __init__(self, width: int, heads: int, layers: int):
+    def __init__(self, width: int, heads: int, layers: int, vocab_size: int, tokens: int):
         super().__init__()
-        self.embed = nn.Embedding(len(VOCAB), width)
-        self.pos = nn.Parameter(torch.randn(PROMPT_TOKENS, width) * 0.02)
+        self.embed = nn.Embedding(vocab_size, width)
+        self.pos = nn.Parameter(torch.randn(tokens, width) * 0.02)
         self.layers = nn.ModuleList(nn.ModuleDict({
             "norm1": nn.LayerNorm(width), "attn": Attention(width, heads),
             "norm2": nn.LayerNorm(width), "mlp": mlp(width)}) for _ in range(layers))
@@ -127,12 +133,12 @@ class Block(nn.Module):
         nn.init.zeros_(self.cross.out.weight)
         nn.init.zeros_(self.cross.out.bias)
 
-    def forward(self, x, cond, text):
+    def forward(self, x, cond, text, per_slice: int = TOKENS_PER_SLICE):
         shift1, scale1, gate1, shift2, scale2, gate2 = self.ada(F.silu(cond))[:, None].chunk(6, dim=-1)  # 6 x (B, 1, d)
         h = modulate(self.norm1(x), shift1, scale1)
         if self.per_frame:  # each latent time-slice attends only to itself
-            b, n, d = h.shape                                                      # (B, T'*16, d)
-            h = self.attn(h.reshape(-1, TOKENS_PER_SLICE, d)).reshape(b, n, d)     # (B*T', 16, d) and back
+            b, n, d = h.shape                                                      # (B, T'*S, d), S per slice
+            h = self.attn(h.reshape(-1, per_slice, d)).reshape(b, n, d)            # (B*T', S, d) and back
         else:
             h = self.attn(h)
         x = x + gate1 * h
@@ -148,7 +154,7 @@ class DiT(nn.Module):
         self.patch_in = nn.Linear(patch_dim, c.width)
         self.register_buffer("pos", spacetime_positions(c.max_slices, c.width), persistent=False)
         self.time_mlp = nn.Sequential(nn.Linear(256, c.width), nn.SiLU(), nn.Linear(c.width, c.width))
-        self.text = TextEncoder(c.width, c.heads, c.text_layers)
+        self.text = TextEncoder(c.width, c.heads, c.text_layers, c.vocab_size, c.prompt_tokens)
         self.text_pool = nn.Linear(c.width, c.width)
         self.blocks = nn.ModuleList(Block(c.width, c.heads, c.per_frame) for _ in range(c.depth))
         self.norm_out = nn.LayerNorm(c.width, elementwise_affine=False, eps=1e-6)
@@ -159,26 +165,28 @@ class DiT(nn.Module):
             nn.init.zeros_(layer.bias)
 
     def patchify(self, latent: torch.Tensor) -> torch.Tensor:
-        """(B, C, T, 8, 8) -> (B, T*16, C*4), tokens ordered slice by slice, row by row."""
-        b, c = latent.shape[0], latent.shape[1]
-        x = latent.reshape(b, c, -1, GRID, PATCH, GRID, PATCH)       # (B, C, T, 4, 2, 4, 2): rows and columns of patches
-        x = x.permute(0, 2, 3, 5, 1, 4, 6)                               # (B, T, 4, 4, C, 2, 2)
-        return x.reshape(b, -1, c * PATCH * PATCH)                       # (B, T*16, C*4)
+        """(B, C, T, H, W) -> (B, T*R*K, C*4) with R = H/2 rows and K = W/2 columns of patches,
+        tokens ordered slice by slice, row by row ((B, C, 4, 8, 8) -> (B, 64, 32) at 16 frames)."""
+        b, c, _, h, w = latent.shape
+        x = latent.reshape(b, c, -1, h // PATCH, PATCH, w // PATCH, PATCH)  # (B, C, T, R, 2, K, 2)
+        x = x.permute(0, 2, 3, 5, 1, 4, 6)                                   # (B, T, R, K, C, 2, 2)
+        return x.reshape(b, -1, c * PATCH * PATCH)                           # (B, T*R*K, C*4)
 
     def unpatchify(self, tokens: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
-        """(B, T*16, C*4) -> the shape of `like`, (B, C, T, 8, 8): patchify's inverse."""
-        b, c = like.shape[0], like.shape[1]
-        x = tokens.reshape(b, -1, GRID, GRID, c, PATCH, PATCH)          # (B, T, 4, 4, C, 2, 2)
-        x = x.permute(0, 4, 1, 2, 5, 3, 6)                               # (B, C, T, 4, 2, 4, 2)
-        return x.reshape(like.shape)                                     # (B, C, T, 8, 8)
+        """(B, T*R*K, C*4) -> the shape of `like`, (B, C, T, H, W): patchify's inverse."""
+        b, c, _, h, w = like.shape
+        x = tokens.reshape(b, -1, h // PATCH, w // PATCH, c, PATCH, PATCH)  # (B, T, R, K, C, 2, 2)
+        x = x.permute(0, 4, 1, 2, 5, 3, 6)                                   # (B, C, T, R, 2, K, 2)
+        return x.reshape(like.shape)                                         # (B, C, T, H, W)
 
     def forward(self, latent: torch.Tensor, t: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
         """Predicted velocity (noise minus clean latent) for latents at noise level t in [0, 1]."""
-        slices = latent.shape[2]
-        x = self.patch_in(self.patchify(latent)) + self.pos[:slices].reshape(1, -1, self.config.width)  # (B, T*16, d)
+        slices, rows, cols = latent.shape[2], latent.shape[3] // PATCH, latent.shape[4] // PATCH
+        pos = self.pos[:slices, :rows, :cols].reshape(1, -1, self.config.width)           # (1, T*R*K, d)
+        x = self.patch_in(self.patchify(latent)) + pos                                     # (B, T*R*K, d)
         text = self.text(ids)
         cond = self.time_mlp(sincos(t * 1000, 256)) + self.text_pool(text.mean(dim=1))
         for block in self.blocks:
-            x = block(x, cond, text)
+            x = block(x, cond, text, rows * cols)
         shift, scale = self.ada_out(F.silu(cond))[:, None].chunk(2, dim=-1)                # 2 x (B, 1, d)
         return self.unpatchify(self.patch_out(modulate(self.norm_out(x), shift, scale)), latent)

@@ -10,6 +10,7 @@ No torch and no numpy: the course reads this before any model work, and a Pyodid
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from dataclasses import dataclass
@@ -65,17 +66,25 @@ class Manifest:
     dit: dict                     # width, depth, heads, text_layers of the exported denoisers
     files: dict                   # network name -> graph file
     raw: dict                     # the whole JSON, for the browser and the weight loader
+    # clip shape -> (width, height) in pixels; "image" is a still, one latent slice. A first-edition
+    # manifest has no such entry: that model makes square clips only.
+    shapes: dict = dataclasses.field(default_factory=lambda: {"square": (32, 32)})
 
-    def tokens(self, frames: int) -> int:
-        """Spacetime patches (tokens) in a clip of `frames` frames."""
-        return frames // self.frames_per_slice * self.tokens_per_slice
+    def tokens(self, frames: int, shape: str = "square") -> int:
+        """Spacetime patches (tokens) in a clip of `frames` frames of a shape ("image": one slice)."""
+        _, _, slices, rows, cols = self.latent_dims(frames, shape)
+        return slices * (rows // self.patch) * (cols // self.patch)
 
-    def latent_dims(self, frames: int) -> tuple[int, int, int, int, int]:
-        """(1, C, T', side, side) of one clip's latent."""
-        if frames not in self.frame_choices:
+    def latent_dims(self, frames: int, shape: str = "square") -> tuple[int, int, int, int, int]:
+        """(1, C, T', H', W') of one clip's latent: (1, 8, 4, 8, 8) for 16 square frames; an image's
+        frame count is ignored (one slice)."""
+        if shape not in self.shapes:
+            raise ValueError(f"this model makes {', '.join(self.shapes)} (got shape {shape!r})")
+        if shape != "image" and frames not in self.frame_choices:
             raise ValueError(f"frames must be one of {', '.join(map(str, self.frame_choices))} (got {frames})")
-        side = self.latent_side
-        return (1, self.latent_channels, frames // self.frames_per_slice, side, side)
+        width, height = self.shapes[shape]
+        slices = 1 if shape == "image" else frames // self.frames_per_slice
+        return (1, self.latent_channels, slices, height // self.space_factor, width // self.space_factor)
 
     @classmethod
     def from_json(cls, data: dict) -> "Manifest":
@@ -84,7 +93,8 @@ class Manifest:
                    space_factor=data["space_factor"], latent_channels=data["latent_channels"],
                    latent_side=data["latent_side"], patch=data["patch"], tokens_per_slice=data["tokens_per_slice"],
                    frame_choices=tuple(data["frame_choices"]), steps=Range(**data["steps"]),
-                   guidance=Range(**data["guidance"]), dit=dict(data["dit"]), files=dict(data["files"]), raw=data)
+                   guidance=Range(**data["guidance"]), dit=dict(data["dit"]), files=dict(data["files"]), raw=data,
+                   shapes={name: tuple(size) for name, size in data.get("shapes", {"square": [32, 32]}).items()})
 
 
 @functools.lru_cache(maxsize=None)

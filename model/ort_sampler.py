@@ -21,10 +21,11 @@ from typing import Callable
 import numpy as np
 
 from . import flow, manifest
-from .text import Tokens, tokenize
+from .data import still_picture
+from .manifest import KINDS
+from .text import Tokens, grammar_of, tokenize
 
 ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"
-KINDS = ("spacetime", "per-frame")
 
 
 class ModelFilesMissing(FileNotFoundError):
@@ -33,8 +34,8 @@ class ModelFilesMissing(FileNotFoundError):
 
 @dataclass
 class Clip:
-    video: np.ndarray                 # (F, H, W, 3) float32 in [0, 1]
-    latent: np.ndarray                # (C, F/4, side, side) the final clean latent
+    video: np.ndarray                 # (F, H, W, 3) float32 in [0, 1]; F = 1 for an image
+    latent: np.ndarray                # (C, F/4, H/4, W/4) the final clean latent
     tokens: Tokens                    # model/text.py's reading of the prompt
     seconds: float                    # wall time of denoising + decoding
     step_seconds: list[float] = field(default_factory=list)   # one denoiser call (batch of 2) each
@@ -59,19 +60,19 @@ class OrtSampler:
         self._sessions: dict = {}
         self.session_seconds: dict[str, float] = {}
 
-    # --- prompts: model/text.py's vocabulary is the one manifest.json was exported from ---------
+    # --- prompts: read with the grammar (model/text.py) of the model manifest.json was exported from
     def tokenize(self, text: str) -> Tokens:
-        return tokenize(text or "")
+        return tokenize(text or "", grammar_of(len(self.manifest.vocab), self.manifest.prompt_tokens))
 
     def pair_ids(self, ids: list[int]) -> np.ndarray:
         """(2, prompt_tokens) int64: the prompt and the null prompt, the batch guidance runs on."""
         return np.array([ids, [self.manifest.null] * self.manifest.prompt_tokens], dtype=np.int64)
 
-    def latent_dims(self, frames: int) -> tuple[int, int, int, int, int]:
-        return self.manifest.latent_dims(frames)
+    def latent_dims(self, frames: int, shape: str = "square") -> tuple[int, int, int, int, int]:
+        return self.manifest.latent_dims(frames, shape)
 
-    def noise(self, frames: int, seed: int) -> np.ndarray:
-        return flow.seed_noise(seed, self.latent_dims(frames))
+    def noise(self, frames: int, seed: int, shape: str = "square") -> np.ndarray:
+        return flow.seed_noise(seed, self.latent_dims(frames, shape))
 
     # --- sessions -----------------------------------------------------------------------------
     def session(self, kind: str):
@@ -122,7 +123,7 @@ class OrtSampler:
         return out
 
     def decode(self, latent: np.ndarray) -> np.ndarray:
-        """(1, C, T', s, s) latent -> (F, H, W, 3) frames in [0, 1]."""
+        """(1, C, T', H', W') latent -> (F, H, W, 3) frames in [0, 1]."""
         frames, = self.session("decoder").run(["frames"], {"latent": latent.astype(np.float32)})
         return frames[0]
 
@@ -136,7 +137,7 @@ class OrtSampler:
 
         def velocity_pair(x: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
             t0 = time.perf_counter()
-            v2 = self.velocity(kind, np.concatenate([x, x]), t, pair_ids)   # (2, C, T', s, s)
+            v2 = self.velocity(kind, np.concatenate([x, x]), t, pair_ids)   # (2, C, T', H', W')
             if step_seconds is not None:
                 step_seconds.append(time.perf_counter() - t0)
             return v2[:1], v2[1:]
@@ -146,16 +147,19 @@ class OrtSampler:
 
     def generate(self, prompt: str, frames: int = 16, steps: int | None = None, guidance: float | None = None,
                  seed: int = 0, kind: str = "spacetime", noise: np.ndarray | None = None,
-                 on_step: Callable[[flow.Step], None] | None = None) -> Clip:
-        """One clip; steps and guidance default to the export's (manifest.json)."""
+                 on_step: Callable[[flow.Step], None] | None = None, shape: str = "square") -> Clip:
+        """One clip of a shape the model makes (manifest.shapes; "image" is one still frame, as
+        model/sample.py makes it); steps and guidance default to the export's (manifest.json)."""
         steps = int(self.manifest.steps.default) if steps is None else steps
         guidance = self.manifest.guidance.default if guidance is None else guidance
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
         tokens = self.tokenize(prompt)
-        start = self.noise(frames, seed) if noise is None else noise.reshape(self.latent_dims(frames))
+        start = self.noise(frames, seed, shape) if noise is None else noise.reshape(self.latent_dims(frames, shape))
         self.session(kind), self.session("decoder")      # session start is not generation time
         t0, step_seconds = time.perf_counter(), []
         latent = self.denoise(kind, start, tokens.ids, steps, guidance, on_step, step_seconds)
         video = self.decode(latent)
+        if shape == "image":
+            video = still_picture(video)
         return Clip(video, latent[0], tokens, time.perf_counter() - t0, step_seconds)

@@ -2,6 +2,7 @@
 
     python -m model.sample --prompt "a blue ball arcing from right to left" --frames 16 --steps 20 \
         --guidance 4 --seed 0 --out clip.gif
+    python -m model.sample --weights model/weights/v2 --shape landscape --prompt "a big red ball falling ..."
 
 The sampler integrates the flow-matching ODE with Euler steps from pure noise (t = 1) to a clean
 latent (t = 0), running the prompt and the null prompt as one batch of two for classifier-free
@@ -20,8 +21,8 @@ import numpy as np
 import torch
 
 from . import flow, weights
-from .data import FRAME_CHOICES, SIZE, check_frames
-from .text import null_ids, tokenize
+from .data import ASPECTS, FRAME_CHOICES, CLIP_SHAPES, STILL_FRAMES, check_frames, still_picture
+from .text import Grammar, grammar_of, null_ids, tokenize
 
 STEP_RANGE = (1, 100)
 GUIDANCE_RANGE = (0.0, 20.0)
@@ -31,24 +32,39 @@ DEFAULT_GUIDANCE = 3.0
 
 @dataclass
 class Result:
-    video: np.ndarray        # (F, 32, 32, 3) float32 in [0, 1]
-    latent: np.ndarray       # (C, F/4, 8, 8) the final clean latent
+    video: np.ndarray        # (F, H, W, 3) float32 in [0, 1]: (16, 32, 32, 3) for 16 square frames, F = 1 for an image
+    latent: np.ndarray       # (C, F/4, H/4, W/4) the final clean latent
     notes: list[str]         # what happened to the prompt (unknown words, unconditional, ...)
 
 
-def initial_noise(channels: int, frames: int, seed: int) -> torch.Tensor:
-    """The starting latent for a seed: (1, C, F/4, 8, 8), the values torch.randn gives (model/flow.py)."""
-    return torch.from_numpy(flow.seed_noise(seed, (1, channels, frames // 4, 8, 8)))
+def initial_noise(channels: int, frames: int, seed: int, width: int = 32, height: int = 32) -> torch.Tensor:
+    """The starting latent for a seed: (1, C, F/4, H/4, W/4), the values torch.randn gives (model/flow.py)."""
+    return torch.from_numpy(flow.seed_noise(seed, (1, channels, frames // 4, height // 4, width // 4)))
+
+
+def canvas(shape: str, frames: int) -> tuple[int, int, int]:
+    """(frames, width, height) the model denoises for a shape: "image" is one latent slice, which the
+    autoencoder decodes into STILL_FRAMES frames of a still (generate returns their mean as one frame)."""
+    if shape not in CLIP_SHAPES:
+        raise ValueError(f"shape must be one of {', '.join(CLIP_SHAPES)}; got {shape!r}")
+    if shape == "image":
+        return STILL_FRAMES, *ASPECTS["square"]
+    check_frames(frames)
+    return frames, *ASPECTS[shape]
+
+
+def model_grammar(dit) -> Grammar:
+    return grammar_of(dit.config.vocab_size, dit.config.prompt_tokens)
 
 
 @torch.no_grad()
 def denoise(dit, noise: torch.Tensor, ids, steps: int, guidance: float,
             on_step: Callable[[flow.Step], None] | None = None) -> torch.Tensor:
-    """Guided Euler steps (model/flow.py) for a batch of B latents (B, C, T', 8, 8) and B prompts
+    """Guided Euler steps (model/flow.py) for a batch of B latents (B, C, T', H', W') and B prompts
     (lists of ids, or one list for all); on_step(flow.Step) after each step."""
-    b = noise.shape[0]
-    ids = torch.as_tensor(ids).reshape(-1, len(null_ids())).expand(b, -1)
-    prompts = torch.cat([ids, torch.tensor(null_ids()).expand(b, -1)])  # (2B, tokens): prompt, then null
+    b, null = noise.shape[0], null_ids(model_grammar(dit))
+    ids = torch.as_tensor(ids).reshape(-1, len(null)).expand(b, -1)
+    prompts = torch.cat([ids, torch.tensor(null).expand(b, -1)])  # (2B, tokens): prompt, then null
 
     def velocity_pair(x: torch.Tensor, t: float) -> tuple[torch.Tensor, torch.Tensor]:
         v_cond, v_uncond = dit(torch.cat([x, x]), torch.full((2 * b,), t), prompts).chunk(2)
@@ -59,13 +75,13 @@ def denoise(dit, noise: torch.Tensor, ids, steps: int, guidance: float,
 
 @torch.no_grad()
 def to_frames(ae, latent: torch.Tensor) -> np.ndarray:
-    """Decoded frames (B, F, 32, 32, 3) in [0, 1] for latents (B, C, T', 8, 8)."""
+    """Decoded frames (B, F, H, W, 3) in [0, 1] for latents (B, C, T', H/4, W/4)."""
     video = ae.decode(latent).clamp(-1, 1)
     return ((video.permute(0, 2, 3, 4, 1).numpy() + 1) / 2).astype(np.float32)
 
 
-def prompt_notes(text: str) -> tuple[list[int], list[str]]:
-    tokens = tokenize(text)
+def prompt_notes(text: str, grammar: Grammar | None = None) -> tuple[list[int], list[str]]:
+    tokens = tokenize(text, grammar) if grammar else tokenize(text)
     notes = []
     if tokens.unknown:
         notes.append("ignored unknown word(s): " + ", ".join(dict.fromkeys(tokens.unknown)))
@@ -77,14 +93,19 @@ def prompt_notes(text: str) -> tuple[list[int], list[str]]:
 
 
 def generate(prompt: str, frames: int = 16, steps: int = DEFAULT_STEPS, guidance: float = DEFAULT_GUIDANCE,
-             seed: int = 0, model: str = "spacetime", models=None, noise: torch.Tensor | None = None) -> Result:
-    check_frames(frames)
-    dit, ae = models if models is not None else (weights.load_dit(model)[0], weights.load_autoencoder()[0])
-    ids, notes = prompt_notes(prompt)
+             seed: int = 0, model: str = "spacetime", models=None, noise: torch.Tensor | None = None,
+             shape: str = "square", directory: Path = weights.WEIGHTS_DIR) -> Result:
+    frames, width, height = canvas(shape, frames)
+    dit, ae = models if models is not None else (weights.load_dit(model, directory)[0],
+                                                 weights.load_autoencoder(directory)[0])
+    ids, notes = prompt_notes(prompt, model_grammar(dit))
     if noise is None:
-        noise = initial_noise(ae.latent_channels, frames, seed)
+        noise = initial_noise(ae.latent_channels, frames, seed, width, height)
     latent = denoise(dit, noise, ids, steps, guidance)
-    return Result(to_frames(ae, latent)[0], latent[0].numpy(), notes)
+    video = to_frames(ae, latent)[0]
+    if shape == "image":
+        video = still_picture(video)
+    return Result(video, latent[0].numpy(), notes)
 
 
 def write_clip(video: np.ndarray, path: Path, scale: int = 4, fps: int = 8) -> None:
@@ -103,6 +124,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m model.sample", description=__doc__.split("\n\n")[0])
     parser.add_argument("--prompt", default="", help='e.g. "a red ball bouncing from left to right"; empty = unconditional')
     parser.add_argument("--frames", type=int, default=16, help=f"one of {', '.join(map(str, FRAME_CHOICES))}")
+    parser.add_argument("--shape", choices=CLIP_SHAPES, default="square",
+                        help="square 32x32, landscape 64x32, portrait 32x64 (width x height), or image (one still frame)")
+    parser.add_argument("--weights", type=Path, default=weights.WEIGHTS_DIR, help="the folder of weights files")
     parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help=f"Euler steps, {STEP_RANGE[0]} to {STEP_RANGE[1]}")
     parser.add_argument("--guidance", type=float, default=DEFAULT_GUIDANCE,
                         help=f"classifier-free guidance scale, {GUIDANCE_RANGE[0]:g} to {GUIDANCE_RANGE[1]:g}")
@@ -130,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     start = time.perf_counter()
     try:
-        result = generate(args.prompt, args.frames, args.steps, args.guidance, args.seed, args.model)
+        result = generate(args.prompt, args.frames, args.steps, args.guidance, args.seed, args.model,
+                          shape=args.shape, directory=args.weights)
     except weights.MissingWeights as err:
         print(f"model.sample: {err}", file=sys.stderr)
         return 2
@@ -138,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {note}", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_clip(result.video, args.out)
-    print(f"{args.out}: {args.frames} frames of {SIZE}x{SIZE}, {args.steps} steps, guidance {args.guidance:g}, "
+    frames, height, width = result.video.shape[:3]
+    print(f"{args.out}: {frames} frames of {width}x{height}, {args.steps} steps, guidance {args.guidance:g}, "
           f"seed {args.seed}, {args.model} model, {time.perf_counter() - start:.1f} s")
     return 0
 

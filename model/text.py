@@ -13,12 +13,48 @@ COLOURS = ("red", "green", "blue", "yellow")
 SHAPES = ("ball", "square")
 MOTIONS = ("bouncing", "arcing", "sliding")
 DIRECTIONS = ("left", "right")  # where the object starts; it ends on the other side
+# The grammar's second edition: sizes and a falling motion. Their words come after the first
+# edition's, so every first-edition id is unchanged and a model trained on those 18 words
+# (`FIRST_VOCAB_SIZE`) reads any first-edition prompt exactly as before.
+SIZES = ("small", "big")          # no size word: the usual size
+NEW_MOTIONS = ("falling",)        # dropped from high up, bouncing lower each time until it rests
 
 PAD, NULL = "<pad>", "<null>"
 VOCAB: tuple[str, ...] = (PAD, NULL, "a", *COLOURS, *SHAPES, *MOTIONS, "from", "to", *DIRECTIONS,
-                          "behind", "wall")
+                          "behind", "wall", *SIZES, *NEW_MOTIONS)
 WORD_ID = {word: i for i, word in enumerate(VOCAB)}
-PROMPT_TOKENS = 10
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """What a text encoder was trained to read: the first `vocab_size` words of VOCAB, in prompts of
+    `tokens` positions. A model stores its own (DiTConfig.vocab_size / prompt_tokens)."""
+    name: str
+    vocab_size: int
+    tokens: int
+
+    @property
+    def vocab(self) -> tuple[str, ...]:
+        return VOCAB[:self.vocab_size]
+
+    def knows(self, word: str) -> bool:
+        return WORD_ID.get(word, self.vocab_size) < self.vocab_size
+
+
+# The first edition: 18 words, 10 positions ("a red ball bouncing from left to right behind a wall").
+FIRST = Grammar("first", 18, 10)
+# The second: sizes and falling; a size word makes the longest prompt 11 words, so 12 positions.
+SECOND = Grammar("second", len(VOCAB), 12)
+GRAMMARS = {g.name: g for g in (FIRST, SECOND)}
+PROMPT_TOKENS = FIRST.tokens
+
+
+def grammar_of(vocab_size: int, tokens: int) -> Grammar:
+    """The grammar a text encoder of this many words and positions was trained on."""
+    for grammar in GRAMMARS.values():
+        if (grammar.vocab_size, grammar.tokens) == (vocab_size, tokens):
+            return grammar
+    raise ValueError(f"no grammar has {vocab_size} words and {tokens} prompt positions")
 
 
 @dataclass(frozen=True)
@@ -28,11 +64,13 @@ class Prompt:
     motion: str
     start: str  # "left" or "right"
     wall: bool = False
+    size: str = ""  # "", or one of SIZES
 
     @property
     def text(self) -> str:
         end = "right" if self.start == "left" else "left"
-        words = f"a {self.colour} {self.shape} {self.motion} from {self.start} to {end}"
+        size = f"{self.size} " if self.size else ""
+        words = f"a {size}{self.colour} {self.shape} {self.motion} from {self.start} to {end}"
         return words + (" behind a wall" if self.wall else "")
 
 
@@ -48,28 +86,29 @@ def words_of(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
 
-def tokenize(text: str) -> Tokens:
-    """Known words in order, padded; unknown words are reported, not fatal. No known word → null prompt."""
+def tokenize(text: str, grammar: Grammar = FIRST) -> Tokens:
+    """Known words in order, padded; unknown words are reported, not fatal. No known word → null prompt.
+    A word the grammar's model was not trained on counts as unknown."""
     words = words_of(text)
-    known = [w for w in words if w in WORD_ID and w not in (PAD, NULL)]
-    unknown = [w for w in words if w not in WORD_ID]
+    known = [w for w in words if grammar.knows(w) and w not in (PAD, NULL)]
+    unknown = [w for w in words if not grammar.knows(w)]
     if not known:
-        return Tokens([WORD_ID[NULL]] * PROMPT_TOKENS, unknown, [], True)
-    kept, dropped = known[:PROMPT_TOKENS], known[PROMPT_TOKENS:]
-    ids = [WORD_ID[w] for w in kept] + [WORD_ID[PAD]] * (PROMPT_TOKENS - len(kept))
+        return Tokens(null_ids(grammar), unknown, [], True)
+    kept, dropped = known[:grammar.tokens], known[grammar.tokens:]
+    ids = [WORD_ID[w] for w in kept] + [WORD_ID[PAD]] * (grammar.tokens - len(kept))
     return Tokens(ids, unknown, dropped, False)
 
 
-def null_ids() -> list[int]:
-    return [WORD_ID[NULL]] * PROMPT_TOKENS
+def null_ids(grammar: Grammar = FIRST) -> list[int]:
+    return [WORD_ID[NULL]] * grammar.tokens
 
 
 def parse_prompt(text: str) -> Prompt | None:
     """The structured prompt a text names, if it names one fully (used to score samples)."""
     words = words_of(text)
     pick = lambda options: next((w for w in words if w in options), None)  # noqa: E731
-    colour, shape, motion = pick(COLOURS), pick(SHAPES), pick(MOTIONS)
+    colour, shape, motion = pick(COLOURS), pick(SHAPES), pick(MOTIONS + NEW_MOTIONS)
     start = words[words.index("from") + 1] if "from" in words[:-1] else pick(DIRECTIONS)
     if None in (colour, shape, motion) or start not in DIRECTIONS:
         return None
-    return Prompt(colour, shape, motion, start, "wall" in words)
+    return Prompt(colour, shape, motion, start, "wall" in words, pick(SIZES) or "")

@@ -30,10 +30,10 @@ import torch.nn.functional as F
 from . import weights
 from .ae_training import AutoencoderStage, every_length, measure_autoencoder, one_length, psnr, reconstruction_loss, shape_mixture
 from .autoencoder import VideoAutoencoder
-from .data import FRAME_CHOICES, batch, make_clip
-from .dit import TOKENS_PER_SLICE, DiT, DiTConfig
+from .data import ASPECTS, FRAME_CHOICES, batch, make_clip, make_still
+from .dit import PATCH, DiT, DiTConfig
 from .progress import Progress
-from .text import null_ids, tokenize
+from .text import GRAMMARS, null_ids, tokenize
 from .train_config import STAGES, Config, ConfigError, changes, help_text, parse_args
 
 
@@ -152,6 +152,9 @@ class Trainer:
         ae = self.c.ae
         torch.manual_seed(self.c.seed)
         model = VideoAutoencoder(ae.latent_channels, (ae.width, 2 * ae.width, 4 * ae.width), ae.shortcuts)
+        if ae.init:  # fine-tuning: the same architecture, started from a trained file
+            start, _ = weights.load_autoencoder(Path(ae.init))
+            model.load_state_dict(start.state_dict())
         stage = AutoencoderStage("autoencoder", ae.steps, ae.lr, ae.foreground_weight, ae.temporal,
                                  shape_mixture if ae.mixture else one_length)
         fitted = self._fit_autoencoder(stage, model, model.parameters())
@@ -191,7 +194,7 @@ class Trainer:
         for step in range(start, stage.steps):
             for group in opt.param_groups:
                 group["lr"] = stage.lr * cosine(step, stage.steps)
-            video, mask = (torch.from_numpy(a).to(self.device) for a in batch(stage.clips(rng, c.ae)))
+            video, mask = (torch.from_numpy(a).to(self.device) for a in batch(stage.clips(rng, c.ae, GRAMMARS[c.grammar])))
             recon, raw = model(video)
             loss = reconstruction_loss(recon, video, mask, c.ae, stage) + 1e-4 * raw.pow(2).mean()
             opt.zero_grad(set_to_none=True)
@@ -227,35 +230,38 @@ class Trainer:
         self.say(f"[{stage.name}] saved {self.out / weights.AUTOENCODER}")
 
     def build_latents(self) -> None:
-        """Encode a pool of fresh training clips per length once: encoding costs as much as a DiT step."""
+        """Encode a pool of fresh training clips per length once: encoding costs as much as a DiT step.
+        With dit.mixture, one pool per (shape, length) and one of stills per shape."""
         c, stage = self.c, "latents"
         path = self.ckpt_dir / "latents.pt"
+        recipe = {"pool_clips": c.pool_clips, "seed": c.seed, "mixture": c.dit.mixture, "grammar": c.grammar}
         if path.exists() and not self.fresh:
-            blob = torch.load(path, weights_only=True)
-            if blob.get("pool_clips") == c.pool_clips and blob.get("seed") == c.seed:
+            blob = {"mixture": False, "grammar": "first", **torch.load(path, weights_only=True)}  # older pools: the first edition's
+            if all(blob.get(k) == v for k, v in recipe.items()):
                 self.say(f"[{stage}] using the pool in {path}")
                 return
         ae, _ = weights.load_autoencoder(self.out)
         ae.to(self.device)
         rng = self._rng(stage)
-        pools, t0 = {}, time.perf_counter()
-        bar = Progress(stage, c.pool_clips * len(FRAME_CHOICES), 0, self.log)
-        done = 0
+        kinds = latent_pools(c.dit.mixture)
+        pools, t0, done = {}, time.perf_counter(), 0
+        bar = Progress(stage, c.pool_clips * len(kinds), 0, self.log)
+        grammar = GRAMMARS[c.grammar]
         with torch.no_grad():
-            for frames in FRAME_CHOICES:
+            for key, make in kinds.items():
                 latents, ids = [], []
                 for first in range(0, c.pool_clips, 32):
-                    clips = [make_clip(rng, frames) for _ in range(min(32, c.pool_clips - first))]
+                    clips = [make(rng, grammar) for _ in range(min(32, c.pool_clips - first))]
                     video, _ = batch(clips)
                     latents.append(ae.encode(torch.from_numpy(video).to(self.device)).cpu())
-                    ids.extend(tokenize(clip.prompt.text).ids for clip in clips)
+                    ids.extend(tokenize(clip.prompt.text, grammar).ids for clip in clips)
                     done += len(clips)
                     bar.update(done)
-                pools[frames] = (torch.cat(latents), torch.tensor(ids))
+                pools[key] = (torch.cat(latents), torch.tensor(ids))
         bar.close()
         self.ckpt_dir.mkdir(parents=True, exist_ok=True)
-        torch.save({"pools": pools, "pool_clips": c.pool_clips, "seed": c.seed}, path)
-        self._note(stage, clips_per_length=c.pool_clips, seconds=round(time.perf_counter() - t0))
+        torch.save({"pools": pools, **recipe}, path)
+        self._note(stage, clips_per_pool=c.pool_clips, pools=len(pools), seconds=round(time.perf_counter() - t0))
 
     def dit_stage(self, kind: str) -> DiTStage:
         d = self.c.dit
@@ -263,7 +269,7 @@ class Trainer:
                 "per-frame": DiTStage("per-frame", d.per_frame_steps, per_frame=True, init=d.per_frame_init)}[kind]
 
     def dit_config(self, kind: str) -> DiTConfig:
-        return self.c.dit.model_config(self.c.ae.latent_channels, self.dit_stage(kind).per_frame)
+        return self.c.dit.model_config(self.c.ae.latent_channels, self.dit_stage(kind).per_frame, self.c.grammar)
 
     def train_dit(self, stage: DiTStage) -> None:
         c, d = self.c, self.c.dit
@@ -286,7 +292,7 @@ class Trainer:
                 return
             self.say(f"[{stage.name}] resuming at step {start}")
         pools = torch.load(self.ckpt_dir / "latents.pt", weights_only=True)["pools"]
-        null = torch.tensor(null_ids())
+        null = torch.tensor(null_ids(GRAMMARS[c.grammar]))
         bar = Progress(stage.name, stage.steps, start, self.log)
         t0, smooth = time.perf_counter(), None
         model.train()
@@ -319,9 +325,14 @@ class Trainer:
         """One flow-matching batch from the latent pool: clips of one length, about dit.tokens tokens,
         some prompts replaced by the null prompt. Returns (x_t, t, prompt ids, target velocity)."""
         d = self.c.dit
-        frames = int(rng.choice(FRAME_CHOICES))
-        latents, ids = pools[frames]
-        size = max(1, d.tokens // (TOKENS_PER_SLICE * frames // 4))
+        if d.mixture:  # one shape (and length) per batch, or one batch in 1/still_share of stills
+            aspect = str(rng.choice(list(ASPECTS)))
+            key = f"{aspect}/still" if rng.random() < d.still_share else f"{aspect}/{int(rng.choice(FRAME_CHOICES))}"
+        else:
+            key = int(rng.choice(FRAME_CHOICES))
+        latents, ids = pools[key]
+        slices, rows, cols = latents.shape[2], latents.shape[3] // PATCH, latents.shape[4] // PATCH
+        size = max(1, d.tokens // (slices * rows * cols))
         pick = torch.from_numpy(rng.integers(0, len(latents), size))
         x0, prompt = latents[pick].to(self.device), ids[pick].clone()
         prompt[torch.from_numpy(rng.random(size) < d.prompt_dropout)] = null
@@ -329,6 +340,23 @@ class Trainer:
         noise = torch.randn_like(x0)
         tt = t.view(-1, 1, 1, 1, 1)                            # (B, 1, 1, 1, 1): one level per clip
         return (1 - tt) * x0 + tt * noise, t, prompt.to(self.device), noise - x0
+
+
+def latent_pools(mixture: bool) -> dict:
+    """The DiTs' latent pools, key -> clip maker (rng, grammar): one per length of square clips (keys
+    8, 12, ... 32, the first edition's), or with `mixture` one per shape and length ("landscape/16")
+    and one of still images per shape ("portrait/still")."""
+    if not mixture:
+        return {frames: (lambda rng, grammar, frames=frames: make_clip(rng, frames, grammar=grammar))
+                for frames in FRAME_CHOICES}
+    pools = {}
+    for aspect, (width, height) in ASPECTS.items():
+        for frames in FRAME_CHOICES:
+            pools[f"{aspect}/{frames}"] = (lambda rng, grammar, f=frames, w=width, h=height:
+                                           make_clip(rng, f, width=w, height=h, grammar=grammar))
+        pools[f"{aspect}/still"] = (lambda rng, grammar, w=width, h=height:
+                                    make_still(rng, width=w, height=h, grammar=grammar))
+    return pools
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from . import weights
 from .data import FRAME_CHOICES
 from .dit import TOKENS_PER_SLICE, DiTConfig
+from .text import GRAMMARS
 
 # Stage seeds come from their index here, so new stages go at the end.
 STAGES = ("autoencoder", "latents", "spacetime", "per-frame", "decoder")
@@ -47,6 +48,7 @@ class AutoencoderSettings:
     temporal: float = 0.0             # weight of matching frame-to-frame differences from the start (MSE)
     temporal_l1: float = 0.0          # the same as an L1 term: on the scale of the other L1 terms
     report_clips: int = 0             # after training, score this many fresh clips per shape (ae_metrics)
+    init: str = ""                    # a weights folder whose autoencoder the stage starts from ("" = fresh)
     # the decoder polish: the decoder alone, so the latents (and DiTs) stay valid
     decoder_steps: int = 4000         # the decoder stage's steps
     decoder_lr: float = 3e-4          # its peak learning rate
@@ -75,10 +77,15 @@ class DiTSettings:
     ema: float = 0.999                # decay of the weights' moving average, which is what gets saved
     per_frame_steps: int = 1000       # the per-frame baseline's stage
     per_frame_init: str = "spacetime"  # start the baseline from the spacetime weights, or "scratch"
+    # the second edition (off by default: the committed DiTs' recipe)
+    mixture: bool = False             # learn every shape (data.ASPECTS) and still images, not only squares
+    still_share: float = 0.15         # with mixture: share of batches that are still images (one slice)
 
-    def model_config(self, latent_channels: int, per_frame: bool) -> DiTConfig:
+    def model_config(self, latent_channels: int, per_frame: bool, grammar_name: str = "first") -> DiTConfig:
+        grammar = GRAMMARS[grammar_name]
         return DiTConfig(latent_channels=latent_channels, width=self.width, depth=self.depth, heads=self.heads,
-                         text_layers=self.text_layers, max_slices=max(FRAME_CHOICES) // 4, per_frame=per_frame)
+                         text_layers=self.text_layers, max_slices=max(FRAME_CHOICES) // 4, per_frame=per_frame,
+                         vocab_size=grammar.vocab_size, prompt_tokens=grammar.tokens)
 
 
 @dataclass
@@ -90,14 +97,18 @@ class Config:
     stages: str = ",".join(STAGES)    # which stages to run, in order
     checkpoint_every: int = 250       # steps between checkpoints (a rerun resumes from the last)
     pool_clips: int = 1500            # the latent pool the DiTs learn from: clips per length
+    grammar: str = "first"            # the prompts of every stage's clips (model/text.py): first, or second (sizes, falling)
     ae: AutoencoderSettings = field(default_factory=AutoencoderSettings)
     dit: DiTSettings = field(default_factory=DiTSettings)
 
 
 # ----- presets: overrides of the defaults, spelled like the command line
 
-# Autoencoder v2: shortcuts, every shape and still images, L1 + edge + temporal terms, a lighter
-# object weight, then a short decoder polish on the objects.
+# The second edition: autoencoder v2 (shortcuts, every shape and still images, L1 + edge + temporal
+# terms, a lighter object weight, then a short decoder polish on the objects), and both DiTs on its
+# latents, every shape and stills, with the second grammar. The pool is per (shape, length): 21 of
+# them and 3 of stills, so 500 clips each is about as many clips as the first edition's 7 x 1,500.
+V2_DIT = {"grammar": "second", "dit.mixture": True, "pool_clips": 500}
 V2_AUTOENCODER = {"ae.shortcuts": True, "ae.mixture": True, "ae.l1": 1.0, "ae.gradient": 1.0, "ae.temporal": 2.0,
                   "ae.temporal_l1": 1.0, "ae.foreground_weight": 10.0, "ae.steps": 7500, "ae.report_clips": 32,
                   "ae.decoder_steps": 800, "ae.decoder_foreground_weight": 30.0}
@@ -110,7 +121,7 @@ PRESETS: dict[str, dict] = {
     "gpu": {"ae.steps": 6000, "ae.decoder_steps": 4000, "ae.batch": 16, "pool_clips": 4000, "dit.steps": 12000,
             "dit.per_frame_steps": 4000},
     # Autoencoder v2 (model/weights/v2/README.md has the measurements behind each choice).
-    "v2": V2_AUTOENCODER,
+    "v2": {**V2_AUTOENCODER, **V2_DIT},
 }
 
 
@@ -191,8 +202,11 @@ def check(c: Config) -> None:
         raise ConfigError(f"ae.frames must be one of {FRAME_CHOICES}")
     if c.dit.per_frame_init not in ("spacetime", "scratch"):
         raise ConfigError("dit.per_frame_init must be 'spacetime' or 'scratch'")
-    if not 0 <= c.ae.still_share <= 1:
-        raise ConfigError("ae.still_share must be between 0 and 1")
+    for name, share in (("ae.still_share", c.ae.still_share), ("dit.still_share", c.dit.still_share)):
+        if not 0 <= share <= 1:
+            raise ConfigError(f"{name} must be between 0 and 1")
+    if c.grammar not in GRAMMARS:
+        raise ConfigError(f"grammar must be one of {', '.join(GRAMMARS)}; got {c.grammar!r}")
     values = settings(c)
     for name in ("ae.steps", "ae.decoder_steps", "ae.batch", "pool_clips", "dit.steps", "dit.tokens",
                  "checkpoint_every", "dit.width"):
@@ -200,8 +214,9 @@ def check(c: Config) -> None:
             raise ConfigError(f"{name} must be positive")
     if c.dit.width % (4 * c.dit.heads) or c.dit.width % 8:
         raise ConfigError("dit.width must be a multiple of 8 and of 4 x dit.heads")
-    if c.dit.tokens < TOKENS_PER_SLICE * max(FRAME_CHOICES) // 4:
-        raise ConfigError(f"dit.tokens must hold at least one 32-frame clip ({TOKENS_PER_SLICE * 8} tokens)")
+    largest = TOKENS_PER_SLICE * max(FRAME_CHOICES) // 4 * (2 if c.dit.mixture else 1)  # landscape: 2x the tokens
+    if c.dit.tokens < largest:
+        raise ConfigError(f"dit.tokens must hold at least one 32-frame clip ({largest} tokens)")
 
 
 # ----- the command line

@@ -7,11 +7,13 @@ ONNX compute with identical weights, and the files are half the size.
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import torch
 
 from . import manifest
+from .data import CLIP_SHAPES
 from .autoencoder import VideoAutoencoder
 from .dit import DiT, DiTConfig
 
@@ -58,3 +60,14 @@ def load_dit(kind: str = "spacetime", directory: Path = WEIGHTS_DIR) -> tuple[Di
     model = DiT(DiTConfig(**{k: v for k, v in blob["config"].items() if k in fields}))
     model.load_state_dict(_widen(blob["state"]))
     return model.eval(), blob["meta"]
+
+
+def trained_shapes(directory: Path = WEIGHTS_DIR) -> tuple[str, ...]:
+    """The shapes (data.CLIP_SHAPES) a weights folder's DiTs were trained on, from its training.json: every
+    canvas and stills when the DiT stages drew from the shape mixture, else the square canvas only
+    (the first edition, and a folder with no record)."""
+    record = Path(directory) / "training.json"
+    if not record.exists():
+        return ("square",)
+    dit = json.loads(record.read_text()).get("config", {}).get("dit", {})
+    return CLIP_SHAPES if dit.get("mixture") else ("square",)

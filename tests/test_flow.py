@@ -12,7 +12,7 @@ from model import flow, weights
 from node_tests import run_node_tests
 from model.ort_sampler import OrtSampler
 from model.sample import denoise, initial_noise
-from model.text import NULL, PAD, PROMPT_TOKENS, VOCAB, WORD_ID, null_ids, tokenize
+from model.text import FIRST, NULL, PAD, PROMPT_TOKENS, WORD_ID, null_ids, tokenize
 
 PROMPT = "a red ball bouncing from left to right"
 
@@ -70,7 +70,7 @@ def golden_values() -> dict:
     reported = []
     final = flow.euler(_stub_pair, noise, 5, 3.0, on_step=reported.append)
     return {
-        "manifest": {"vocab": list(VOCAB), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": PROMPT_TOKENS},
+        "manifest": {"vocab": list(FIRST.vocab), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": PROMPT_TOKENS},
         "prompts": [{"text": p, **{k: v for k, v in vars(tokenize(p)).items()}} for p in prompts],
         "timesteps": {str(n): flow.timesteps(n).tolist() for n in (1, 3, 7, 20, 100)},
         "noise": [{"seed": s, "count": c, "values": flow.torch_randn(s, c).tolist()} for s, c in ((0, 16), (7, 2048), (5, 37))],

@@ -301,12 +301,16 @@ def test_committed_onnx_files_match_the_committed_weights():
     import json
 
     from export.onnx_model import ONNX_DIR, check
-    from model.text import VOCAB
+    from model.text import grammar_of
+    from model.weights import load_dit
 
     worst = check(ONNX_DIR)
     assert max(worst.values()) <= 1e-4
     meta = json.loads((ONNX_DIR / "manifest.json").read_text())
-    assert meta["vocab"] == list(VOCAB) and meta["frame_choices"] == list(FRAME_CHOICES)
+    trained = load_dit("spacetime")[0].config   # the manifest speaks the grammar the committed DiT was trained on
+    grammar = grammar_of(trained.vocab_size, trained.prompt_tokens)
+    assert meta["vocab"] == list(grammar.vocab) and meta["prompt_tokens"] == grammar.tokens
+    assert meta["frame_choices"] == list(FRAME_CHOICES)
     files = [ONNX_DIR / n for n in meta["files"].values()] + [ONNX_DIR / w["wire"] for w in meta["weights"].values()]
     total = sum(p.stat().st_size for p in files)
     assert total < 15e6
