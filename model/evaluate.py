@@ -120,7 +120,7 @@ def score(video: np.ndarray, prompt: Prompt) -> ClipScore:
     if prompt.wall:
         s = np.linspace(0, 1, frames)
         before, after = track.present[s <= 0.3], track.present[s >= 0.7]
-        crossed = len(seen) >= 2 and sign * (np.nanmean(xs[s >= 0.7]) - 16) > 0 if after.any() else False
+        crossed = len(seen) >= 2 and sign * (np.nanmean(xs[s >= 0.7]) - video.shape[2] / 2) > 0 if after.any() else False
         reappears = bool(before.mean() >= 0.8 and after.mean() >= 0.8 and crossed)
     mean = lambda a: float(np.mean(a)) if len(a) else float("nan")  # noqa: E731
     return ClipScore(

@@ -45,10 +45,11 @@ class DiTStage:
     name: str
     steps: int
     per_frame: bool                         # self-attention stays inside each latent time-slice
-    init: str = "scratch"                   # or "spacetime": start from the spacetime model's weights
+    init: str = "scratch"                   # "spacetime": start from the spacetime model's weights;
+                                            # or a weights folder: continue that folder's spacetime DiT
 
     def ema_decay(self, step: int, target: float) -> float:
-        if self.init == "scratch":
+        if self.init != "spacetime":   # from scratch, or continuing weights of the same kind
             return target
         # The average starts as the spacetime weights, which are wrong in per-frame mode:
         # a short warm-up lets it forget them instead of carrying a third of them to the end.
@@ -265,7 +266,7 @@ class Trainer:
 
     def dit_stage(self, kind: str) -> DiTStage:
         d = self.c.dit
-        return {"spacetime": DiTStage("spacetime", d.steps, per_frame=False),
+        return {"spacetime": DiTStage("spacetime", d.steps, per_frame=False, init=d.init or "scratch"),
                 "per-frame": DiTStage("per-frame", d.per_frame_steps, per_frame=True, init=d.per_frame_init)}[kind]
 
     def dit_config(self, kind: str) -> DiTConfig:
@@ -276,8 +277,9 @@ class Trainer:
         final = self.out / weights.DIT_FILES[stage.name]
         torch.manual_seed(c.seed + STAGES.index(stage.name))
         model = DiT(self.dit_config(stage.name))
-        if stage.init == "spacetime":
-            model.load_state_dict(weights.load_dit("spacetime", self.out)[0].state_dict())
+        if stage.init != "scratch":
+            source = self.out if stage.init == "spacetime" else Path(stage.init)
+            model.load_state_dict(weights.load_dit("spacetime", source)[0].state_dict())
         model.to(self.device)
         ema = DiT(self.dit_config(stage.name)).to(self.device)
         ema.load_state_dict(model.state_dict())

@@ -77,6 +77,8 @@ class DiTSettings:
     ema: float = 0.999                # decay of the weights' moving average, which is what gets saved
     per_frame_steps: int = 1000       # the per-frame baseline's stage
     per_frame_init: str = "spacetime"  # start the baseline from the spacetime weights, or "scratch"
+    init: str = ""                    # a weights folder whose spacetime DiT this run continues ("" = fresh):
+                                      # a CPU run spread over sessions, with a fresh optimiser and schedule
     # the second edition (off by default: the committed DiTs' recipe)
     mixture: bool = False             # learn every shape (data.ASPECTS) and still images, not only squares
     still_share: float = 0.15         # with mixture: share of batches that are still images (one slice)

@@ -4,6 +4,7 @@ and the sampler's shapes. The committed (first-edition) model must read and draw
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pytest
@@ -206,3 +207,58 @@ def test_onnxruntime_draws_every_shape_as_pytorch_does(tiny_second, tiny_second_
     got = OrtSampler(tiny_second_onnx).generate(prompt, frames=8, steps=3, guidance=3.0, seed=4, shape=shape)
     assert got.video.shape == want.video.shape and got.tokens.unknown == []
     assert np.abs(got.video - want.video).max() < 1e-3
+
+
+def test_shape_measures_on_known_masks():
+    from model.evaluate_shapes import bottoms, fill, floor_gap
+
+    square = np.zeros((1, 10, 10), bool)
+    square[0, 2:6, 3:7] = True
+    assert fill(square) == 1.0
+    disc = np.hypot(*np.mgrid[-9.5:10, -9.5:10]) < 10   # a pixelated disc fills about pi / 4
+    assert 0.7 < fill(disc[None]) < 0.85
+    # an object that hops between rows 2 and 8 (its bottom edge), touching the floor mid-clip
+    real = np.array([8, 6, 4, 2, 4, 6, 8, 6, 4, 2, 4, 6], float)
+    assert floor_gap(real, real) == 0.0
+    assert floor_gap(real - 3, real) == 0.5          # turns round half a hop above the floor
+    frames = np.zeros((3, 10, 10), bool)
+    frames[0, 1:4, 1:4] = frames[2, 5:9, 1:4] = True
+    assert list(bottoms(frames)[[0, 2]]) == [3, 8] and np.isnan(bottoms(frames)[1])
+
+
+def test_evaluate_shapes_scores_every_shape_of_a_mixture_model(tiny_second, tmp_path):
+    from model.evaluate_shapes import main
+
+    out = tmp_path / "shapes.json"
+    assert main(["--weights", str(tiny_second), "--clips", "2", "--steps", "2", "--out", str(out)]) == 0
+    table = json.loads(out.read_text())["shapes"]
+    assert [row["shape"] for row in table] == ["square", "landscape", "portrait", "image"]
+    for row in table:
+        assert row["clips"] == 2 and 0 <= row["generated"]["presence"] <= 1
+        if row["shape"] != "image":   # a real clip's object shows wherever the detector expects it
+            assert row["real"]["presence"] == 1.0 and row["real"]["direction"] == 1.0
+    assert "floor_gap" in table[1] and "floor_gap" not in table[3]
+
+
+def test_spacetime_stage_continues_a_committed_model(tiny_second, tmp_path):
+    """dit.init: a CPU run spread over sessions starts each from the last one's weights."""
+    import shutil
+
+    from model.train import Trainer
+    from model.train_config import configure
+
+    shutil.copy(tiny_second / weights.AUTOENCODER, tmp_path / weights.AUTOENCODER)
+    before = weights.load_dit("spacetime", tiny_second)[0].state_dict()
+
+    def run(**extra):
+        out = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+        out.mkdir()
+        shutil.copy(tiny_second / weights.AUTOENCODER, out / weights.AUTOENCODER)
+        config = configure("tiny", {"out": str(out), "grammar": "second", "dit.mixture": True, "stages": "latents,spacetime",
+                                    "dit.steps": 1, "dit.lr": 1e-9, **extra})
+        Trainer(config, fresh=True, log=io.StringIO()).run()
+        return weights.load_dit("spacetime", out)[0].state_dict()
+
+    continued, fresh = run(**{"dit.init": str(tiny_second)}), run()
+    gap = lambda state: max(float((state[k] - before[k]).abs().max()) for k in before)  # noqa: E731
+    assert gap(continued) < 1e-3 < gap(fresh)
