@@ -112,7 +112,7 @@ def describe(ae, dit_config, shapes: tuple[str, ...] = ("square",)) -> dict:
     from model.data import ASPECTS, FRAME_CHOICES, SIZE
     from model.dit import GRID, LATENT_SIDE, PATCH, TOKENS_PER_SLICE
     from model.sample import DEFAULT_GUIDANCE, DEFAULT_STEPS, GUIDANCE_RANGE, STEP_RANGE
-    from model.text import NULL, PAD, WORD_ID, grammar_of
+    from model.text import NULL, PAD, WORD_ID, grammar_of, rewrites_for
 
     import torch
 
@@ -124,6 +124,8 @@ def describe(ae, dit_config, shapes: tuple[str, ...] = ("square",)) -> dict:
     grammar = grammar_of(dit_config.vocab_size, dit_config.prompt_tokens)
     return {
         "vocab": list(grammar.vocab), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": grammar.tokens,
+        # how the browser's tokenizer forgives "the", plurals and verb forms, as model/text.py does
+        "rewrites": rewrites_for(grammar),
         # clip shapes -> (width, height) in pixels; "image" is a still: one latent slice
         "shapes": {name: list(ASPECTS.get(name, ASPECTS["square"])) for name in shapes},
         "frame_size": SIZE, "frames_per_slice": frames // slices, "space_factor": SIZE // side,

@@ -83,6 +83,9 @@ def to_frames(ae, latent: torch.Tensor) -> np.ndarray:
 def prompt_notes(text: str, grammar: Grammar | None = None) -> tuple[list[int], list[str]]:
     tokens = tokenize(text, grammar) if grammar else tokenize(text)
     notes = []
+    if tokens.rewritten:   # the same words as promptNotes in web/generator/sampler.js
+        pairs = [f'"{typed}" as "{canon}"' for typed, canon in dict.fromkeys(tokens.rewritten)]
+        notes.append("read " + ", ".join(pairs[:5]) + (f", and {len(pairs) - 5} more" if len(pairs) > 5 else ""))
     if tokens.unknown:
         notes.append("ignored unknown word(s): " + ", ".join(dict.fromkeys(tokens.unknown)))
     if tokens.dropped:

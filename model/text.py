@@ -6,6 +6,7 @@ Prompts read like "a red ball bouncing from left to right behind a wall". Every 
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -74,12 +75,46 @@ class Prompt:
         return words + (" behind a wall" if self.wall else "")
 
 
+# Harmless variation a reader types, rewritten to the words the model was trained on before the
+# vocabulary lookup. The one table: the export writes it into the manifest (`rewrites_for`) and the
+# browser's tokenizer (web/generator/sampler.js) reads it from there.
+LEAD = "a"                                  # every training prompt starts with it (Prompt.text)
+ARTICLES = {"the": LEAD, "an": LEAD}        # the model only ever saw "a"
+FILLER = ("is", "are", "was", "its")        # no meaning the prompt language has: dropped silently
+NOUNS = (*SHAPES, "wall")                   # plurals only make sense for these; so "as" never reads as "a"
+# Other forms of each motion's word, and synonyms only where they describe what model/data.py draws.
+MOTION_FORMS = {
+    "bouncing": ("bounce", "bounces", "bounced"),
+    "arcing": ("arc", "arcs", "arced"),
+    # not "rolling": sliding keeps one height, often off the floor (data.trajectory), and squares slide too
+    "sliding": ("slide", "slides", "slid"),
+    # "drop": the motion is literally a drop from rest (then smaller bounces, data.falling)
+    "falling": ("fall", "falls", "fell", "drop", "drops", "dropped", "dropping"),
+}
+
+
+def plural(noun: str) -> str:
+    return noun + ("es" if noun.endswith(("s", "x", "z", "ch", "sh")) else "s")
+
+
+REWRITES: dict[str, str] = {**ARTICLES, **{plural(n): n for n in NOUNS},
+                            **{form: motion for motion, forms in MOTION_FORMS.items() for form in forms}}
+
+
+def rewrites_for(grammar: Grammar) -> dict:
+    """The rewrite table as the manifest stores it: only rewrites into words this grammar knows (so
+    "falls" stays unknown to a first-edition model), the filler, and the word prompts start with."""
+    words = {word: canon for word, canon in REWRITES.items() if grammar.knows(canon) and not grammar.knows(word)}
+    return {"words": words, "filler": list(FILLER), "lead": LEAD if grammar.knows(LEAD) else None}
+
+
 @dataclass(frozen=True)
 class Tokens:
     ids: list[int]          # exactly PROMPT_TOKENS ids
     unknown: list[str]      # words not in VOCAB, in order, ignored
     dropped: list[str]      # known words past the PROMPT_TOKENS limit, ignored
     unconditional: bool     # no known word: the null prompt
+    rewritten: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (typed, read as), in order
 
 
 def words_of(text: str) -> list[str]:
@@ -88,15 +123,26 @@ def words_of(text: str) -> list[str]:
 
 def tokenize(text: str, grammar: Grammar = FIRST) -> Tokens:
     """Known words in order, padded; unknown words are reported, not fatal. No known word → null prompt.
-    A word the grammar's model was not trained on counts as unknown."""
-    words = words_of(text)
-    known = [w for w in words if grammar.knows(w) and w not in (PAD, NULL)]
-    unknown = [w for w in words if not grammar.knows(w)]
+    A word the grammar's model was not trained on counts as unknown. Harmless variation is read as
+    the trained words first (REWRITES, FILLER), and a prompt not starting with "a" gets one in front."""
+    table = rewrites_for(grammar)
+    known, unknown, rewritten = [], [], []
+    for word in words_of(text):
+        if grammar.knows(word):
+            if word not in (PAD, NULL):
+                known.append(word)
+        elif word in table["words"]:
+            known.append(table["words"][word])
+            rewritten.append((word, table["words"][word]))
+        elif word not in table["filler"]:
+            unknown.append(word)
     if not known:
-        return Tokens(null_ids(grammar), unknown, [], True)
+        return Tokens(null_ids(grammar), unknown, [], True, rewritten)
+    if table["lead"] and known[0] != table["lead"]:
+        known.insert(0, table["lead"])
     kept, dropped = known[:grammar.tokens], known[grammar.tokens:]
     ids = [WORD_ID[w] for w in kept] + [WORD_ID[PAD]] * (grammar.tokens - len(kept))
-    return Tokens(ids, unknown, dropped, False)
+    return Tokens(ids, unknown, dropped, False, rewritten)
 
 
 def null_ids(grammar: Grammar = FIRST) -> list[int]:

@@ -11,8 +11,8 @@ import torch
 from model import flow, weights
 from node_tests import run_node_tests
 from model.ort_sampler import OrtSampler
-from model.sample import denoise, initial_noise
-from model.text import FIRST, NULL, PAD, PROMPT_TOKENS, WORD_ID, null_ids, tokenize
+from model.sample import denoise, initial_noise, prompt_notes
+from model.text import FIRST, NULL, PAD, SECOND, WORD_ID, null_ids, rewrites_for, tokenize
 
 PROMPT = "a red ball bouncing from left to right"
 
@@ -64,14 +64,31 @@ def _stub_pair(x, t):
     return (np.float32(0.5) * x + np.float32(t)).astype(np.float32), (np.float32(-0.25) * x).astype(np.float32)
 
 
+# Prompts a reader might type: forgiven variation ("the", plurals, verb forms, filler, no leading
+# "a"), more rewrites than the note lists, and "falls", which only the second grammar can read.
+FORGIVING = ["The blue balls are bouncing from left to right.", "an yellow square slides from right to left",
+             "Red Ball Rolling", "blue ball bouncing from left to right", "a red ball falls from left to right",
+             "the balls bounced, the squares slid, the walls arced an arc", "is are was its"]
+
+
+def golden_tokens(grammar, prompts: list[str]) -> dict:
+    """The manifest the export writes for `grammar` (its tokenizer part) and what Python reads of each
+    prompt: the tokens and the note about rewritten words (None when nothing was rewritten)."""
+    manifest = {"vocab": list(grammar.vocab), "pad": WORD_ID[PAD], "null": WORD_ID[NULL],
+                "prompt_tokens": grammar.tokens, "rewrites": rewrites_for(grammar)}
+    read = lambda p: next((n for n in prompt_notes(p, grammar)[1] if n.startswith("read ")), None)  # noqa: E731
+    return {"manifest": manifest, "prompts": [{"text": p, **vars(tokenize(p, grammar)), "read_note": read(p)}
+                                              for p in prompts]}
+
+
 def golden_values() -> dict:
-    prompts = [PROMPT, "", "A BLUE square, sliding!", "zebra red zebra", "a " * 14 + "red ball"]
+    prompts = [PROMPT, "", "A BLUE square, sliding!", "zebra red zebra", "a " * 14 + "red ball", *FORGIVING]
     noise = flow.seed_noise(11, (1, 2, 1, 4, 4))
     reported = []
     final = flow.euler(_stub_pair, noise, 5, 3.0, on_step=reported.append)
     return {
-        "manifest": {"vocab": list(FIRST.vocab), "pad": WORD_ID[PAD], "null": WORD_ID[NULL], "prompt_tokens": PROMPT_TOKENS},
-        "prompts": [{"text": p, **{k: v for k, v in vars(tokenize(p)).items()}} for p in prompts],
+        **golden_tokens(FIRST, prompts),
+        "second": golden_tokens(SECOND, prompts),
         "timesteps": {str(n): flow.timesteps(n).tolist() for n in (1, 3, 7, 20, 100)},
         "noise": [{"seed": s, "count": c, "values": flow.torch_randn(s, c).tolist()} for s, c in ((0, 16), (7, 2048), (5, 37))],
         "guide": {"cond": [1.0, 2.0, -3.0], "uncond": [0.5, 0.0, 1.0], "w": 3.0,
@@ -87,4 +104,4 @@ def golden_values() -> dict:
 def test_js_sampler_matches_python_under_node(tmp_path):
     report = run_node_tests(["web/generator/test/sampler.test.mjs", "web/generator/test/client.test.mjs"],
                             golden_values(), "SAMPLER_GOLDEN", tmp_path)
-    assert "# pass 7" in report, report   # 5 sampler + 2 client tests
+    assert "# pass 9" in report, report   # 7 sampler + 2 client tests

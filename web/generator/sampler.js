@@ -8,27 +8,51 @@
 const WORD = /[a-z]+/g;
 
 /** Words and ids the model reads from `text`, following model/text.py `tokenize`.
- *  Returns {ids, known, unknown, dropped, unconditional}; ids always has `prompt_tokens` entries. */
+ *  Returns {ids, known, unknown, dropped, unconditional, rewritten}; ids always has `prompt_tokens`
+ *  entries. Harmless variation ("the", plurals, verb forms) is read as the trained words by the table
+ *  the export wrote into `manifest.rewrites` (model/text.py REWRITES); a manifest without one (an older
+ *  export) reads every word as it is. */
 export function tokenize(text, manifest) {
   const index = new Map(manifest.vocab.map((word, i) => [word, i]));
   const special = new Set([manifest.pad, manifest.null]);
+  const table = manifest.rewrites ?? { words: {}, filler: [], lead: null };
+  const canonical = new Map(Object.entries(table.words));
+  const filler = new Set(table.filler);
   const words = String(text ?? "").toLowerCase().match(WORD) ?? [];
-  const known = words.filter((w) => index.has(w) && !special.has(index.get(w)));
-  const unknown = words.filter((w) => !index.has(w));
+  const known = [];
+  const unknown = [];
+  const rewritten = [];
+  for (const w of words) {
+    if (index.has(w)) {
+      if (!special.has(index.get(w))) known.push(w);
+    } else if (canonical.has(w)) {
+      known.push(canonical.get(w));
+      rewritten.push([w, canonical.get(w)]);
+    } else if (!filler.has(w)) {
+      unknown.push(w);
+    }
+  }
   const n = manifest.prompt_tokens;
   if (known.length === 0) {
-    return { ids: new Array(n).fill(manifest.null), known: [], unknown, dropped: [], unconditional: true };
+    return { ids: new Array(n).fill(manifest.null), known: [], unknown, dropped: [], unconditional: true, rewritten };
   }
+  // Every training prompt starts with "a": one goes in front of a prompt that lacks it.
+  if (table.lead && index.has(table.lead) && known[0] !== table.lead) known.unshift(table.lead);
   const kept = known.slice(0, n);
   const ids = kept.map((w) => index.get(w));
   while (ids.length < n) ids.push(manifest.pad);
-  return { ids, known: kept, unknown, dropped: known.slice(n), unconditional: false };
+  return { ids, known: kept, unknown, dropped: known.slice(n), unconditional: false, rewritten };
 }
 
 /** Plain-language notes about a tokenized prompt (the same cases model/sample.py reports). */
 export function promptNotes(tokens, manifest) {
   const notes = [];
   const unique = (list) => [...new Set(list)];
+  if (tokens.rewritten?.length) {
+    // The same words as model/sample.py's note: each (typed, read as) pair once, at most 5 listed.
+    const pairs = unique(tokens.rewritten.map(([typed, canon]) => `"${typed}" as "${canon}"`));
+    notes.push(`read ${pairs.slice(0, 5).join(", ")}${pairs.length > 5 ? `, and ${pairs.length - 5} more` : ""}`);
+  }
   if (tokens.unknown.length) {
     const shown = unique(tokens.unknown).map((w) => (w.length > 24 ? `${w.slice(0, 24)}… (${w.length} letters)` : w));
     const listed = shown.slice(0, 8).join(", ") + (shown.length > 8 ? `, and ${shown.length - 8} more` : "");

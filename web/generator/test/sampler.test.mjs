@@ -6,20 +6,43 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { close } from "./close.mjs";
-import { denoise, guide, timesteps, tokenize, torchRandn } from "../sampler.js";
+import { denoise, guide, promptNotes, timesteps, tokenize, torchRandn } from "../sampler.js";
 
 const path = process.env.SAMPLER_GOLDEN;
 if (!path) throw new Error("set SAMPLER_GOLDEN to the JSON file tests/test_flow.py writes");
 const golden = JSON.parse(readFileSync(path, "utf8"));
 
-test("the tokenizer reads prompts as model/text.py does", () => {
-  for (const { text, ids, unknown, dropped, unconditional } of golden.prompts) {
-    const got = tokenize(text, golden.manifest);
-    assert.deepEqual(got.ids, ids, text);
-    assert.deepEqual(got.unknown, unknown, text);
-    assert.deepEqual(got.dropped, dropped, text);
-    assert.equal(got.unconditional, unconditional, text);
+test("the tokenizer reads prompts as model/text.py does, in both grammars", () => {
+  for (const { manifest, prompts } of [golden, golden.second]) {
+    for (const { text, ids, unknown, dropped, unconditional, rewritten } of prompts) {
+      const got = tokenize(text, manifest);
+      const where = `${text} (${manifest.vocab.length} words)`;
+      assert.deepEqual(got.ids, ids, where);
+      assert.deepEqual(got.unknown, unknown, where);
+      assert.deepEqual(got.dropped, dropped, where);
+      assert.equal(got.unconditional, unconditional, where);
+      assert.deepEqual(got.rewritten, rewritten, where);
+    }
   }
+});
+
+test("the note about rewritten words is model/sample.py's", () => {
+  for (const { manifest, prompts } of [golden, golden.second]) {
+    for (const { text, read_note: want } of prompts) {
+      const got = promptNotes(tokenize(text, manifest), manifest).find((note) => note.startsWith("read "));
+      assert.equal(got ?? null, want, text);
+    }
+  }
+});
+
+test("a manifest without a rewrite table (an older export) reads every word as it is", () => {
+  const { rewrites, ...older } = golden.manifest;
+  assert.ok(rewrites, "the golden manifest has the table");
+  const got = tokenize("The blue balls are bouncing from left to right.", older);
+  assert.deepEqual(got.known, ["blue", "bouncing", "from", "left", "to", "right"]);
+  assert.deepEqual(got.unknown, ["the", "balls", "are"]);
+  assert.deepEqual(got.rewritten, []);
+  assert.deepEqual(promptNotes(got, older), ["ignored unknown word(s): the, balls, are"]);
 });
 
 test("noise levels are model/flow.py's float32 timesteps", () => {
