@@ -109,7 +109,7 @@ def describe(ae, dit_config, shapes: tuple[str, ...] = ("square",)) -> dict:
     """The manifest (model/manifest.py) of an export, without its "weights" layout: every number about
     the model, read from the trained networks' own configs and the modules that define them. The
     vocabulary is the model's grammar's (model/text.py): the first edition reads 18 words."""
-    from model.data import ASPECTS, FRAME_CHOICES, SIZE
+    from model.data import FRAME_CHOICES, SIZE, canvas_size
     from model.dit import GRID, LATENT_SIDE, PATCH, TOKENS_PER_SLICE
     from model.sample import DEFAULT_GUIDANCE, DEFAULT_STEPS, GUIDANCE_RANGE, STEP_RANGE
     from model.text import NULL, PAD, WORD_ID, grammar_of, rewrites_for
@@ -127,7 +127,7 @@ def describe(ae, dit_config, shapes: tuple[str, ...] = ("square",)) -> dict:
         # how the browser's tokenizer forgives "the", plurals and verb forms, as model/text.py does
         "rewrites": rewrites_for(grammar),
         # clip shapes -> (width, height) in pixels; "image" is a still: one latent slice
-        "shapes": {name: list(ASPECTS.get(name, ASPECTS["square"])) for name in shapes},
+        "shapes": {name: list(canvas_size(name)) for name in shapes},
         "frame_size": SIZE, "frames_per_slice": frames // slices, "space_factor": SIZE // side,
         "latent_channels": channels, "latent_side": side, "patch": PATCH,
         "tokens_per_slice": TOKENS_PER_SLICE, "frame_choices": list(FRAME_CHOICES),
@@ -166,7 +166,7 @@ def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
     import torch
 
     from model import weights
-    from model.data import ASPECTS
+    from model.data import canvas_size
     from model.sample import model_grammar
 
     wdir = weights_dir or weights.WEIGHTS_DIR
@@ -175,7 +175,7 @@ def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     worst = {}
-    sides = [(h // 4, w // 4) for w, h in {ASPECTS.get(s, ASPECTS["square"]) for s in weights.trained_shapes(wdir)}]
+    sides = [(h // 4, w // 4) for w, h in {canvas_size(s) for s in weights.trained_shapes(wdir)}]
     cases = [(b, s, 8, 8) for b in (1, 2, 3) for s in range(2, 9, 2)] + [(2, 1, 8, 8)]
     cases += [(b, s, h, w) for h, w in sides if (h, w) != (8, 8) for b, s in ((1, 1), (2, 4), (1, 8))]
     for kind, name in FILES.items():

@@ -28,7 +28,8 @@ from .text import COLOURS, DIRECTIONS, FIRST, MOTIONS, NEW_MOTIONS, SECOND, SHAP
 SIZE = 32                # the default clip is SIZE x SIZE
 ASPECTS = {"square": (32, 32), "landscape": (64, 32), "portrait": (32, 64)}  # name -> (width, height)
 STILL_FRAMES = 4         # a still image: one latent time-slice of identical frames
-CLIP_SHAPES = (*ASPECTS, "image")   # what the sampler makes: a clip on one of the canvases, or a still
+IMAGE = "image"          # a still image: one latent slice on the square canvas
+CLIP_SHAPES = (*ASPECTS, IMAGE)   # what the sampler makes: a clip on one of the canvases, or a still
 FRAME_CHOICES = tuple(range(8, 33, 4))  # 8..32 frames; the autoencoder folds 4 frames into one slice
 DEFAULT_FRAMES = 16
 RADIUS = 3.0             # the object's half-size with no size word
@@ -181,6 +182,11 @@ def make_clip(rng: np.random.Generator, frames: int = DEFAULT_FRAMES, split: str
     """A random training clip, (frames, height, width, 3). The default 32 x 32 draws what it always drew."""
     check_frames(frames)
     return render(random_prompt(rng, split, grammar=grammar), frames, rng, width, height)
+
+
+def canvas_size(shape: str) -> tuple[int, int]:
+    """(width, height) in pixels of a shape in CLIP_SHAPES: a still image is drawn on the square canvas."""
+    return ASPECTS["square" if shape == IMAGE else shape]
 
 
 def still_picture(frames: np.ndarray) -> np.ndarray:

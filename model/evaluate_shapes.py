@@ -24,15 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import ASPECTS, STILL_FRAMES, make_still, random_prompt, render
-from .evaluate import colour_masks, score
-
-MIN_AREA = 5
-
-
-def object_mask(video: np.ndarray, colour: str) -> np.ndarray:
-    """(F, H, W) pixels of the prompt's colour."""
-    return colour_masks(video)[colour]
+from .data import CLIP_SHAPES, IMAGE, STILL_FRAMES, canvas_size, make_still, random_prompt, render, still_picture
+from .evaluate import MIN_AREA, colour_masks, score
 
 
 def fill(mask: np.ndarray) -> float:
@@ -78,18 +71,16 @@ def _generate(dit, ae, prompts, frames, width, height, steps, guidance, seed, gr
 
 
 def evaluate_shape(shape: str, args, models) -> dict:
-    from .data import still_picture
     from .sample import model_grammar
 
     dit, ae = models
     grammar = model_grammar(dit)
-    rng = np.random.default_rng([args.seed, 7, list((*ASPECTS, "image")).index(shape)])
-    aspect = "square" if shape == "image" else shape
-    width, height = ASPECTS[aspect]
-    frames = STILL_FRAMES if shape == "image" else args.frames
+    rng = np.random.default_rng([args.seed, 7, CLIP_SHAPES.index(shape)])
+    width, height = canvas_size(shape)
+    frames = STILL_FRAMES if shape == IMAGE else args.frames
     reals, prompts = [], []
     for _ in range(args.clips):
-        if shape == "image":
+        if shape == IMAGE:
             clip = make_still(rng, width=width, height=height, grammar=grammar)
         else:
             clip = render(random_prompt(rng, grammar=grammar), frames, rng, width, height)
@@ -104,12 +95,12 @@ def evaluate_shape(shape: str, args, models) -> dict:
     rows = {"real": [], "generated": []}
     for clip, video in zip(reals, videos):
         real = clip.video
-        if shape == "image":
+        if shape == IMAGE:
             video, real = still_picture(video), real[:1]
         for name, v in (("real", real), ("generated", video)):
-            mask = object_mask(v, clip.prompt.colour)
+            mask = colour_masks(v)[clip.prompt.colour]   # the same detector for both
             entry = {"shape": clip.prompt.shape, "fill": fill(mask), "motion": clip.prompt.motion}
-            if shape != "image":
+            if shape != IMAGE:
                 s = score(v, clip.prompt)
                 entry.update(presence=s.presence, direction=s.direction_right, jump=s.largest_jump,
                              flicker=s.flicker, bottoms=bottoms(mask))
@@ -126,12 +117,12 @@ def summarise(shape: str, rows: dict, seconds: float) -> dict:
         part = {"presence": mean([e["presence"] for e in entries])}
         for obj in ("ball", "square"):
             part[f"{obj}_fill"] = mean([e["fill"] for e in entries if e["shape"] == obj])
-        if shape != "image":
+        if shape != IMAGE:
             part["direction"] = mean([e["direction"] for e in entries])
             part["background_flicker"] = mean([e["flicker"] for e in entries])
             part["largest_jump_px"] = mean([e["jump"] for e in entries])
         out[name] = part
-    if shape != "image":
+    if shape != IMAGE:
         pairs = list(zip(rows["real"], rows["generated"]))
         bounce = [(r, g) for r, g in pairs if r["motion"] == "bouncing"]
         out["floor_gap"] = {"real": mean([floor_gap(r["bottoms"], r["bottoms"]) for r, _ in bounce]),
@@ -153,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--guidance", type=float, default=3.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--shapes", nargs="+", default=[*ASPECTS, "image"])
+    parser.add_argument("--shapes", nargs="+", default=list(CLIP_SHAPES))
     parser.add_argument("--out", type=Path, default=None, help="write the table as JSON here")
     args = parser.parse_args(argv)
     trained = weights.trained_shapes(args.weights)

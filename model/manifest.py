@@ -10,7 +10,6 @@ No torch and no numpy: the course reads this before any model work, and a Pyodid
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 from dataclasses import dataclass
@@ -66,9 +65,9 @@ class Manifest:
     dit: dict                     # width, depth, heads, text_layers of the exported denoisers
     files: dict                   # network name -> graph file
     raw: dict                     # the whole JSON, for the browser and the weight loader
-    # clip shape -> (width, height) in pixels; "image" is a still, one latent slice. A first-edition
-    # manifest has no such entry: that model makes square clips only.
-    shapes: dict = dataclasses.field(default_factory=lambda: {"square": (32, 32)})
+    # clip shape -> (width, height) in pixels; "image" (model/data.py IMAGE) is a still, one latent
+    # slice. A first-edition manifest has no such entry: that model makes square clips only.
+    shapes: dict
 
     def tokens(self, frames: int, shape: str = "square") -> int:
         """Spacetime patches (tokens) in a clip of `frames` frames of a shape ("image": one slice)."""
@@ -94,7 +93,8 @@ class Manifest:
                    latent_side=data["latent_side"], patch=data["patch"], tokens_per_slice=data["tokens_per_slice"],
                    frame_choices=tuple(data["frame_choices"]), steps=Range(**data["steps"]),
                    guidance=Range(**data["guidance"]), dit=dict(data["dit"]), files=dict(data["files"]), raw=data,
-                   shapes={name: tuple(size) for name, size in data.get("shapes", {"square": [32, 32]}).items()})
+                   shapes={name: tuple(size) for name, size in
+                           data.get("shapes", {"square": [data["frame_size"]] * 2}).items()})
 
 
 @functools.lru_cache(maxsize=None)

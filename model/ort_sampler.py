@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from . import flow, manifest
-from .data import still_picture
+from .data import IMAGE, still_picture
 from .manifest import KINDS
 from .text import Tokens, grammar_of, tokenize
 
@@ -160,6 +160,6 @@ class OrtSampler:
         t0, step_seconds = time.perf_counter(), []
         latent = self.denoise(kind, start, tokens.ids, steps, guidance, on_step, step_seconds)
         video = self.decode(latent)
-        if shape == "image":
+        if shape == IMAGE:
             video = still_picture(video)
         return Clip(video, latent[0], tokens, time.perf_counter() - t0, step_seconds)

@@ -21,8 +21,8 @@ import numpy as np
 import torch
 
 from . import flow, weights
-from .data import ASPECTS, FRAME_CHOICES, CLIP_SHAPES, STILL_FRAMES, check_frames, still_picture
-from .text import Grammar, grammar_of, null_ids, tokenize
+from .data import FRAME_CHOICES, CLIP_SHAPES, IMAGE, STILL_FRAMES, canvas_size, check_frames, still_picture
+from .text import FIRST, Grammar, grammar_of, null_ids, tokenize
 
 STEP_RANGE = (1, 100)
 GUIDANCE_RANGE = (0.0, 20.0)
@@ -47,10 +47,9 @@ def canvas(shape: str, frames: int) -> tuple[int, int, int]:
     autoencoder decodes into STILL_FRAMES frames of a still (generate returns their mean as one frame)."""
     if shape not in CLIP_SHAPES:
         raise ValueError(f"shape must be one of {', '.join(CLIP_SHAPES)}; got {shape!r}")
-    if shape == "image":
-        return STILL_FRAMES, *ASPECTS["square"]
-    check_frames(frames)
-    return frames, *ASPECTS[shape]
+    if shape != IMAGE:
+        check_frames(frames)
+    return STILL_FRAMES if shape == IMAGE else frames, *canvas_size(shape)
 
 
 def model_grammar(dit) -> Grammar:
@@ -80,8 +79,8 @@ def to_frames(ae, latent: torch.Tensor) -> np.ndarray:
     return ((video.permute(0, 2, 3, 4, 1).numpy() + 1) / 2).astype(np.float32)
 
 
-def prompt_notes(text: str, grammar: Grammar | None = None) -> tuple[list[int], list[str]]:
-    tokens = tokenize(text, grammar) if grammar else tokenize(text)
+def prompt_notes(text: str, grammar: Grammar = FIRST) -> tuple[list[int], list[str]]:
+    tokens = tokenize(text, grammar)
     notes = []
     if tokens.rewritten:   # the same words as promptNotes in web/generator/sampler.js
         pairs = [f'"{typed}" as "{canon}"' for typed, canon in dict.fromkeys(tokens.rewritten)]
@@ -106,7 +105,7 @@ def generate(prompt: str, frames: int = 16, steps: int = DEFAULT_STEPS, guidance
         noise = initial_noise(ae.latent_channels, frames, seed, width, height)
     latent = denoise(dit, noise, ids, steps, guidance)
     video = to_frames(ae, latent)[0]
-    if shape == "image":
+    if shape == IMAGE:
         video = still_picture(video)
     return Result(video, latent[0].numpy(), notes)
 
