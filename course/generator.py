@@ -64,6 +64,7 @@ class Generator(pn.custom.JSComponent):
     steps = param.Integer(default=int(MODEL.steps.default), bounds=(int(MODEL.steps.min), int(MODEL.steps.max)))
     guidance = param.Number(default=MODEL.guidance.default, bounds=(MODEL.guidance.min, MODEL.guidance.max))
     frames = param.Integer(default=16)
+    shape = param.String(default="square", doc="square, landscape, portrait or image, where the model's manifest lists it")
     seed = param.Integer(default=0, bounds=(0, 2**32 - 1), doc="torch.manual_seed and the browser agree on 0 .. 2**32 - 1")
     baseline = param.Boolean(default=False, doc="also run the per-frame baseline, side by side")
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def pytest_collection_modifyitems(items):
     # Slow: a real browser, or the session's tiny training run. `make test-fast` leaves these out.
     for item in items:
-        if item.get_closest_marker("browser") or {"tiny", "tiny_onnx"} & set(getattr(item, "fixturenames", ())):
+        if item.get_closest_marker("browser") or {"tiny", "tiny_onnx", "tiny_second", "tiny_second_onnx"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
@@ -104,4 +104,27 @@ def tiny_onnx(tiny, tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("tiny-onnx")
     export_all(out, tiny, log=io.StringIO())
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_second(tmp_path_factory) -> Path:
+    """A tiny second-edition run: the second grammar, trained on every shape and still images."""
+    from model.train import Trainer
+    from model.train_config import configure
+
+    out = tmp_path_factory.mktemp("tiny-second")
+    config = configure("tiny", {"out": str(out), "grammar": "second", "dit.mixture": True, "ae.mixture": True,
+                                "stages": "autoencoder,latents,spacetime,per-frame"})
+    Trainer(config, fresh=True, log=io.StringIO()).run()
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_second_onnx(tiny_second, tmp_path_factory) -> Path:
+    """The tiny second edition exported: every shape through onnxruntime, as the browser runs it."""
+    from export.onnx_model import export_all
+
+    out = tmp_path_factory.mktemp("tiny-second-onnx")
+    export_all(out, tiny_second, log=io.StringIO())   # raises past 1e-4 on any shape it checks
     return out

@@ -101,7 +101,27 @@ def golden_values() -> dict:
     }
 
 
+def golden_shapes() -> dict:
+    """A manifest that makes every shape (the committed one with the second edition's "shapes" entry, as
+    export/onnx_model.py describe() writes it), what model/manifest.py says of each (shape, frames),
+    and one image's frames with model/data.py's still_picture of them."""
+    import json
+
+    from model import manifest
+    from model.data import CLIP_SHAPES, canvas_size, still_picture
+
+    raw = json.loads((manifest.ONNX_DIR / manifest.FILENAME).read_text())
+    raw["shapes"] = {name: list(canvas_size(name)) for name in CLIP_SHAPES}
+    m = manifest.Manifest.from_json(raw)
+    cases = [{"shape": s, "frames": f, "dims": list(m.latent_dims(f, s)), "tokens": m.tokens(f, s)}
+             for s in CLIP_SHAPES for f in (8, 16, 32)]
+    frames = np.random.default_rng(3).random((4, 2, 3, 3), dtype=np.float32)
+    return {"manifest": {k: raw[k] for k in ("shapes", "frame_choices", "frames_per_slice", "space_factor",
+                                             "latent_channels", "patch", "frame_size")},
+            "cases": cases, "image": {"frames": frames.ravel().tolist(), "mean": still_picture(frames).ravel().tolist()}}
+
+
 def test_js_sampler_matches_python_under_node(tmp_path):
     report = run_node_tests(["web/generator/test/sampler.test.mjs", "web/generator/test/client.test.mjs"],
-                            golden_values(), "SAMPLER_GOLDEN", tmp_path)
-    assert "# pass 9" in report, report   # 7 sampler + 2 client tests
+                            {**golden_values(), "shapes": golden_shapes()}, "SAMPLER_GOLDEN", tmp_path)
+    assert "# pass 12" in report, report   # 10 sampler + 2 client tests

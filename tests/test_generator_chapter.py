@@ -58,7 +58,7 @@ def test_chapter_opens_on_a_generated_clip_and_generates_again(page, runtime, si
     expect(caption).to_have_text(FINAL_CAPTION, timeout=60_000)      # no click: the first clip makes itself
     assert _canvas_has_picture(page)
     page.locator("#gen-prompt").fill("a blue square sliding from right to left")
-    page.locator("select").first.select_option("8")
+    page.locator("#gen-frames").select_option("8")
     # The page must stay responsive while the model runs: record the main thread's long tasks.
     page.evaluate("""() => { window.__longTasks = [];
         new PerformanceObserver(list => list.getEntries().forEach(e => window.__longTasks.push(e.duration)))

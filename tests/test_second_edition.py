@@ -127,18 +127,6 @@ def test_the_committed_dit_still_reads_its_own_files():
 
 # ----- training on the mixture, and sampling every shape
 
-@pytest.fixture(scope="module")
-def tiny_second(tmp_path_factory):
-    from model.train import Trainer
-    from model.train_config import configure
-
-    out = tmp_path_factory.mktemp("tiny-second")
-    config = configure("tiny", {"out": str(out), "grammar": "second", "dit.mixture": True, "ae.mixture": True,
-                                "stages": "autoencoder,latents,spacetime,per-frame"})
-    Trainer(config, fresh=True, log=io.StringIO()).run()
-    return out
-
-
 def test_the_mixture_has_a_pool_per_shape_and_length_and_stills(tiny_second):
     pools = torch.load(tiny_second / "checkpoints" / "latents.pt", weights_only=True)["pools"]
     assert set(pools) == {f"{a}/{f}" for a in ASPECTS for f in range(8, 33, 4)} | {f"{a}/still" for a in ASPECTS}
@@ -168,15 +156,6 @@ def test_the_sampler_refuses_an_unknown_shape(tiny_second):
 
 
 # ----- the export: every shape through onnxruntime, as the browser will run it
-
-@pytest.fixture(scope="module")
-def tiny_second_onnx(tiny_second, tmp_path_factory):
-    from export.onnx_model import export_all
-
-    out = tmp_path_factory.mktemp("tiny-second-onnx")
-    export_all(out, tiny_second, log=io.StringIO())   # raises past 1e-4 on any shape it checks
-    return out
-
 
 def test_the_export_describes_the_grammar_and_every_shape(tiny_second_onnx):
     from model import manifest

@@ -2,7 +2,7 @@
 // suggestions, and the sampling controls. Bounds and choices come from the model's manifest.
 
 import { make } from "./dom.js";
-import { promptNotes, tokenize } from "./sampler.js";
+import { IMAGE, latentShape, promptNotes, shapesOf, tokenize } from "./sampler.js";
 
 const SUGGESTIONS = [
   "a red ball bouncing from left to right",
@@ -29,6 +29,10 @@ export function buildControls(root, model) {
   ui.guidance = make("input", { type: "range", id: "gen-guidance", step: 0.5, value: model.guidance });
   ui.guidanceOut = make("output", { text: String(model.guidance), htmlFor: "gen-guidance" });
   ui.frames = make("select", { id: "gen-frames" });
+  ui.shape = make("select", { id: "gen-shape", "aria-describedby": "gen-patches" });
+  ui.shapeField = field("Shape", ui.shape);
+  ui.shapeField.hidden = true;                     // shown once the manifest says the model makes more than squares
+  ui.patches = make("output", { id: "gen-patches", htmlFor: "gen-shape gen-frames", "aria-live": "polite" });
   ui.seed = make("input", { type: "text", inputMode: "numeric", id: "gen-seed", value: model.seed, autocomplete: "off",
                             "aria-describedby": "gen-seed-note" });
   ui.seedNote = make("div", { class: "note", id: "gen-seed-note", "aria-live": "polite" });
@@ -37,7 +41,9 @@ export function buildControls(root, model) {
   root.append(make("div", { class: "controls" }, [
     field("Denoising steps", ui.steps, [" ", ui.stepsOut]),
     field("Guidance scale", ui.guidance, [" ", ui.guidanceOut]),
+    ui.shapeField,
     field("Frames", ui.frames),
+    make("div", { class: "patches" }, [make("span", { text: "Tokens" }), ui.patches]),
     field("Seed", ui.seed, [ui.seedNote]),
     make("div", {}, [make("span", {}, [ui.baseline, make("label", { htmlFor: "gen-baseline",
       text: " also run the per-frame baseline" })])]),
@@ -81,9 +87,26 @@ export function fillFromManifest(ui, manifest, model) {
   }
   ui.frames.replaceChildren(...manifest.frame_choices.map((f) => make("option", { value: f, text: String(f) })));
   ui.frames.value = String(manifest.frame_choices.includes(model.frames) ? model.frames : manifest.frame_choices[0]);
+  const shapes = shapesOf(manifest);
+  ui.shape.replaceChildren(...Object.entries(shapes).map(([name, [w, h]]) =>
+    make("option", { value: name, text: name === IMAGE ? `image (one frame, ${w}×${h})` : `${name} ${w}×${h}` })));
+  ui.shape.value = Object.hasOwn(shapes, model.shape) ? model.shape : Object.keys(shapes)[0];
+  ui.shapeField.hidden = Object.keys(shapes).length < 2;
+  describeSize(ui, manifest);
   ui.steps.min = manifest.steps.min; ui.steps.max = manifest.steps.max;
   ui.guidance.min = manifest.guidance.min; ui.guidance.max = manifest.guidance.max;
   describePrompt(ui, manifest);
+}
+
+/** The clip size the controls ask for: the patch count the DiT will attend over, from the manifest's
+ *  geometry (an image has no frame count to pick). Returns latentShape's answer. */
+export function describeSize(ui, manifest) {
+  const shape = latentShape(manifest, Number(ui.frames.value), ui.shape.value || "square");
+  const [, , slices, rows, cols] = shape.dims;
+  const grid = `${rows / manifest.patch} × ${cols / manifest.patch}`;
+  ui.patches.textContent = `${shape.tokens} spacetime patches (${slices} time-slice${slices > 1 ? "s" : ""} of ${grid})`;
+  ui.frames.disabled = shape.image;
+  return shape;
 }
 
 export const MAX_SEED = 2 ** 32 - 1;              // torch.manual_seed and numpy's RandomState agree up to here

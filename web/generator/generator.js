@@ -10,14 +10,12 @@
 // ONNX folder comes as a page-relative URL in `model.model_url`.
 
 import { adoptWorker } from "course-generator/client.js";
-import { MAX_SEED, buildControls, describePrompt, fillFromManifest, seedOf } from "course-generator/controls.js";
+import { MAX_SEED, buildControls, describePrompt, describeSize, fillFromManifest, seedOf } from "course-generator/controls.js";
 import { LABELS, make, resolveModule, seconds } from "course-generator/dom.js";
 import { gifBlob, pngStrip, saveBlob } from "course-generator/downloads.js";
 import { INSPECTOR_CSS, Inspector } from "course-generator/inspector.js";
-import { FPS, Player } from "course-generator/player.js";
+import { FPS, Player, SCALE } from "course-generator/player.js";
 import { latentShape, tokenize } from "course-generator/sampler.js";
-
-const SCALE = 5;                                  // each 32x32 frame is shown at 160x160 CSS pixels
 
 const CSS = `
 :host, .gen { font: 15px/1.45 system-ui, sans-serif; color: var(--ink); }
@@ -46,8 +44,9 @@ const CSS = `
 .gen figcaption { font-size: 14px; font-weight: 600; }
 .gen figure.spacetime figcaption { color: var(--teal-text); }      /* the course's colour code in text */
 .gen figure.per-frame figcaption { color: var(--orange-text); }    /* shades, set from model.colors below */
-.gen canvas.clip { width: ${32 * SCALE}px; height: ${32 * SCALE}px; image-rendering: pixelated;
-                   background: #111; border-radius: 4px; }
+.gen canvas.clip { width: ${32 * SCALE}px; max-width: 100%; height: auto; image-rendering: pixelated;
+                   background: #111; border-radius: 4px; }      /* player.js sizes each canvas to its clip */
+.gen .patches output { font-variant-numeric: tabular-nums; min-height: 28px; display: inline-flex; align-items: center; }
 .gen .player { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
 .gen .player input[type=range] { width: 220px; }
 `;
@@ -71,7 +70,7 @@ class GeneratorApp {
     this.running = null;                             // the request in flight, if any
     this.nextId = 1;
     this.pending = new Map();                        // id -> {resolve, reject, result}
-    this.warmed = new Set();                         // clip lengths the worker has run once
+    this.warmed = new Set();                         // clip sizes ("shape/frames") the worker has run once
     this.ready = new Promise((res, rej) => { this.readyResolve = res; this.readyReject = rej; });
     this.ready.catch(() => {});
   }
@@ -83,7 +82,7 @@ class GeneratorApp {
   onMessage(event) {
     const message = event.data;
     const handler = { ready: this.onReady, progress: this.onProgress, clip: this.onClip, done: this.onDone,
-                      inspect: this.onInspect, warm: (m) => { if (!m.inspect) this.warmed.add(m.frames); },
+                      inspect: this.onInspect, warm: (m) => { if (!m.inspect) this.warmed.add(`${m.shape}/${m.frames}`); },
                       error: this.onError }[message.type];
     handler?.call(this, message);
   }
@@ -103,8 +102,15 @@ class GeneratorApp {
     } else {
       // The first run at a clip length is several times slower than the next: pay that now, in
       // the worker, while the reader is still reading or typing.
-      this.worker.postMessage({ type: "warmup", frames: Number(this.ui.frames.value) });
+      this.warmUp();
     }
+  }
+
+  /** The first run at a clip size is several times slower than the next: run one forward now. */
+  warmUp(inspect = false) {
+    const frames = Number(this.ui.frames.value), shape = this.ui.shape.value || "square";
+    if (!this.worker || !this.manifest || (!inspect && this.warmed.has(`${shape}/${frames}`))) return;
+    this.worker.postMessage({ type: "warmup", frames, shape, inspect });
   }
 
   onProgress(message) {
@@ -134,18 +140,22 @@ class GeneratorApp {
       return;
     }
     if (this.running) return;
+    if ((this.ui.shape.value || "square") !== "square") {
+      this.status("The inspector looks inside square clips: pick the square shape, then press Generate.");
+      return;
+    }
     if (this.inspector.runs.size === 0) {
       this.generate({}).catch((err) => this.showError(`Generation failed: ${err.message}`));
     } else {
-      this.worker.postMessage({ type: "warmup", frames: Number(this.ui.frames.value), inspect: true });
+      this.warmUp(true);
     }
   }
 
   onClip(message) {
     const { rgba, frames, width, height } = message;
-    this.warmed.add(frames);
+    this.warmed.add(`${this.running?.shape ?? "square"}/${this.running?.frames ?? frames}`);
     this.player.setClip(message.model, { rgba, frames, width, height },
-                        `${LABELS[message.model]} — ${frames} frames in ${seconds(message.timings.totalMs)}`, true);
+                        `${LABELS[message.model]} — ${frames === 1 ? "one image" : `${frames} frames`} in ${seconds(message.timings.totalMs)}`, true);
     const result = this.pending.get(message.id)?.result;
     if (result) {
       result.clips[message.model] = { frames, width, height, latent: message.latent,
@@ -209,13 +219,16 @@ class GeneratorApp {
     const models = (overrides.baseline ?? ui.baseline.checked) ? ["spacetime", "per-frame"] : ["spacetime"];
     const request = { type: "generate", id: this.nextId++, ids: overrides.ids ?? tokens.ids, models,
                       frames: Number(overrides.frames ?? ui.frames.value),
+                      shape: overrides.shape ?? (ui.shape.value || "square"),
                       steps: Math.round(Number(overrides.steps ?? ui.steps.value)),
                       guidance: Number(overrides.guidance ?? ui.guidance.value),
                       seed,
                       previewMs: overrides.previewMs ?? 250,
-                      inspect: Boolean(overrides.inspect ?? (this.inspector.open && this.manifest.inspect)) };
+                      inspect: false };
+    // The inspection graphs and the inspector's drawings are laid out for the square canvas.
+    request.inspect = Boolean(overrides.inspect ?? (this.inspector.open && this.manifest.inspect && request.shape === "square"));
     if (overrides.noise) request.noise = Float32Array.from(overrides.noise);
-    latentShape(this.manifest, request.frames);      // throws a clear RangeError for a bad length
+    latentShape(this.manifest, request.frames, request.shape);   // a clear RangeError for a size the model lacks
     return request;
   }
 
@@ -257,12 +270,14 @@ class GeneratorApp {
       ui.guidanceOut.textContent = ui.guidance.value;
       model.guidance = Number(ui.guidance.value);
     });
-    ui.frames.addEventListener("change", () => {
+    const resized = () => {
       model.frames = Number(ui.frames.value);
-      if (this.worker && this.manifest && !this.warmed.has(model.frames)) {
-        this.worker.postMessage({ type: "warmup", frames: model.frames });
-      }
-    });
+      model.shape = ui.shape.value;
+      if (this.manifest) describeSize(ui, this.manifest);
+      this.warmUp();
+    };
+    ui.frames.addEventListener("change", resized);
+    ui.shape.addEventListener("change", resized);
     ui.seed.addEventListener("input", () => {          // checked as it is typed: the note never moves the button under a click
       const seed = seedOf(ui);
       if (seed !== null) model.seed = seed;

@@ -4,6 +4,7 @@
 import { LABELS, make } from "./dom.js";
 
 const FPS = 8;
+const SCALE = 5;                 // CSS pixels per clip pixel: a 32 x 32 frame shows at 160 x 160, a 64 x 32 one at 320 x 160
 
 export class Player {
   constructor(root) {
@@ -98,11 +99,14 @@ function draw(panel, index) {
   if (!panel.clip) return;
   const { rgba, frames, width, height } = panel.clip;
   const i = Math.min(index, frames - 1);
-  panel.canvas.width = width;
-  panel.canvas.height = height;
+  if (panel.canvas.width !== width || panel.canvas.height !== height) {
+    panel.canvas.width = width;
+    panel.canvas.height = height;
+    panel.canvas.style.width = `${width * SCALE}px`;     // height follows the canvas's own aspect (CSS height: auto)
+  }
   const size = width * height * 4;
   const image = new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset + i * size, size), width, height);
   panel.canvas.getContext("2d").putImageData(image, 0, 0);
 }
 
-export { FPS };
+export { FPS, SCALE };

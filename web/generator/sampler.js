@@ -72,16 +72,32 @@ export function nullIds(manifest) {
   return new Array(manifest.prompt_tokens).fill(manifest.null);
 }
 
-/** Latent shape [1, C, T', side, side] and token count for a clip of `frames` frames. */
-export function latentShape(manifest, frames) {
-  const slices = frames / manifest.frames_per_slice;
-  if (!Number.isInteger(slices) || !manifest.frame_choices.includes(frames)) {
+export const IMAGE = "image";                   // a still image: one latent slice (model/data.py IMAGE)
+
+/** The shapes a model makes, name -> [width, height] in pixels (model/manifest.py `shapes`); a
+ *  manifest without them (the first edition's) makes squares only. */
+export function shapesOf(manifest) {
+  return manifest.shapes ?? { square: [manifest.frame_size, manifest.frame_size] };
+}
+
+/** Latent shape [1, C, T', H', W'], its size, token count and pixel canvas for a clip of `frames`
+ *  frames of `shape`, as model/manifest.py `latent_dims` and `tokens`: an image is one slice
+ *  whatever `frames` says. Throws a RangeError naming what the model makes. */
+export function latentShape(manifest, frames, shape = "square") {
+  const shapes = shapesOf(manifest);
+  if (!Object.hasOwn(shapes, shape)) {
+    throw new RangeError(`this model makes ${Object.keys(shapes).join(", ")} (got shape "${shape}")`);
+  }
+  const image = shape === IMAGE;
+  if (!image && (!manifest.frame_choices.includes(frames) || !Number.isInteger(frames / manifest.frames_per_slice))) {
     throw new RangeError(`frames must be one of ${manifest.frame_choices.join(", ")} (got ${frames})`);
   }
-  const side = manifest.latent_side;
-  return { dims: [1, manifest.latent_channels, slices, side, side],
-           size: manifest.latent_channels * slices * side * side,
-           tokens: slices * manifest.tokens_per_slice };
+  const [width, height] = shapes[shape];
+  const slices = image ? 1 : frames / manifest.frames_per_slice;
+  const rows = height / manifest.space_factor, cols = width / manifest.space_factor;
+  const channels = manifest.latent_channels;
+  return { dims: [1, channels, slices, rows, cols], size: channels * slices * rows * cols,
+           tokens: slices * (rows / manifest.patch) * (cols / manifest.patch), width, height, image };
 }
 
 /** Noise levels from 1 to 0 in `steps` equal steps, rounded to float32 like np.linspace(..., dtype=float32). */
@@ -196,6 +212,16 @@ export async function denoise({ noise, ids, nullIds: nulls, steps, guidance, vel
     x = next;
   }
   return x;
+}
+
+/** The mean of `count` decoded frames (F, H, W, 3 floats): what an image is, one frame with the
+ *  decoder's frame-to-frame wobble averaged out (model/data.py `still_picture`). */
+export function meanFrame(frames, count) {
+  const n = frames.length / count;
+  const out = new Float32Array(n);
+  for (let f = 0; f < count; f++) for (let k = 0; k < n; k++) out[k] += frames[f * n + k];
+  for (let k = 0; k < n; k++) out[k] /= count;
+  return out;
 }
 
 /** Decoder output (1, F, H, W, 3) floats in [0, 1] -> RGBA bytes, one frame after another. */

@@ -4,9 +4,11 @@
 // The page starts it as a module worker and talks to it with messages:
 //   -> {type: "init", ortUrl, modelUrl}           absolute URLs of ort's ESM entry and the ONNX folder
 //   <- {type: "ready", manifest, sessionMs, ortVersion}
-//   -> {type: "warmup", frames}                    one forward of each network at that clip length
-//   <- {type: "warm", frames, ms}                  (the first run at a new shape is several times slower)
-//   -> {type: "generate", id, ids, frames, steps, guidance, seed, models, previewMs, noise?, inspect?}
+//   -> {type: "warmup", frames, shape?}            one forward of each network at that clip size
+//   <- {type: "warm", frames, shape, ms}           (the first run at a new size is several times slower)
+//   -> {type: "generate", id, ids, frames, shape?, steps, guidance, seed, models, previewMs, noise?, inspect?}
+//      shape: one of manifest.shapes (sampler.js latentShape), "square" when left out; an "image" is
+//      one latent slice, and its clip is one frame: the mean of the four the decoder gives
 //   <- {type: "progress", id, model, step, steps, tokens, elapsedMs, preview?}   after every step
 //   <- {type: "inspect", id, model, step, steps, t, guidance, latent, clean, vCond, vUncond,
 //       self, cross, selfDims, crossDims}       after every step when inspect is true: the step's
@@ -20,7 +22,7 @@
 // through it, and its .wasm files are looked for in the same folder (wasmPaths).
 
 import { serveInOrder } from "../shared/requests.js";
-import { denoise, framesToRGBA, latentShape, nullIds, torchRandn } from "./sampler.js";
+import { denoise, framesToRGBA, latentShape, meanFrame, nullIds, torchRandn } from "./sampler.js";
 
 let ort = null;
 let manifest = null;
@@ -174,17 +176,18 @@ function tensor(type, data, dims) {
   return new ort.Tensor(type, data, dims);
 }
 
-async function decode(decoder, latent, dims) {
-  const out = await decoder.run({ latent: tensor("float32", latent, dims) });
+async function decode(decoder, latent, shape) {
+  const out = await decoder.run({ latent: tensor("float32", latent, shape.dims) });
   const frames = out.frames;
-  const [, count, height, width] = frames.dims;
-  const rgba = framesToRGBA(frames.data, count, height, width);
-  return { rgba, count, height, width };
+  const [, decoded, height, width] = frames.dims;
+  const count = shape.image ? 1 : decoded;
+  const pixels = shape.image ? meanFrame(frames.data, decoded) : frames.data;
+  return { rgba: framesToRGBA(pixels, count, height, width), count, height, width };
 }
 
-async function warmup({ frames, inspect = false }) {
+async function warmup({ frames, shape: name = "square", inspect = false }) {
   const started = performance.now();
-  const shape = latentShape(manifest, frames);
+  const shape = latentShape(manifest, frames, name);
   const keys = inspect ? ["inspect spacetime", "inspect per-frame"] : ["spacetime"];
   const [decoder, ...denoisers] = await Promise.all(["decoder", ...keys].map(session));
   const zeros = new Float32Array(2 * shape.size);
@@ -196,7 +199,7 @@ async function warmup({ frames, inspect = false }) {
     });
   }
   await decoder.run({ latent: tensor("float32", zeros.subarray(0, shape.size), shape.dims) });
-  post({ type: "warm", frames, inspect, ms: performance.now() - started });
+  post({ type: "warm", frames, shape: name, inspect, ms: performance.now() - started });
 }
 
 /** The prompt's half of one inspection output, the first half of its batch (model/inspection.py):
@@ -210,10 +213,10 @@ async function generate(request) {
   if (!manifest) throw new Error("the model is not loaded");
   const { id, ids, frames, steps, guidance, seed, models, previewMs = 250, inspect = false } = request;
   const started = performance.now();
-  const shape = latentShape(manifest, frames);
+  const shape = latentShape(manifest, frames, request.shape ?? "square");
   const noise = request.noise ? Float32Array.from(request.noise) : torchRandn(seed, shape.size);
   if (noise.length !== shape.size) {
-    throw new Error(`noise has ${noise.length} values; ${frames} frames need ${shape.size}`);
+    throw new Error(`noise has ${noise.length} values; this clip's latent needs ${shape.size}`);
   }
   const decoder = await session("decoder");
   for (const kind of models) {
@@ -246,7 +249,7 @@ async function generate(request) {
       // A preview costs a decoder run: keep it under about a fifth of the time, however long the clip.
       if (previewMs >= 0 && step < steps && now - lastPreview >= Math.max(previewMs, 4 * previewCost)) {
         lastPreview = now;
-        const preview = await decode(decoder, clean, shape.dims);
+        const preview = await decode(decoder, clean, shape);
         previewCost = performance.now() - now;
         message.preview = preview;
         transfer.push(preview.rgba.buffer);
@@ -255,7 +258,7 @@ async function generate(request) {
     };
     const latent = await denoise({ noise, ids, nullIds: nullIds(manifest), steps, guidance, velocity, onStep });
     const t0 = performance.now();
-    const clip = await decode(decoder, latent, shape.dims);
+    const clip = await decode(decoder, latent, shape);
     const decodeMs = performance.now() - t0;
     post({ type: "clip", id, model: kind, frames: clip.count, height: clip.height, width: clip.width,
            rgba: clip.rgba, latent, elapsedMs: performance.now() - started,

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { close } from "./close.mjs";
-import { denoise, guide, promptNotes, timesteps, tokenize, torchRandn } from "../sampler.js";
+import { denoise, guide, latentShape, meanFrame, promptNotes, timesteps, tokenize, torchRandn } from "../sampler.js";
 
 const path = process.env.SAMPLER_GOLDEN;
 if (!path) throw new Error("set SAMPLER_GOLDEN to the JSON file tests/test_flow.py writes");
@@ -84,4 +84,31 @@ test("the Euler loop with a stub network reports steps from 1 and ends where Pyt
   close(seen.map((s) => s.t), reported.map((s) => s.t), 1e-7, "t per step");
   close(seen.map((s) => s.latent0), reported.map((s) => s.latent0), 1e-5, "latent per step");
   close(seen.map((s) => s.clean0), reported.map((s) => s.clean0), 1e-5, "clean guess per step");
+});
+
+test("every shape's latent and token count are model/manifest.py's", () => {
+  const { manifest, cases } = golden.shapes;
+  for (const { shape, frames, dims, tokens } of cases) {
+    const got = latentShape(manifest, frames, shape);
+    assert.deepEqual(got.dims, dims, `${shape}, ${frames} frames`);
+    assert.equal(got.tokens, tokens, `${shape}, ${frames} frames`);
+    assert.equal(got.size, dims.reduce((a, b) => a * b), shape);
+    assert.deepEqual([got.width, got.height], manifest.shapes[shape], shape);
+  }
+});
+
+test("a shape or length the model lacks is refused by name; a first-edition manifest makes squares", () => {
+  const { manifest } = golden.shapes;
+  assert.throws(() => latentShape(manifest, 16, "round"), /this model makes square, landscape, portrait, image \(got shape "round"\)/);
+  assert.throws(() => latentShape(manifest, 10, "landscape"), /frames must be one of 8, 12/);
+  assert.deepEqual(latentShape(manifest, 10, "image").dims, [1, 8, 1, 8, 8]);   // an image has no length to pick
+  const { shapes, ...first } = manifest;
+  assert.ok(shapes, "the golden manifest has shapes");
+  assert.deepEqual(latentShape(first, 16).dims, [1, 8, 4, 8, 8]);
+  assert.throws(() => latentShape(first, 16, "landscape"), /this model makes square \(got shape "landscape"\)/);
+});
+
+test("an image is the mean of the frames its slice decodes to, as still_picture", () => {
+  const { frames, mean } = golden.shapes.image;
+  close(meanFrame(Float32Array.from(frames), 4), mean, 1e-6, "mean frame");
 });
