@@ -39,6 +39,11 @@ class DiTConfig:
     per_frame: bool = False    # self-attention only within each time-slice: the baseline
     vocab_size: int = FIRST.vocab_size     # the prompt words it reads (model/text.py's Grammar)
     prompt_tokens: int = FIRST.tokens      # prompt positions
+    # The prompt also reaches every block's adaLN through one linear map of its whole encoded sequence,
+    # position by position, not only through its mean and cross-attention: "from left to right" and
+    # "from right to left" hold the same words, and a mixture model trained without this path learned
+    # colour and shape but ignored the order (direction 50% on the same seeds; model/weights/v2/README.md).
+    prompt_order: bool = False
 
 
 def sincos(positions: torch.Tensor, dim: int) -> torch.Tensor:
@@ -156,6 +161,10 @@ class DiT(nn.Module):
         self.time_mlp = nn.Sequential(nn.Linear(256, c.width), nn.SiLU(), nn.Linear(c.width, c.width))
         self.text = TextEncoder(c.width, c.heads, c.text_layers, c.vocab_size, c.prompt_tokens)
         self.text_pool = nn.Linear(c.width, c.width)
+        if c.prompt_order:   # zero at the start, so continuing a model without it starts from its function
+            self.text_order = nn.Linear(c.prompt_tokens * c.width, c.width)
+            nn.init.zeros_(self.text_order.weight)
+            nn.init.zeros_(self.text_order.bias)
         self.blocks = nn.ModuleList(Block(c.width, c.heads, c.per_frame) for _ in range(c.depth))
         self.norm_out = nn.LayerNorm(c.width, elementwise_affine=False, eps=1e-6)
         self.ada_out = nn.Linear(c.width, 2 * c.width)
@@ -185,7 +194,9 @@ class DiT(nn.Module):
         pos = self.pos[:slices, :rows, :cols].reshape(1, -1, self.config.width)           # (1, T*R*K, d)
         x = self.patch_in(self.patchify(latent)) + pos                                     # (B, T*R*K, d)
         text = self.text(ids)
-        cond = self.time_mlp(sincos(t * 1000, 256)) + self.text_pool(text.mean(dim=1))
+        cond = self.time_mlp(sincos(t * 1000, 256)) + self.text_pool(text.mean(dim=1))     # (B, d)
+        if self.config.prompt_order:
+            cond = cond + self.text_order(text.flatten(1))                                  # (B, P*d) -> (B, d)
         for block in self.blocks:
             x = block(x, cond, text, rows * cols)
         shift, scale = self.ada_out(F.silu(cond))[:, None].chunk(2, dim=-1)                # 2 x (B, 1, d)

@@ -279,7 +279,11 @@ class Trainer:
         model = DiT(self.dit_config(stage.name))
         if stage.init != "scratch":
             source = self.out if stage.init == "spacetime" else Path(stage.init)
-            model.load_state_dict(weights.load_dit("spacetime", source)[0].state_dict())
+            # A model gaining the prompt-order path (zero at the start) continues one without it.
+            missing, unexpected = model.load_state_dict(weights.load_dit("spacetime", source)[0].state_dict(),
+                                                        strict=False)
+            if unexpected or any(not k.startswith("text_order.") for k in missing):
+                raise weights.MissingWeights(f"{source} holds a different DiT: missing {missing}, unexpected {unexpected}")
         model.to(self.device)
         ema = DiT(self.dit_config(stage.name)).to(self.device)
         ema.load_state_dict(model.state_dict())

@@ -82,12 +82,13 @@ class DiTSettings:
     # the second edition (off by default: the committed DiTs' recipe)
     mixture: bool = False             # learn every shape (data.ASPECTS) and still images, not only squares
     still_share: float = 0.15         # with mixture: share of batches that are still images (one slice)
+    prompt_order: bool = False        # the prompt's whole sequence also feeds adaLN (model/dit.py DiTConfig)
 
     def model_config(self, latent_channels: int, per_frame: bool, grammar_name: str = "first") -> DiTConfig:
         grammar = GRAMMARS[grammar_name]
         return DiTConfig(latent_channels=latent_channels, width=self.width, depth=self.depth, heads=self.heads,
                          text_layers=self.text_layers, max_slices=max(FRAME_CHOICES) // 4, per_frame=per_frame,
-                         vocab_size=grammar.vocab_size, prompt_tokens=grammar.tokens)
+                         vocab_size=grammar.vocab_size, prompt_tokens=grammar.tokens, prompt_order=self.prompt_order)
 
 
 @dataclass
@@ -110,7 +111,7 @@ class Config:
 # terms, a lighter object weight, then a short decoder polish on the objects), and both DiTs on its
 # latents, every shape and stills, with the second grammar. The pool is per (shape, length): 21 of
 # them and 3 of stills, so 500 clips each is about as many clips as the first edition's 7 x 1,500.
-V2_DIT = {"grammar": "second", "dit.mixture": True, "pool_clips": 500}
+V2_DIT = {"grammar": "second", "dit.mixture": True, "pool_clips": 500, "dit.prompt_order": True}
 V2_AUTOENCODER = {"ae.shortcuts": True, "ae.mixture": True, "ae.l1": 1.0, "ae.gradient": 1.0, "ae.temporal": 2.0,
                   "ae.temporal_l1": 1.0, "ae.foreground_weight": 10.0, "ae.steps": 7500, "ae.report_clips": 32,
                   "ae.decoder_steps": 800, "ae.decoder_foreground_weight": 30.0}

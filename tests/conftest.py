@@ -115,6 +115,7 @@ def tiny_second(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("tiny-second")
     config = configure("tiny", {"out": str(out), "grammar": "second", "dit.mixture": True, "ae.mixture": True,
+                                "dit.prompt_order": True,
                                 "stages": "autoencoder,latents,spacetime,per-frame"})
     Trainer(config, fresh=True, log=io.StringIO()).run()
     return out

@@ -3,6 +3,7 @@ one, falling physics, the DiT on every canvas and on still images, the training 
 and the sampler's shapes. The committed (first-edition) model must read and draw exactly as before."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
@@ -234,10 +235,33 @@ def test_spacetime_stage_continues_a_committed_model(tiny_second, tmp_path):
         out.mkdir()
         shutil.copy(tiny_second / weights.AUTOENCODER, out / weights.AUTOENCODER)
         config = configure("tiny", {"out": str(out), "grammar": "second", "dit.mixture": True, "stages": "latents,spacetime",
-                                    "dit.steps": 1, "dit.lr": 1e-9, **extra})
+                                    "dit.steps": 1, "dit.lr": 1e-9, "dit.prompt_order": True, **extra})
         Trainer(config, fresh=True, log=io.StringIO()).run()
         return weights.load_dit("spacetime", out)[0].state_dict()
 
     continued, fresh = run(**{"dit.init": str(tiny_second)}), run()
     gap = lambda state: max(float((state[k] - before[k]).abs().max()) for k in before)  # noqa: E731
     assert gap(continued) < 1e-3 < gap(fresh)
+
+
+def test_the_prompt_order_path_starts_at_zero_and_tells_word_order_apart():
+    """A DiT with prompt_order continues one without it unchanged (the path starts at zero), and the
+    path hands adaLN the sequence position by position, so two prompts with the same words in another
+    order condition the blocks differently even through the pooled route."""
+    torch.manual_seed(0)
+    config = DiTConfig(width=32, depth=1, heads=2, text_layers=1, vocab_size=SECOND.vocab_size,
+                       prompt_tokens=SECOND.tokens)
+    plain = DiT(config)
+    ordered = DiT(dataclasses.replace(config, prompt_order=True))
+    missing, unexpected = ordered.load_state_dict(plain.state_dict(), strict=False)
+    assert sorted(missing) == ["text_order.bias", "text_order.weight"] and unexpected == []
+    latent, t = torch.randn(2, 8, 2, 8, 8), torch.tensor([0.7, 0.7])
+    ids = torch.tensor([tokenize("a red ball sliding from left to right", SECOND).ids,
+                        tokenize("a red ball sliding from right to left", SECOND).ids])
+    with torch.no_grad():
+        assert torch.equal(plain(latent, t, ids), ordered(latent, t, ids))
+        torch.nn.init.normal_(ordered.text_order.weight, std=0.05)
+        text = ordered.text(ids)
+        assert torch.allclose(text.mean(1)[0], text.mean(1)[1], atol=0.05 * text.abs().max())  # the mean barely differs
+        order = ordered.text_order(text.flatten(1))
+        assert (order[0] - order[1]).norm() > 0.5 * order[0].norm()                          # the sequence does
