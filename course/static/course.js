@@ -1,60 +1,71 @@
 // Course chrome behaviour that needs no Python: the chapter quiz, embed snippets with absolute URLs,
 // and their copy buttons. The same file runs under `panel serve` and in the static site.
-(function () {
-  "use strict";
+// A classic deferred script: the block keeps every name out of the page's globals (in strict mode a
+// function declared in a block belongs to the block).
+"use strict";
+{
   // (The table of contents folds on a phone in the page itself, before the first paint: page.html.)
-  for (const box of document.querySelectorAll(".embed-snippet")) {
-    const area = box.querySelector(".embed-code");
-    const url = new URL(area.dataset.src, window.location.href).href;
-    const safe = url.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
-    area.value = `<iframe src="${safe}" width="100%" height="${area.dataset.height}" style="border:0" loading="lazy" title="${box.dataset.sim} simulation"></iframe>`;
-    const status = box.querySelector(".copy-status");
-    box.querySelector(".copy-embed").addEventListener("click", async () => {
-      area.select();
-      try {
-        await navigator.clipboard.writeText(area.value);
-        status.textContent = "Copied.";
-      } catch (err) {
-        // Clipboard API refused (http page, permissions): the text is selected for Ctrl+C instead.
-        status.textContent = document.execCommand && document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C to copy.";
-      }
-    });
+
+  /** Each embed snippet shows the sim's absolute iframe code, with a copy button. */
+  function setUpEmbedSnippets() {
+    for (const box of document.querySelectorAll(".embed-snippet")) {
+      const area = box.querySelector(".embed-code");
+      const url = new URL(area.dataset.src, window.location.href).href;
+      const safe = url.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+      area.value = `<iframe src="${safe}" width="100%" height="${area.dataset.height}" style="border:0" loading="lazy" title="${box.dataset.sim} simulation"></iframe>`;
+      const status = box.querySelector(".copy-status");
+      box.querySelector(".copy-embed").addEventListener("click", async () => {
+        area.select();
+        try {
+          await navigator.clipboard.writeText(area.value);
+          status.textContent = "Copied.";
+        } catch (err) {
+          // Clipboard API refused (http page, permissions): the text is selected for Ctrl+C instead.
+          status.textContent = document.execCommand && document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C to copy.";
+        }
+      });
+    }
   }
 
   // The quiz (course/quiz.py): each question is a fieldset of radios; its verdicts wait in
   // <template> elements. Picking an option shows its verdict; the score counts every question.
-  for (const quiz of document.querySelectorAll("section.quiz")) {
-    const questions = Array.from(quiz.querySelectorAll(".quiz-question"));
-    const score = quiz.querySelector(".quiz-score");
-    const update = () => {
-      let answered = 0, right = 0;
+  function setUpQuizzes() {
+    for (const quiz of document.querySelectorAll("section.quiz")) {
+      const questions = Array.from(quiz.querySelectorAll(".quiz-question"));
+      const score = quiz.querySelector(".quiz-score");
+      const update = () => {
+        let answered = 0, right = 0;
+        for (const q of questions) {
+          const picked = q.querySelector("input[type=radio]:checked");
+          if (!picked) continue;
+          answered += 1;
+          if (picked.value === q.dataset.correct) right += 1;
+        }
+        const total = questions.length;
+        score.textContent = answered === total
+          ? `Score: ${right} of ${total} right.`
+          : `Score: ${right} of ${total} right so far (${answered} of ${total} answered).`;
+      };
       for (const q of questions) {
-        const picked = q.querySelector("input[type=radio]:checked");
-        if (!picked) continue;
-        answered += 1;
-        if (picked.value === q.dataset.correct) right += 1;
+        const status = q.querySelector(".quiz-status");
+        q.addEventListener("change", (event) => {
+          const input = event.target;
+          if (!input.matches("input[type=radio]")) return;
+          const why = q.querySelector(`template.quiz-why[data-option="${input.value}"]`);
+          const right = why.dataset.right === "true";
+          status.className = `quiz-status quiz-feedback ${right ? "quiz-right" : "quiz-wrong"}`;
+          status.innerHTML = why.innerHTML;
+          for (const label of q.querySelectorAll(".quiz-option")) label.classList.remove("picked");
+          input.closest(".quiz-option").classList.add("picked");
+          update();
+        });
       }
-      const total = questions.length;
-      score.textContent = answered === total
-        ? `Score: ${right} of ${total} right.`
-        : `Score: ${right} of ${total} right so far (${answered} of ${total} answered).`;
-    };
-    for (const q of questions) {
-      const status = q.querySelector(".quiz-status");
-      q.addEventListener("change", (event) => {
-        const input = event.target;
-        if (!input.matches("input[type=radio]")) return;
-        const why = q.querySelector(`template.quiz-why[data-option="${input.value}"]`);
-        const right = why.dataset.right === "true";
-        status.className = `quiz-status quiz-feedback ${right ? "quiz-right" : "quiz-wrong"}`;
-        status.innerHTML = why.innerHTML;
-        for (const label of q.querySelectorAll(".quiz-option")) label.classList.remove("picked");
-        input.closest(".quiz-option").classList.add("picked");
-        update();
-      });
+      update();
     }
-    update();
   }
+
+  setUpEmbedSnippets();
+  setUpQuizzes();
 
   // Names for the widgets Bokeh and Panel draw without one (axe-core's button-name, label and
   // aria-input-field-name): the frame player's icon buttons and range, and every slider handle.
@@ -118,7 +129,7 @@
     host.setAttribute("role", "img");
     host.setAttribute("aria-label", describe(view.model));
   };
-  const labelIn = (root) => {
+  const labelPlayers = (root) => {
     for (const host of root.querySelectorAll(".bk-panel-models-widgets-Player")) {
       const player = host.shadowRoot || host;          // the buttons sit in the player's own shadow root
       for (const button of player.querySelectorAll("button")) {
@@ -130,12 +141,16 @@
         if (!range.hasAttribute("aria-label")) range.setAttribute("aria-label", "Frame");
       }
     }
+  };
+  const labelSliders = (root) => {
     for (const handle of root.querySelectorAll(".noUi-handle")) {
       if (handle.hasAttribute("aria-label")) continue;
       const title = root.querySelector(".bk-slider-title");     // each slider has a shadow root of its own
       const name = title ? title.textContent.replace(/:.*$/s, "").trim() : "";
       if (name) handle.setAttribute("aria-label", name);
     }
+  };
+  const labelButtonGroups = (root) => {
     // A button group (a choice of one, e.g. a sim's aspect or model) is a radio group: named by the
     // label shown above it (base.py `_labelled` puts it in the previous element), each button a
     // radio whose checked state follows Bokeh's `bk-active` class.
@@ -154,6 +169,11 @@
       sync();
       new MutationObserver(sync).observe(group, { attributes: true, subtree: true, attributeFilter: ["class"] });
     }
+  };
+  const labelIn = (root) => {
+    labelPlayers(root);
+    labelSliders(root);
+    labelButtonGroups(root);
     describePlots(root);
     adopt(root);
     for (const el of root.querySelectorAll("*")) if (el.shadowRoot) labelIn(el.shadowRoot);
@@ -167,4 +187,4 @@
     queued = true;
     requestAnimationFrame(() => { queued = false; labelAll(); });
   }).observe(document.body, { childList: true, subtree: true });
-})();
+}
