@@ -7,7 +7,7 @@ import re
 import panel as pn
 import param
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from course.toc import load_chapters
 from export.browser import axe_violations
@@ -31,6 +31,29 @@ SNAPSHOT_JS = """(prefix) => {
   }
   return out;
 }"""
+
+# True once course.js has named what Bokeh and Panel draw without a name (every slider handle, player
+# button and figure, and a role on every button group), in every shadow root: the page-walk waits
+# for this instead of a fixed pause.
+LABELLED_JS = """() => {
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++) {
+    for (const el of roots[i].querySelectorAll("*")) if (el.shadowRoot) roots.push(el.shadowRoot);
+  }
+  const unnamed = (selector, r) => [...r.querySelectorAll(selector)].some((el) => !el.hasAttribute("aria-label"));
+  return roots.every((r) => !unnamed(".noUi-handle", r)
+    && ![...r.querySelectorAll(".bk-btn-group")].some((g) => g.getAttribute("role") !== "radiogroup")
+    && !(r instanceof ShadowRoot && r.host.classList.contains("bk-panel-models-widgets-Player") && unnamed("button", r))
+    && !(r instanceof ShadowRoot && r.host.classList.contains("bk-Figure") && !r.host.hasAttribute("aria-label")));
+}"""
+
+
+def wait_until_labelled(page) -> None:
+    """Wait (up to 10 s) for course.js's names; if some never come, axe then says which are missing."""
+    try:
+        page.wait_for_function(LABELLED_JS, timeout=10_000, polling=100)
+    except PlaywrightTimeout:
+        pass   # the axe run that follows names the unnamed widget precisely
 
 
 def wait_for_sim(page, sim: str):
@@ -110,14 +133,14 @@ def test_every_page_loads_without_errors_or_accessibility_violations(watched, co
         watched.goto(course.url(slug))
         wait_until_drawn(watched)               # every sim scrolled to and drawn, so that axe checks it too
         assert watched.locator("main h1").first.is_visible(), slug
-        watched.wait_for_timeout(1200)          # course.js names the widgets Bokeh drew without one
+        wait_until_labelled(watched)            # course.js names the widgets Bokeh drew without one
         found[slug] = axe_violations(watched)
     for sim in VIEWS:
         watched.goto(course.embed(sim))
         wait_for_sim(watched, sim)
         assert watched.locator(".course-toc").count() == 0      # embeds carry no chrome
         assert watched.locator("h1").count() == 1
-        watched.wait_for_timeout(1200)
+        wait_until_labelled(watched)
         found[f"embed/{sim}"] = axe_violations(watched)
     assert {page: v for page, v in found.items() if v} == {}
 
