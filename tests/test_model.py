@@ -157,10 +157,17 @@ def test_tiny_training_lowers_the_losses(tiny):
 
 
 def test_training_resumes_to_the_same_weights(tiny, tmp_path, monkeypatch):
-    """Interrupt the spacetime stage after a checkpoint, rerun: same weights as the unbroken run."""
+    """Interrupt the spacetime stage after a checkpoint, rerun: same weights as the unbroken run. It
+    starts from the session run's autoencoder and latent pool (each stage seeds its own streams), so
+    only the stage under test is trained again."""
+    import shutil
+
     import model.train as train
 
-    config = configure("tiny", {"out": str(tmp_path), "stages": "autoencoder,latents,spacetime"})
+    shutil.copy(tiny / weights.AUTOENCODER, tmp_path / weights.AUTOENCODER)
+    (tmp_path / "checkpoints").mkdir()
+    shutil.copy(tiny / "checkpoints" / "latents.pt", tmp_path / "checkpoints" / "latents.pt")
+    config = configure("tiny", {"out": str(tmp_path), "stages": "latents,spacetime"})
     real_update = train.Progress.update
 
     def interrupt(self, step, **values):
@@ -175,7 +182,7 @@ def test_training_resumes_to_the_same_weights(tiny, tmp_path, monkeypatch):
     monkeypatch.setattr(train.Progress, "update", real_update)
     log = tmp_path / "log.txt"
     Trainer(config, log=log.open("w")).run()
-    assert "resuming at step 10" in log.read_text()
+    assert "resuming at step 10" in log.read_text() and "using the pool" in log.read_text()
     resumed = torch.load(tmp_path / "dit_spacetime.pt", weights_only=True)["state"]
     unbroken = torch.load(tiny / "dit_spacetime.pt", weights_only=True)["state"]
     assert all(torch.equal(resumed[k], unbroken[k]) for k in unbroken)
