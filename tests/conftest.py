@@ -5,6 +5,8 @@ offline). The servers, flags and guard themselves live in export/browser.py, sha
 from __future__ import annotations
 
 import io
+import json
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +34,37 @@ def browser_type_launch_args(browser_type_launch_args):
 
 # --- the course in its two runtimes -----------------------------------------------------------
 
+def built_once(tmp_path_factory, worker_id: str, name: str, make) -> Path:
+    """The folder `make(folder)` fills, built once per test run. Under pytest-xdist (`make test` runs two
+    workers) the first worker to ask builds it in a folder every worker shares while the others wait
+    on a lock, so a session fixture costs its time once, not once per worker."""
+    if worker_id == "master":            # a plain pytest run: one process, session scope already shares
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent            # the run's folder above every worker's own
+    folder, built = shared / name, shared / f"{name}.built"     # the mark sits beside: the folder holds only what make wrote
+    with FileLock(shared / f"{name}.lock"):
+        if not built.exists():
+            shutil.rmtree(folder, ignore_errors=True)     # a half-built folder from a worker that died
+            folder.mkdir()
+            make(folder)
+            built.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> tuple[Path, dict]:
+def built_site(tmp_path_factory, worker_id) -> tuple[Path, dict]:
     from export.site import build
-    out = tmp_path_factory.mktemp("build") / "site"
-    report = build(out, log=lambda *_: None)
-    return out, report
+
+    def make(folder: Path) -> None:
+        report = build(folder / "site", log=lambda *_: None)
+        (folder / "report.json").write_text(json.dumps(report))
+
+    folder = built_once(tmp_path_factory, worker_id, "build", make)
+    return folder / "site", json.loads((folder / "report.json").read_text())
 
 
 @pytest.fixture(scope="session")
@@ -86,46 +113,42 @@ def watched(page, course):
 
 # --- a tiny trained model, once per session -----------------------------------------------------
 
+def _train_tiny(out: Path, **settings) -> None:
+    from model.train import Trainer
+    from model.train_config import configure
+
+    Trainer(configure("tiny", {"out": str(out), **settings}), fresh=True, log=io.StringIO()).run()
+
+
+def _export(weights_dir: Path):
+    def make(out: Path) -> None:
+        from export.onnx_model import export_all
+
+        export_all(out, weights_dir, log=io.StringIO())   # raises past 1e-4 on any forward it checks
+    return make
+
+
 @pytest.fixture(scope="session")
-def tiny(tmp_path_factory) -> Path:
+def tiny(tmp_path_factory, worker_id) -> Path:
     """The weights folder of one whole tiny training run (every stage, seconds on a CPU)."""
-    from model.train import Trainer
-    from model.train_config import configure
-
-    out = tmp_path_factory.mktemp("tiny")
-    Trainer(configure("tiny", {"out": str(out)}), fresh=True, log=io.StringIO()).run()
-    return out
+    return built_once(tmp_path_factory, worker_id, "tiny", _train_tiny)
 
 
 @pytest.fixture(scope="session")
-def tiny_onnx(tiny, tmp_path_factory) -> Path:
+def tiny_onnx(tiny, tmp_path_factory, worker_id) -> Path:
     """The tiny weights exported to ONNX; export_all raises past 1e-4 per forward."""
-    from export.onnx_model import export_all
-
-    out = tmp_path_factory.mktemp("tiny-onnx")
-    export_all(out, tiny, log=io.StringIO())
-    return out
+    return built_once(tmp_path_factory, worker_id, "tiny-onnx", _export(tiny))
 
 
 @pytest.fixture(scope="session")
-def tiny_second(tmp_path_factory) -> Path:
+def tiny_second(tmp_path_factory, worker_id) -> Path:
     """A tiny second-edition run: the second grammar, trained on every shape and still images."""
-    from model.train import Trainer
-    from model.train_config import configure
-
-    out = tmp_path_factory.mktemp("tiny-second")
-    config = configure("tiny", {"out": str(out), "grammar": "second", "dit.mixture": True, "ae.mixture": True,
-                                "dit.prompt_order": True,
-                                "stages": "autoencoder,latents,spacetime,per-frame"})
-    Trainer(config, fresh=True, log=io.StringIO()).run()
-    return out
+    return built_once(tmp_path_factory, worker_id, "tiny-second", lambda out: _train_tiny(
+        out, grammar="second", **{"dit.mixture": True, "ae.mixture": True, "dit.prompt_order": True,
+                                  "stages": "autoencoder,latents,spacetime,per-frame"}))
 
 
 @pytest.fixture(scope="session")
-def tiny_second_onnx(tiny_second, tmp_path_factory) -> Path:
+def tiny_second_onnx(tiny_second, tmp_path_factory, worker_id) -> Path:
     """The tiny second edition exported: every shape through onnxruntime, as the browser runs it."""
-    from export.onnx_model import export_all
-
-    out = tmp_path_factory.mktemp("tiny-second-onnx")
-    export_all(out, tiny_second, log=io.StringIO())   # raises past 1e-4 on any shape it checks
-    return out
+    return built_once(tmp_path_factory, worker_id, "tiny-second-onnx", _export(tiny_second))
