@@ -48,7 +48,7 @@ PYTEST_WORKERS ?=
 test: setup-dev browser web-deps lint  ## Set up, lint, and run every test (unit, node and real-browser)
 	$(PY) -m pytest -q $(PYTEST_WORKERS)
 
-test-fast: setup-dev  ## The tests that need neither a browser nor a trained tiny model (about a minute)
+test-fast: setup-dev web-deps  ## The tests that need neither a browser nor a trained tiny model (about a minute)
 	$(PY) -m pytest -q -m "not slow" $(PYTEST_WORKERS)
 
 build-site: setup web-deps  ## Write the static site to site/ (upload that folder anywhere)
