@@ -98,10 +98,15 @@ export function fillFromManifest(ui, manifest, model) {
   describePrompt(ui, manifest);
 }
 
+/** The shape picked in the Shape select; "square" until the manifest has filled it. */
+export function chosenShape(ui) {
+  return ui.shape.value || "square";
+}
+
 /** The clip size the controls ask for: the patch count the DiT will attend over, from the manifest's
  *  geometry (an image has no frame count to pick). Returns latentShape's answer. */
 export function describeSize(ui, manifest) {
-  const shape = latentShape(manifest, Number(ui.frames.value), ui.shape.value || "square");
+  const shape = latentShape(manifest, Number(ui.frames.value), chosenShape(ui));
   const [, , slices, rows, cols] = shape.dims;
   const grid = `${rows / manifest.patch} × ${cols / manifest.patch}`;
   ui.patches.textContent = `${shape.tokens} spacetime patches (${slices} time-slice${slices > 1 ? "s" : ""} of ${grid})`;

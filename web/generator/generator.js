@@ -10,7 +10,7 @@
 // ONNX folder comes as a page-relative URL in `model.model_url`.
 
 import { adoptWorker } from "course-generator/client.js";
-import { MAX_SEED, buildControls, describePrompt, describeSize, fillFromManifest, seedOf } from "course-generator/controls.js";
+import { MAX_SEED, buildControls, chosenShape, describePrompt, describeSize, fillFromManifest, seedOf } from "course-generator/controls.js";
 import { LABELS, make, resolveModule, seconds } from "course-generator/dom.js";
 import { gifBlob, pngStrip, saveBlob } from "course-generator/downloads.js";
 import { INSPECTOR_CSS, Inspector } from "course-generator/inspector.js";
@@ -108,7 +108,7 @@ class GeneratorApp {
 
   /** The first run at a clip size is several times slower than the next: run one forward now. */
   warmUp(inspect = false) {
-    const frames = Number(this.ui.frames.value), shape = this.ui.shape.value || "square";
+    const frames = Number(this.ui.frames.value), shape = chosenShape(this.ui);
     if (!this.worker || !this.manifest || (!inspect && this.warmed.has(`${shape}/${frames}`))) return;
     this.worker.postMessage({ type: "warmup", frames, shape, inspect });
   }
@@ -140,7 +140,7 @@ class GeneratorApp {
       return;
     }
     if (this.running) return;
-    if ((this.ui.shape.value || "square") !== "square") {
+    if (chosenShape(this.ui) !== "square") {
       this.status("The inspector looks inside square clips: pick the square shape, then press Generate.");
       return;
     }
@@ -219,12 +219,11 @@ class GeneratorApp {
     const models = (overrides.baseline ?? ui.baseline.checked) ? ["spacetime", "per-frame"] : ["spacetime"];
     const request = { type: "generate", id: this.nextId++, ids: overrides.ids ?? tokens.ids, models,
                       frames: Number(overrides.frames ?? ui.frames.value),
-                      shape: overrides.shape ?? (ui.shape.value || "square"),
+                      shape: overrides.shape ?? chosenShape(ui),
                       steps: Math.round(Number(overrides.steps ?? ui.steps.value)),
                       guidance: Number(overrides.guidance ?? ui.guidance.value),
                       seed,
-                      previewMs: overrides.previewMs ?? 250,
-                      inspect: false };
+                      previewMs: overrides.previewMs ?? 250 };
     // The inspection graphs and the inspector's drawings are laid out for the square canvas.
     request.inspect = Boolean(overrides.inspect ?? (this.inspector.open && this.manifest.inspect && request.shape === "square"));
     if (overrides.noise) request.noise = Float32Array.from(overrides.noise);
