@@ -71,13 +71,14 @@ $(VENV)/.installed-train: $(VENV)/.installed pyproject.toml
 
 setup-train: $(VENV)/.installed-train  ## Add PyTorch, ONNX and onnxruntime (training and export)
 
-train: setup-train  ## Train autoencoder + both DiTs into model/weights (resumes; ARGS="--preset=tiny" etc.)
-	$(PY) -m model.train $(ARGS)
+# The second edition's recipe unless ARGS names another preset (--preset=full is the first edition's).
+train: setup-train  ## Train autoencoder + both DiTs into model/weights, second-edition recipe (resumes; ARGS="--preset=tiny" etc.)
+	$(PY) -m model.train $(if $(findstring --preset,$(ARGS)),,--preset=v2) $(ARGS)
 
 sample: setup-train  ## Generate clip.gif (ARGS='--prompt "a red ball bouncing from left to right"')
 	$(PY) -m model.sample $(ARGS)
 
-evaluate: setup-train  ## Score real clips, reconstructions and both models; writes model/evaluation.json
+evaluate: setup-train  ## Score real clips, reconstructions, both models and every shape; writes model/evaluation.json
 	$(PY) -m model.evaluate $(ARGS)
 
 export-onnx: setup-train  ## Export the denoisers and decoder to model/onnx and check them against PyTorch

@@ -100,6 +100,18 @@ def clip_frames() -> int:
     return 16
 
 
+def clip_sizes() -> dict[str, tuple[int, int]]:
+    """(width, height) in pixels of every shape the model makes, e.g. {"square": (32, 32), ...};
+    "image" is a still picture."""
+    return dict(manifest.load().shapes)
+
+
+def sizes_phrase() -> str:
+    """The frame sizes the model makes, in words: "32 × 32, 64 × 32 or 32 × 64 pixels"."""
+    sizes = list(dict.fromkeys(f"{w} × {h}" for w, h in clip_sizes().values()))
+    return (sizes[0] if len(sizes) == 1 else ", ".join(sizes[:-1]) + " or " + sizes[-1]) + " pixels"
+
+
 def frame_size() -> int:
     """Pixels per side of a (square) frame."""
     return int(_data()["frame_size"])

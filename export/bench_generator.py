@@ -8,7 +8,8 @@ denoiser call on a batch of two (prompt + null prompt for guidance), then the de
 
 Reported, as medians over --runs generations after one warm-up per length:
   * session start: creating the spacetime denoiser and decoder sessions (browser: fetch included);
-  * generation time for 8, 16 and 32 frames, and the browser/Python ratio;
+  * generation time for 8, 16 and 32 square frames, and for 16 frames of every other shape the
+    model makes (landscape, portrait; an image is one slice), and the browser/Python ratio;
   * the 16-frame time with the live preview on, as a reader sees it;
   * chapter 7 of the built site, cold, scrolled straight to the generator: time until its first
     clip (made without a click) is on screen;
@@ -31,10 +32,19 @@ from model.ort_sampler import ONNX_DIR, OrtSampler
 PROMPT = "a red ball bouncing from left to right"
 STEPS, GUIDANCE = 20, 3.0
 
-GENERATE_JS = """async ([frames, seed, previewMs]) => {
-  const r = await window.__generatorDebug.generate({frames, seed, steps: %d, guidance: %s, previewMs});
+GENERATE_JS = """async ([frames, seed, previewMs, shape]) => {
+  const r = await window.__generatorDebug.generate({frames, seed, steps: %d, guidance: %s, previewMs,
+                                                    shape: shape || "square"});
   return r.clips.spacetime.timings;
 }""" % (STEPS, GUIDANCE)
+SHAPE_FRAMES = 16           # every other shape the model makes is timed at this length (an image: one slice)
+
+
+def other_shapes() -> list[str]:
+    """The shapes beside the square that the committed export makes (model/onnx/manifest.json)."""
+    from model import manifest
+
+    return [shape for shape in manifest.load().shapes if shape != "square"]
 
 
 @contextlib.contextmanager
@@ -77,6 +87,11 @@ def browser_times(frames_list: list[int], runs: int) -> dict:
             timings = [page.evaluate(GENERATE_JS, [frames, seed, -1]) for seed in range(1, runs + 1)]
             out["generate_ms"][frames] = statistics.median(t["totalMs"] for t in timings)
             out["decode_ms"][frames] = statistics.median(t["decodeMs"] for t in timings)
+        out["shape_ms"] = {}
+        for shape in other_shapes():
+            page.evaluate(GENERATE_JS, [SHAPE_FRAMES, 0, -1, shape])
+            out["shape_ms"][shape] = statistics.median(
+                page.evaluate(GENERATE_JS, [SHAPE_FRAMES, seed, -1, shape])["totalMs"] for seed in range(1, runs + 1))
         if 16 in frames_list:
             out["preview_16_ms"] = statistics.median(
                 page.evaluate(GENERATE_JS, [16, seed, 250])["totalMs"] for seed in range(1, runs + 1))
@@ -142,6 +157,12 @@ def python_times(frames_list: list[int], runs: int) -> dict:
         clips = [sampler.generate(PROMPT, frames, STEPS, GUIDANCE, seed=seed) for seed in range(1, runs + 1)]
         out["generate_ms"][frames] = statistics.median(1000 * c.seconds for c in clips)
         out["decode_ms"][frames] = statistics.median(1000 * (c.seconds - sum(c.step_seconds)) for c in clips)
+    out["shape_ms"] = {}
+    for shape in other_shapes():
+        sampler.generate(PROMPT, SHAPE_FRAMES, STEPS, GUIDANCE, seed=0, shape=shape)
+        out["shape_ms"][shape] = statistics.median(
+            1000 * sampler.generate(PROMPT, SHAPE_FRAMES, STEPS, GUIDANCE, seed=seed, shape=shape).seconds
+            for seed in range(1, runs + 1))
     return out
 
 
@@ -155,6 +176,10 @@ def report(browser: dict, python: dict, frames_list: list[int]) -> str:
         lines.append(f"| {frames} frames | {b:.0f} ms | {p:.0f} ms | {b / p:.2f}x |")
         bd, pd = browser["decode_ms"][frames], python["decode_ms"][frames]
         lines.append(f"| ... of which decoding | {bd:.0f} ms | {pd:.0f} ms | {bd / pd:.2f}x |")
+    for shape, b in browser.get("shape_ms", {}).items():
+        p = python["shape_ms"][shape]
+        what = "one still image" if shape == "image" else f"{SHAPE_FRAMES} frames"
+        lines.append(f"| {shape}, {what} | {b:.0f} ms | {p:.0f} ms | {b / p:.2f}x |")
     if "preview_16_ms" in browser:
         lines.append(f"| 16 frames, live preview on | {browser['preview_16_ms']:.0f} ms | | |")
     lines.append(f"Generator ready {browser['ready_after_navigation_ms']:.0f} ms after navigation (cold).")

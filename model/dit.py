@@ -42,7 +42,7 @@ class DiTConfig:
     # The prompt also reaches every block's adaLN through one linear map of its whole encoded sequence,
     # position by position, not only through its mean and cross-attention: "from left to right" and
     # "from right to left" hold the same words, and a mixture model trained without this path learned
-    # colour and shape but ignored the order (direction 50% on the same seeds; model/weights/v2/README.md).
+    # colour and shape but ignored the order (direction 50% on the same seeds; model/weights/README.md).
     prompt_order: bool = False
 
 

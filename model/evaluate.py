@@ -1,9 +1,12 @@
 """Score clips against their prompt and the physics with an analytic detector (no learned metric,
 nothing to download), for real clips, autoencoder reconstructions, the spacetime DiT and the
-per-frame baseline, in one table.
+per-frame baseline, in one table; then, for every shape the weights make (square, landscape,
+portrait, still image), the spacetime DiT beside real clips of the same prompts (model/evaluate_shapes.py:
+fill ratio, floor contact, jump against real), in a second table of the same file.
 
     python -m model.evaluate                 # 256 clips per row, writes model/evaluation.json
     python -m model.evaluate --clips 64      # quicker
+    python -m model.evaluate --shapes        # the first table only
 
 The detector finds the object by colour: pixels within `COLOUR_RADIUS` of the prompt's colour.
 From that: presence in the frames where the object should be visible, direction of travel, the
@@ -23,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import RGB, Clip, make_clip
-from .text import Prompt
+from .text import FIRST, Grammar, Prompt
 
 COLOUR_RADIUS = 0.3     # RGB distance that still counts as the object's colour
 MIN_AREA = 5            # pixels of the colour for the object to count as present (a full object is ~30)
@@ -171,9 +174,10 @@ class Row:
         return out
 
 
-def fresh_clips(count: int, frames: int, seed: int, split: str = "train") -> list[Clip]:
+def fresh_clips(count: int, frames: int, seed: int, split: str = "train", grammar: Grammar = FIRST) -> list[Clip]:
+    """Square clips drawn like the training clips, from the prompts of `grammar` (the model's own)."""
     rng = np.random.default_rng([seed, 99, frames, split == "held_out"])
-    return [make_clip(rng, frames, split) for _ in range(count)]
+    return [make_clip(rng, frames, split, grammar=grammar) for _ in range(count)]
 
 
 def _torch_rows(clips: list[Clip], frames: int, args, rows: dict, label: str) -> None:
@@ -182,7 +186,7 @@ def _torch_rows(clips: list[Clip], frames: int, args, rows: dict, label: str) ->
 
     from . import weights
     from .data import batch
-    from .sample import denoise, initial_noise, to_frames
+    from .sample import denoise, initial_noise, model_grammar, to_frames
     from .text import tokenize
 
     wdir = args.weights or weights.WEIGHTS_DIR
@@ -206,7 +210,7 @@ def _torch_rows(clips: list[Clip], frames: int, args, rows: dict, label: str) ->
         for n, chunk in enumerate(chunks):
             noise = torch.cat([initial_noise(ae.latent_channels, frames, args.seed * 100_000 + n * args.batch + i)
                                for i in range(len(chunk))])
-            ids = [tokenize(c.prompt.text).ids for c in chunk]
+            ids = [tokenize(c.prompt.text, model_grammar(dit)).ids for c in chunk]
             video = to_frames(ae, denoise(dit, noise, ids, args.steps, args.guidance))
             row.scores.extend(score(v, c.prompt) for v, c in zip(video, chunk))
         row.seconds = time.perf_counter() - t0
@@ -214,19 +218,36 @@ def _torch_rows(clips: list[Clip], frames: int, args, rows: dict, label: str) ->
 
 
 def evaluate(args) -> dict:
+    from . import weights
+    from .sample import model_grammar
+
+    wdir = args.weights or weights.WEIGHTS_DIR
+    grammar = model_grammar(weights.load_dit("spacetime", wdir)[0])
     rows: dict[str, Row] = {}
     for frames in args.frames:
         for split in ("train", "held_out") if frames == 16 else ("train",):
-            clips = fresh_clips(args.clips, frames, args.seed, split)
+            clips = fresh_clips(args.clips, frames, args.seed, split, grammar)
             label = (f", {frames} frames" if frames != 16 else "") + (
                 ", held-out colour/motion" if split == "held_out" else "")
             if label == "":
                 rows["real clips"] = Row("real clips", scores=[score(c.video, c.prompt) for c in clips])
             _torch_rows(clips, frames, args, rows, label)
             print(f"scored {frames}-frame {split} clips", file=sys.stderr)
-    return {"settings": {"clips_per_row": args.clips, "steps": args.steps, "guidance": args.guidance,
-                         "seed": args.seed, "detector": {"colour_radius": COLOUR_RADIUS, "min_area": MIN_AREA}},
-            "rows": {name: row.summary() for name, row in rows.items()}}
+    result = {"settings": {"clips_per_row": args.clips, "steps": args.steps, "guidance": args.guidance,
+                           "seed": args.seed, "grammar": grammar.name,
+                           "detector": {"colour_radius": COLOUR_RADIUS, "min_area": MIN_AREA}},
+              "rows": {name: row.summary() for name, row in rows.items()}}
+    shapes = [s for s in weights.trained_shapes(wdir) if s in args.shapes]
+    if shapes:   # every shape the weights make, each clip beside the real clip of its prompt (evaluate_shapes.py)
+        from .evaluate_shapes import evaluate_shape
+        models = (weights.load_dit("spacetime", wdir)[0], weights.load_autoencoder(wdir)[0])
+        shape_args = argparse.Namespace(seed=args.seed, clips=args.clips, frames=16, steps=args.steps,
+                                        guidance=args.guidance, batch=8)
+        result["shapes"] = []
+        for shape in shapes:
+            result["shapes"].append(evaluate_shape(shape, shape_args, models))
+            print(f"scored the {shape} shape", file=sys.stderr)
+    return result
 
 
 COLUMNS = (("presence", "present, right colour", "{:.1%}"), ("direction_right", "direction right", "{:.1%}"),
@@ -256,7 +277,26 @@ def markdown(result: dict) -> str:
     return "\n".join(lines)
 
 
+def shapes_markdown(result: dict) -> str:
+    """The per-shape table: the spacetime DiT beside real clips of the same prompts."""
+    pct = lambda v: "–" if v is None else f"{v:.1%}"  # noqa: E731
+    num = lambda v, f="{:.2f}": "–" if v is None else f.format(v)  # noqa: E731
+    lines = ["| shape | present (real) | one object (real) | direction | largest jump px (real) | jump vs real, median "
+             "| floor gap (real) | ball / square fill (real) | background flicker |", "|" + "---|" * 9]
+    for s in result.get("shapes", []):
+        g, r, gap = s["generated"], s["real"], s.get("floor_gap") or {}
+        lines.append(
+            f"| {s['shape']} | {pct(g['presence'])} ({pct(r['presence'])}) "
+            f"| {pct(g.get('one_object'))} ({pct(r.get('one_object'))}) | {pct(g.get('direction'))} "
+            f"| {num(g.get('largest_jump_px'))} ({num(r.get('largest_jump_px'))}) | {num(s.get('jump_over_real_median'))}x "
+            f"| {num(gap.get('generated'), '{:.3f}')} ({num(gap.get('real'), '{:.3f}')}) "
+            f"| {num(g['ball_fill'])} / {num(g['square_fill'])} ({num(r['ball_fill'])} / {num(r['square_fill'])}) "
+            f"| {num(g.get('background_flicker'), '{:.4f}')} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .data import CLIP_SHAPES
     from .sample import DEFAULT_GUIDANCE, DEFAULT_STEPS
 
     parser = argparse.ArgumentParser(prog="python -m model.evaluate", description=__doc__.split("\n\n")[0])
@@ -266,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--frames", type=int, nargs="+", default=[16, 8, 24, 32])
     parser.add_argument("--models", nargs="+", default=["spacetime", "per-frame"])
+    parser.add_argument("--shapes", nargs="*", default=list(CLIP_SHAPES),
+                        help="shapes to score beside real clips (default: every shape the weights make; none: skip)")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--out", type=Path, default=EVALUATION_JSON)
     parser.add_argument("--weights", type=Path, default=None, help="folder of trained weights (default model/weights)")
@@ -277,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     result["settings"]["seconds"] = round(time.perf_counter() - started, 1)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(markdown(result))
+    if result.get("shapes"):
+        print()
+        print(shapes_markdown(result))
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -1,15 +1,17 @@
 """Score a mixture-trained model (the second edition) shape by shape against real clips of the same
 prompts: square, landscape, portrait and still images, with the detector of model/evaluate.py and
-three measures the first edition's table lacks:
+four measures the first edition's table lacks:
 
 - fill: the object's pixels over its bounding box (a ball fills about 0.80, a square 1.00), from the
   same colour mask for real and generated clips, so the two are comparable;
 - floor gap (bouncing prompts): how far above the floor the object's lowest point stays in the middle
   half of the clip, as a share of its hop height (0 = it touches the floor as the real one does);
+- one object: the share of frames holding the object where its colour forms one piece (8-connected,
+  pieces of 3 pixels or more), so a ghost copy or a stray blob counts against it;
 - largest jump against real: the generated clip's largest frame-to-frame centroid jump over the
   real clip's, for the same prompt.
 
-    python -m model.evaluate_shapes --weights model/weights/v2 --clips 24
+    python -m model.evaluate_shapes --clips 24     # make evaluate runs it too, at 256 clips per shape
 
 Prompts come from the model's own grammar (sizes and falling in the second); each generated clip is
 scored beside the real clip rendered from its prompt.
@@ -37,6 +39,30 @@ def fill(mask: np.ndarray) -> float:
         rows, cols = np.flatnonzero(m.any(axis=1)), np.flatnonzero(m.any(axis=0))
         ratios.append(m.sum() / ((rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1)))
     return float(np.mean(ratios)) if ratios else float("nan")
+
+
+def components(mask: np.ndarray, min_area: int = 3) -> int:
+    """Pieces of one frame's (H, W) mask, 8-connected, of at least `min_area` pixels: 1 for one
+    compact object; a ghost copy, a smear that split or a stray blob of the colour makes more."""
+    labels = np.where(mask, np.arange(mask.size).reshape(mask.shape) + 1, 0)
+    big = mask.size + 1
+    while True:          # every pixel takes the smallest label among its neighbours until none changes
+        padded = np.pad(np.where(mask, labels, big), 1, constant_values=big)
+        h, w = mask.shape
+        smallest = np.min([padded[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+                           for dy in (-1, 0, 1) for dx in (-1, 0, 1)], axis=0)
+        new = np.where(mask, smallest, 0)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    _, sizes = np.unique(labels[mask], return_counts=True)
+    return int((sizes >= min_area).sum())
+
+
+def one_object(mask: np.ndarray) -> float:
+    """Share of the frames holding the object (at least MIN_AREA pixels) where it is one piece."""
+    held = [m for m in mask if m.sum() >= MIN_AREA]
+    return float(np.mean([components(m) == 1 for m in held])) if held else float("nan")
 
 
 def bottoms(mask: np.ndarray) -> np.ndarray:
@@ -99,7 +125,8 @@ def evaluate_shape(shape: str, args, models) -> dict:
             video, real = still_picture(video), real[:1]
         for name, v in (("real", real), ("generated", video)):
             mask = colour_masks(v)[clip.prompt.colour]   # the same detector for both
-            entry = {"shape": clip.prompt.shape, "fill": fill(mask), "motion": clip.prompt.motion}
+            entry = {"shape": clip.prompt.shape, "fill": fill(mask), "motion": clip.prompt.motion,
+                     "one_object": one_object(mask)}
             if shape != IMAGE:
                 s = score(v, clip.prompt)
                 entry.update(presence=s.presence, direction=s.direction_right, jump=s.largest_jump,
@@ -114,7 +141,8 @@ def summarise(shape: str, rows: dict, seconds: float) -> dict:
     mean = lambda xs: round(float(np.nanmean(xs)), 4) if len(xs) and not np.all(np.isnan(xs)) else None  # noqa: E731
     out = {"shape": shape, "clips": len(rows["real"]), "seconds": round(seconds, 1)}
     for name, entries in rows.items():
-        part = {"presence": mean([e["presence"] for e in entries])}
+        part = {"presence": mean([e["presence"] for e in entries]),
+                "one_object": mean([e["one_object"] for e in entries])}
         for obj in ("ball", "square"):
             part[f"{obj}_fill"] = mean([e["fill"] for e in entries if e["shape"] == obj])
         if shape != IMAGE:
@@ -137,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     from . import weights
 
     parser = argparse.ArgumentParser(prog="python -m model.evaluate_shapes", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--weights", type=Path, default=weights.WEIGHTS_DIR / "v2")
+    parser.add_argument("--weights", type=Path, default=weights.WEIGHTS_DIR)
     parser.add_argument("--clips", type=int, default=24, help="prompts per shape (default 24)")
     parser.add_argument("--frames", type=int, default=16)
     parser.add_argument("--steps", type=int, default=20)

@@ -2,7 +2,7 @@
 
     python -m model.sample --prompt "a blue ball arcing from right to left" --frames 16 --steps 20 \
         --guidance 4 --seed 0 --out clip.gif
-    python -m model.sample --weights model/weights/v2 --shape landscape --prompt "a big red ball falling ..."
+    python -m model.sample --shape landscape --prompt "a big red ball falling ..."
 
 The sampler integrates the flow-matching ODE with Euler steps from pure noise (t = 1) to a clean
 latent (t = 0), running the prompt and the null prompt as one batch of two for classifier-free

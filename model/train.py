@@ -4,7 +4,7 @@
     python -m model.train --preset=tiny         # seconds; for tests and smoke runs
     python -m model.train --dit.steps=6000      # any setting as --path=value (model/train_config.py)
     python -m model.train --fresh               # ignore checkpoints and start over
-    python -m model.train --preset=v2 --stages=autoencoder,decoder --out=model/weights/v2 --threads=1
+    python -m model.train --preset=v2 --stages=autoencoder,decoder --out=/tmp/v2 --threads=1
                                                 # autoencoder v2: every shape, still images, new loss
 
 Each stage checkpoints every `checkpoint_every` steps into <out>/checkpoints/ and a rerun resumes

@@ -123,7 +123,7 @@ PRESETS: dict[str, dict] = {
              "dit.lr": 4e-3, "dit.per_frame_steps": 10, "dit.warmup": 5, "dit.ema": 0.9, "checkpoint_every": 10},
     "gpu": {"ae.steps": 6000, "ae.decoder_steps": 4000, "ae.batch": 16, "pool_clips": 4000, "dit.steps": 12000,
             "dit.per_frame_steps": 4000},
-    # Autoencoder v2 (model/weights/v2/README.md has the measurements behind each choice).
+    # Autoencoder v2 (model/weights/README.md has the measurements behind each choice).
     "v2": {**V2_AUTOENCODER, **V2_DIT},
 }
 

@@ -30,6 +30,12 @@ def palette_frames(videos: np.ndarray, size: int = PALETTE_SIZE, rounds: int = 8
     return _nearest(pixels, centres).astype(np.uint8).reshape(videos.shape[:-1]), np.clip(centres, 0, 1)
 
 
+def index_frames(frames: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """(..., H, W, 3) frames -> uint8 indices of their nearest palette colours (a palette fitted to
+    other frames too, so clips of different sizes can share one)."""
+    return _nearest(frames.reshape(-1, 3).astype(np.float32), palette).astype(np.uint8).reshape(frames.shape[:-1])
+
+
 def _nearest(pixels: np.ndarray, centres: np.ndarray, chunk: int = 32768) -> np.ndarray:
     """Index of the nearest centre for every pixel, a chunk at a time (memory stays small)."""
     out = np.empty(len(pixels), np.int64)

@@ -7,7 +7,7 @@ checked by hand. Shapes are written (channels, time, height, width) for volumes 
     video     (3, F, H, W)                        F frames of H x W RGB pixels
     encoder   (3, F, H, W) -> (8, F/4, H/4, W/4)  4x fewer slices, 4x fewer cells per side, 8 channels
     latent    (8, T', H', W')                     training: x_t = (1 - t) x0 + t eps; generation: eps
-    text      10 token ids -> (10, 128)           closed vocabulary, padded to 10 tokens
+    text      12 token ids -> (12, 128)           closed vocabulary, padded to 12 tokens
     patchify  (8, T', H', W') -> (N, 32) -> (N, 128)    1 x 2 x 2 cubes, N = T' (H'/2) (W'/2)
     DiT       (N, 128) -> ... -> (N, 32) -> (8, T', H', W')   6 blocks, then un-patchify: a velocity
     sampler   20 Euler steps, each a batch of 2 (prompt and null prompt, for guidance)

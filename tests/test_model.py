@@ -291,12 +291,18 @@ def test_detector_scores_real_clips_and_catches_broken_ones():
 
 def test_evaluate_cli_writes_a_table_and_json(tmp_path):
     out = tmp_path / "eval.json"
-    done = run_cli("model.evaluate", "--clips", "4", "--frames", "16", "--steps", "4", "--out", str(out))
+    done = run_cli("model.evaluate", "--clips", "4", "--frames", "16", "--steps", "4", "--shapes", "landscape", "image",
+                   "--out", str(out))
     assert done.returncode == 0, done.stderr
     import json
-    rows = json.loads(out.read_text())["rows"]
+    result = json.loads(out.read_text())
+    rows = result["rows"]
     assert {"real clips", "autoencoder reconstruction", "spacetime DiT", "per-frame DiT"} <= set(rows)
     assert rows["real clips"]["presence"] == 1.0 and "| real clips |" in done.stdout
+    # the committed weights speak the second grammar and make every shape: the two asked for are scored
+    assert result["settings"]["grammar"] == "second"
+    assert [s["shape"] for s in result["shapes"]] == ["landscape", "image"] and "| landscape |" in done.stdout
+    assert result["shapes"][0]["real"]["presence"] == 1.0 and result["shapes"][0]["clips"] == 4
 
 
 def test_committed_manifest_is_what_the_export_writes():
@@ -307,7 +313,8 @@ def test_committed_manifest_is_what_the_export_writes():
     ae, _ = weights.load_autoencoder()
     dit, _ = weights.load_dit("spacetime")
     shipped = manifest.load()
-    assert {k: v for k, v in shipped.raw.items() if k not in ("weights", "inspect")} == describe(ae, dit.config)
+    described = describe(ae, dit.config, weights.trained_shapes(weights.WEIGHTS_DIR))
+    assert {k: v for k, v in shipped.raw.items() if k not in ("weights", "inspect")} == described
     from model import inspection       # the inspection graphs' entry, written by model/inspection.py
 
     assert shipped.raw["inspect"] == {"files": inspection.FILES, "outputs": inspection.output_names(dit.config.depth)}

@@ -24,7 +24,7 @@ from sims.model_data import cache
 
 pytest.importorskip("onnxruntime")
 SIDE = 32
-DATASETS = ("flicker", "compression", "attention", "permanence", "guidance", "steps", "cost", "recap")
+DATASETS = ("flicker", "compression", "shapes", "attention", "permanence", "guidance", "steps", "cost", "recap")
 
 
 @pytest.fixture(scope="module")
@@ -158,15 +158,18 @@ def test_flicker_real_frames_are_the_models_clips(sampler):
 
 def test_flicker_spacetime_clips_jump_and_flicker_less_for_every_seed():
     """What chapter 0 says of these clips: for every seed the per-frame clip's largest jump is at least
-    twice the spacetime clip's, its background changes roughly twice as much, it loses the ball in
-    some frames of most seeds and shows other colours; the spacetime ball is always there, in red only."""
+    twice the spacetime clip's and its background changes at least three times as much (issue 13's
+    bar; the second edition's decoder no longer shimmers on its own); the spacetime ball is always
+    there, in red only. How often the per-frame ball drops out or shows blotches the paragraph counts."""
     real = md.flicker.load()
     pf, st = md.flicker.KINDS.index("per-frame"), md.flicker.KINDS.index("spacetime")
     assert np.all(real["largest_jump"][pf] > 2 * real["largest_jump"][st])
-    assert np.all(real["flicker"][pf] > 1.5 * real["flicker"][st])
-    assert np.all(real["flicker"][pf] < 3 * real["flicker"][st])
-    assert np.sum(real["presence"][pf] < 1) >= 3 and np.all(real["presence"][st] == 1.0)
-    assert np.all(real["wrong_pixels"][pf] > 1) and np.all(real["wrong_pixels"][st] < 0.5)
+    assert np.all(real["flicker"][pf] > 3 * real["flicker"][st])
+    assert np.all(real["presence"][st] == 1.0) and np.all(real["wrong_pixels"][st] < 0.5)
+    from course.chapters import c00_flicker
+    text = " ".join(c00_flicker.real_paragraph().split())
+    lost = int((real["presence"][pf] < 1).sum())
+    assert (f"in {lost} of the {md.flicker.SEEDS} seeds it drops out of some frames" in text) == (lost > 0)
 
 
 def test_cached_model_data_is_read_back_unchanged():
@@ -199,7 +202,7 @@ def test_permanence_real_clips_shapes_and_what_they_show():
     pf, st = md.permanence.KINDS.index("per-frame"), md.permanence.KINDS.index("spacetime")
     assert real["reappears"][st].sum() == md.permanence.SEEDS                   # every spacetime ball comes back
     assert real["reappears"][pf].sum() < real["reappears"][st].sum()
-    assert real["largest_jump"][st].max() < 3                             # it slides, it never pops
+    assert real["largest_jump"][st].max() < md.permanence.TELEPORT_PX     # it slides, it never pops
     assert real["reappears"][pf].sum() > md.permanence.SEEDS / 2                # a red ball mostly comes out...
     assert np.sum(real["largest_jump"][pf] > 5) > md.permanence.SEEDS / 2       # ...but pops in most seeds
     red = md.permanence.COLOUR_NAMES.index("red")
@@ -231,14 +234,20 @@ def test_guidance_real_sweep_covers_every_w_of_the_slider():
 
 def test_guidance_real_adherence_rises_and_diversity_falls():
     """Chapter 6's reading of the curves: few clips follow the prompt at w = 0, all of them by w = 2,
-    the paths collapse onto one arc, and at high w adherence falls again while other colours creep in."""
+    the paths collapse onto one arc; at high w the second edition stays on prompt, but its paths
+    spread again and specks of other colours creep in (over-cooking), as the paragraph says."""
     real = md.guidance.load()
     adherence, wrong = real["adherent"].mean(axis=1), real["wrong_pixels"].mean(axis=1)
     assert adherence[0] < 0.5 and adherence[3] > adherence[0] + 0.5
     assert adherence[3] >= adherence[1] >= adherence[0]
     assert np.all(adherence[2:7] == 1.0)
     assert real["spread"][2] < 0.2 * real["spread"][0]
-    assert adherence[10:].max() < 0.9 and wrong[10:].min() > 10 * wrong[2:4].max()
+    assert np.all(adherence[10:] == 1.0)
+    assert real["spread"][-1] > 1.5 * real["spread"].min() and wrong[-1] > wrong[2:4].max() + 0.1
+    from course.chapters import c06_guidance
+    text = " ".join(c06_guidance.real_paragraph().split())
+    assert f"still counts all {md.guidance.SEEDS} clips as on prompt" in text
+    assert f"({real['spread'][-1]:.1f} px, against {real['spread'].min():.1f}" in text
     off_prompt = real["adherent"][0] == 0                    # at w = 0 most of those show other colours
     assert np.sum(real["wrong_pixels"][0][off_prompt] >= 5) > off_prompt.sum() / 2
 
@@ -254,17 +263,25 @@ def test_chapters_quote_the_measured_numbers():
     assert f"`w = 0` the prompt is ignored: {adherent} of {md.guidance.SEEDS}" in flat(c06_guidance.real_paragraph())
 
 
-def test_step_sweep_ends_at_the_default_and_few_steps_lose_the_object():
-    """Chapter 7's reading of the sweep: with one or two steps the detector misses the object in
-    many frames and finds other colours (measured 79% and 82% of frames, 7.0 and 6.5 stray pixels per
-    frame); from 4 steps on it finds the object nearly everywhere (99.7% at 20)."""
+def test_step_sweep_ends_at_the_default_and_one_step_makes_a_blurred_average():
+    """Chapter 7's reading of the sweep: one step finds the object but about twice its size (the
+    average of many places) with specks of other colours; from 4 steps on it is its own size and the
+    specks are gone. Measured on the second edition: 65 px against 32 at 20 steps, 3.6 stray px per
+    frame at one step, 0.01 at four."""
     from course import facts
+    from course.chapters import c07_showcase
     data = md.steps.load()
     assert list(data["steps"]) == list(md.steps.STEP_COUNTS) and md.steps.STEP_COUNTS[-1] == facts.default_steps()
-    assert data["presence"].shape == (len(md.steps.STEP_COUNTS), len(md.steps.prompts())) == (5, 24)
-    found, stray = data["presence"].mean(axis=1), data["wrong_pixels"].mean(axis=1)
-    assert found[:2].max() < 0.9 and found[2:].min() > 0.97
-    assert stray[:2].min() > 1 and stray[2:].max() < 0.5
+    prompts = md.steps.prompts()
+    assert any("falling" in p for p in prompts) == ("falling" in facts.words())
+    assert data["presence"].shape == data["area"].shape == (len(md.steps.STEP_COUNTS), len(prompts))
+    found, stray, area = data["presence"].mean(axis=1), data["wrong_pixels"].mean(axis=1), data["area"].mean(axis=1)
+    assert found.min() > 0.95                                  # the object is there at every step count...
+    assert area[0] > 1.5 * area[-1] and stray[0] > 1           # ...but one step makes it big and specked
+    assert np.all(stray[2:] < 0.05) and np.all(np.abs(area[2:] - area[-1]) < 0.1 * area[-1])
+    text = " ".join(c07_showcase.steps_paragraph().split())
+    assert f"{area[0]:.0f} pixels against {area[-1]:.0f} at {facts.default_steps()} steps" in text
+    assert "From 4 steps on" in text
 
 
 def test_guidance_view_shows_the_trails_of_the_chosen_w():

@@ -121,9 +121,13 @@ def test_the_dit_takes_every_canvas_and_the_per_frame_one_keeps_slices_apart(asp
             assert (change == 0) if per_frame else (change > 1e-3)
 
 
-def test_the_committed_dit_still_reads_its_own_files():
-    dit, _ = weights.load_dit("spacetime")
-    assert (dit.config.vocab_size, dit.config.prompt_tokens) == (FIRST.vocab_size, FIRST.tokens)
+def test_the_committed_dits_are_the_second_edition():
+    """The course runs the second edition: the second grammar, the prompt-order path, every shape."""
+    for kind in ("spacetime", "per-frame"):
+        dit, _ = weights.load_dit(kind)
+        assert (dit.config.vocab_size, dit.config.prompt_tokens) == (SECOND.vocab_size, SECOND.tokens)
+        assert dit.config.prompt_order and dit.config.per_frame == (kind == "per-frame")
+    assert weights.trained_shapes(weights.WEIGHTS_DIR) == ("square", "landscape", "portrait", "image")
 
 
 # ----- training on the mixture, and sampling every shape
@@ -168,13 +172,15 @@ def test_the_export_describes_the_grammar_and_every_shape(tiny_second_onnx):
     assert m.tokens(16, "portrait") == 4 * 32 and m.tokens(16, "image") == 16
 
 
-def test_the_first_edition_manifest_makes_squares_only():
+def test_a_squares_only_manifest_refuses_other_shapes():
+    """A first-edition export lists squares only; asking it for a landscape says what it makes."""
     from model import manifest
 
-    shipped = manifest.load()
-    assert shipped.shapes == {"square": (32, 32)} and len(shipped.vocab) == FIRST.vocab_size
+    raw = dict(manifest.load().raw, shapes={"square": [32, 32]})
+    squares = manifest.Manifest.from_json(raw)
+    assert squares.shapes == {"square": (32, 32)} and squares.latent_dims(16, "square") == (1, 8, 4, 8, 8)
     with pytest.raises(ValueError, match="this model makes square"):
-        shipped.latent_dims(16, "landscape")
+        squares.latent_dims(16, "landscape")
 
 
 @pytest.mark.parametrize("shape", ["landscape", "portrait", "image"])
@@ -206,6 +212,27 @@ def test_shape_measures_on_known_masks():
     assert list(bottoms(frames)[[0, 2]]) == [3, 8] and np.isnan(bottoms(frames)[1])
 
 
+def test_one_object_counts_pieces_of_the_colour():
+    """One compact object is one 8-connected piece; a ghost copy or a stray blob of 3+ pixels is a
+    second piece; a diagonal line is one piece; a single stray pixel does not count."""
+    from model.evaluate_shapes import components, one_object
+
+    frame = np.zeros((32, 64), bool)
+    frame[2:7, 40:45] = True
+    assert components(frame) == 1
+    frame[20:24, 10:13] = True                              # a ghost below
+    assert components(frame) == 2
+    frame[30, 60] = True                                    # one stray pixel
+    assert components(frame) == 2
+    line = np.eye(8, dtype=bool)
+    assert components(line) == 1
+    clip = np.zeros((4, 32, 32), bool)
+    clip[:, 5:10, 5:10] = True
+    clip[1, 20:25, 20:25] = True                            # frame 1 holds two pieces
+    assert one_object(clip) == 0.75
+    assert np.isnan(one_object(np.zeros((2, 8, 8), bool)))
+
+
 def test_evaluate_shapes_scores_every_shape_of_a_mixture_model(tiny_second, tmp_path):
     from model.evaluate_shapes import main
 
@@ -215,6 +242,7 @@ def test_evaluate_shapes_scores_every_shape_of_a_mixture_model(tiny_second, tmp_
     assert [row["shape"] for row in table] == ["square", "landscape", "portrait", "image"]
     for row in table:
         assert row["clips"] == 2 and 0 <= row["generated"]["presence"] <= 1
+        assert row["real"]["one_object"] == 1.0             # a real clip's object is always one piece
         if row["shape"] != "image":   # a real clip's object shows wherever the detector expects it
             assert row["real"]["presence"] == 1.0 and row["real"]["direction"] == 1.0
     assert "floor_gap" in table[1] and "floor_gap" not in table[3]

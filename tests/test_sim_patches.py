@@ -146,3 +146,37 @@ def test_chapter_prose_quotes_the_sims_numbers():
                            (dict(ps=4), 16)]:
         assert Patches(**kwargs).grid().tokens == tokens, kwargs
         assert str(tokens) in body
+
+
+# -- our model's own clip of each shape (sims/model_data/shapes.py) ---------------------------------
+def test_the_model_makes_every_shape_of_the_sim_with_the_manifests_token_counts():
+    """Square, landscape, portrait and a still image from one set of weights; each token count is the
+    manifest's (1 slice x rows/2 x cols/2 per 4 frames) and the detector finds the object in every shown frame."""
+    from model import manifest
+    from sims.model_data import shapes
+
+    real, m = shapes.load(), manifest.load()
+    assert shapes.made() == ["square", "landscape", "portrait", "image"]
+    assert real["tokens"].tolist() == [64, 128, 128, 16] == [m.tokens(16, s) for s in shapes.made()]
+    for i, shape in enumerate(shapes.made()):
+        width, height = m.shapes[shape]
+        frames = real[f"frames_{shape}"]
+        assert frames.shape == ((1 if shape == "image" else len(shapes.SHOWN)), height, width)
+        slices, rows, cols, _ = real["latent"][i]
+        assert slices * (rows // 2) * (cols // 2) == real["tokens"][i]
+        assert real["present"][i] == 1.0
+        assert len(np.unique(frames)) > 10                      # a picture, not a flat fill
+
+
+@pytest.mark.parametrize("aspect, tokens", [("square", 64), ("landscape", 128), ("portrait", 128), ("image", 16)])
+def test_the_view_puts_the_chosen_shapes_clip_on_canvas_and_counts_its_tokens(aspect, tokens):
+    from sims.model_data import shapes
+
+    view = PatchesView(Patches(aspect=aspect))
+    data = view.data()
+    for shape in shapes.made():
+        on_canvas = data[f"real_{shape}"]["x"] >= 0
+        assert on_canvas.all() if shape == aspect else not on_canvas.any()
+    shown = data[f"real_{aspect}"]
+    np.testing.assert_array_equal(shown["image"][0], shapes.load()[f"frames_{aspect}"][0][::-1])
+    assert f"<b>{tokens} tokens</b>" in view.readouts()["real"] and shapes.PROMPT in view.readouts()["real"]

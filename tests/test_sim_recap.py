@@ -15,7 +15,7 @@ def test_sixteen_frames_match_the_model_notes():
     assert values(clip.video) / values(clip.latent) == 24
     assert clip.tokens == 64 and clip.values_per_token == 32
     assert clip.stage_shapes("patchify") == ((8, 4, 8, 8), (64, 128))
-    assert clip.stage_shapes("text") == ((10,), (10, 128))
+    assert clip.stage_shapes("text") == ((12,), (12, 128))        # the second edition pads prompts to 12 ids
     assert clip.stage_shapes("DiT") == ((64, 128), (8, 4, 8, 8))
     assert clip.stage_shapes("decoder") == ((8, 4, 8, 8), (3, 16, 32, 32))
 

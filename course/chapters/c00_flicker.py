@@ -10,7 +10,10 @@ TOY_SEEDS = toy.Flicker.param.seed.bounds[1] + 1
 def _range(key: str, kind: str, scale: float = 1.0) -> str:
     """'lo to hi' of one detector reading of our model's clips over the seeds."""
     values = scale * trained.load()[key][trained.KINDS.index(kind)]
-    return f"{values.min():.1f} to {values.max():.1f}"
+    lo, hi = f"{values.min():.1f}", f"{values.max():.1f}"
+    if lo == hi:                      # too close for one decimal: show two ("0.16 to 0.18", not "0.2 to 0.2")
+        lo, hi = f"{values.min():.2f}", f"{values.max():.2f}"
+    return lo if lo == hi else f"{lo} to {hi}"
 
 
 def real_paragraph() -> str:
@@ -19,7 +22,9 @@ def real_paragraph() -> str:
     per_frame = trained.KINDS.index("per-frame")
     lost = int((data["presence"][per_frame] < 1).sum())        # seeds whose orange ball is missing somewhere
     blotched = int((data["wrong_pixels"][per_frame] > 0).sum())
-    blotched = "every seed" if blotched == trained.SEEDS else f"{blotched} of them"
+    dropout = f" (in {lost} of the {trained.SEEDS} seeds it drops out of some frames)" if lost else ""
+    blotches = ("" if not blotched else " Blotches of other colours come and go in "
+                + ("every seed." if blotched == trained.SEEDS else f"{blotched} of the {trained.SEEDS} seeds."))
     return model_did(f"""
 The stand-in above is drawn by hand. The lower half of the simulation runs the same experiment on
 the course's two trained models, which chapter 4 opens up: one looks across the whole clip while it
@@ -27,8 +32,8 @@ works (teal); the other works on each stretch of {facts.frames_per_slice()} fram
 (orange). Both made {trained.FRAMES} frames of "{trained.PROMPT}" when this page was built, from the
 same seed and so the same starting noise; the frame player and `seed` move them too.
 
-Step through slowly. The teal ball follows one arc. The orange ball lurches, and drops out of some
-frames in {lost} of the {trained.SEEDS} seeds; blotches of other colours come and go in {blotched}. Measured with the course's colour-based detector over the {trained.SEEDS} seeds, the
+Step through slowly. The teal ball follows one arc. The orange ball lurches{dropout}, and
+the background behind it shimmers.{blotches} Measured with the course's colour-based detector over the {trained.SEEDS} seeds, the
 per-frame clip's largest jump between two frames is
 {_range("largest_jump", "per-frame")} px against {_range("largest_jump", "spacetime")} px for
 the spacetime clip, and its background changes by {_range("flicker", "per-frame", 100)}% per frame

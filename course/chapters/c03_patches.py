@@ -1,8 +1,9 @@
 """Chapter 3: cutting the spacetime latent into tokens a transformer can read."""
 from course import facts
 from course.chapters import figures
-from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, predict
+from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict
 from sims import patches as toy
+from sims.model_data import shapes as trained
 
 PER_SLICE = facts.tokens_per_slice()
 F = facts.clip_frames()
@@ -17,6 +18,32 @@ def grid(**controls) -> toy.Grid:
 
 
 LANDSCAPE = grid(aspect="landscape")
+
+
+def shapes_paragraph() -> str:
+    """Our model in every shape: computed when the page is built (sims/model_data/shapes.py), not on import."""
+    real, made = trained.load(), trained.made()
+    count = {shape: int(real["tokens"][i]) for i, shape in enumerate(made)}
+    size = {shape: "{} × {}".format(*(int(v) for v in real["size"][i])) for i, shape in enumerate(made)}
+    listed = "; ".join(f"{shape} {size[shape]} pixels, {count[shape]} tokens" for shape in made)
+    return model_did(f"""
+The last picture is not a stand-in: it is the course's own spacetime model, one set of weights,
+trained on a mixture of square, landscape and portrait clips and still images (the generator in
+chapter 7 offers the same four). When this page was built it made "{trained.PROMPT}" in every
+shape, from seed {trained.SEED}; switch `Shape` to see each. The readout under it gives each latent
+and token count as the exported model states them ({F} frames, width × height): {listed}.
+
+Nothing in the network changes from one shape to the next: the same patch layer, the same blocks,
+the same weights. Only the length of the token sequence differs, and the position code each token
+gets, which says which slice, row and column it came from.{_padding_note(size)}
+""")
+
+
+def _padding_note(size: dict) -> str:
+    if "landscape" not in size:
+        return ""
+    return (f" The toy's landscape is {toy.ASPECTS['landscape'][1]} × {toy.ASPECTS['landscape'][0]} so that "
+            f"you can watch padding; our model's is {size['landscape']}, which its {P} × {P} patches divide exactly.")
 PAIRS_20 = grid(frames=20, pt=2)
 
 CHAPTER = Chapter(
@@ -54,6 +81,7 @@ back into cubes and reassembled into a latent of the original shape.
         Section(
             heading="Counting tokens",
             sim="patches",
+            measured=shapes_paragraph,
             body=f"""\
 Take our course model. {F} [frames](glossary.html#frame) become a latent of {T} time-slices, each an
 {SIDE} × {SIDE} grid with {C} channels. Its patches are {PATCH}: one slice deep, {P} × {P} positions

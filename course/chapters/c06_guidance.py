@@ -1,4 +1,6 @@
 """Chapter 6: how the prompt reaches the denoiser, and how classifier-free guidance sets its strength."""
+import numpy as np
+
 from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, going_further, model_did, predict, the_math
 from sims import guidance as toy
@@ -27,15 +29,28 @@ of clips with a green object in at least 80% of frames, moving left to right. Di
 the objects' paths spread around their average path, scaled so that `w = 0` is 1. The pictures show
 {trained.SHOWN} of the clips with all their frames laid over each other, so each object leaves its path.
 
-The real curves keep the toy's shape. At `w = 0` the prompt is ignored: {adherent[0]} of {trained.SEEDS}
+The real curves start as the toy's do. At `w = 0` the prompt is ignored: {adherent[0]} of {trained.SEEDS}
 clips show a green object moving left to right, most of the rest show objects of other colours, and
 the paths spread {real["spread"][0]:.1f} px around their average. By `w = {full}` all {trained.SEEDS} follow the
-prompt and the spread is down to {real["spread"][full]:.1f} px: nearly one path. Push `w` further and adherence falls
-again, to {adherent[-1]} of {trained.SEEDS} at `w = {int(real["w"][-1])}`: in some frames the ball loses its
-green and patches of other colours creep in ({real["wrong_pixels"][-1].mean():.1f} pixels per frame,
-against {real["wrong_pixels"][full].mean():.2f} at `w = {full}`), the small model's version of
-over-cooking.
+prompt and the spread is down to {real["spread"][full]:.1f} px: nearly one path. {_too_far(real, adherent, full)}
 """)
+
+
+def _too_far(real, adherent, full: int) -> str:
+    """What the highest w does to the real clips, in the words the measurement supports."""
+    last, tight = int(real["w"][-1]), int(np.argmin(real["spread"]))
+    stray, clean = real["wrong_pixels"][-1].mean(), real["wrong_pixels"][full].mean()
+    if adherent[-1] < trained.SEEDS:
+        return f"""Push `w` further and adherence falls
+again, to {adherent[-1]} of {trained.SEEDS} at `w = {last}`: in some frames the ball loses its
+green and patches of other colours creep in ({stray:.1f} pixels per frame,
+against {clean:.2f} at `w = {full}`), the small model's version of over-cooking."""
+    return f"""Push `w` further and the detector
+still counts all {trained.SEEDS} clips as on prompt at `w = {last}`, but look at the pictures: the
+background breaks into harsh, saturated blocks, the ball comes apart into pieces, its paths spread
+again ({real["spread"][-1]:.1f} px, against {real["spread"][tight]:.1f} at `w = {int(real["w"][tight])}`) and
+specks of other colours creep in ({stray:.2f} pixels per frame, against {clean:.2f} at `w = {full}`).
+That is the small model's version of over-cooking: on prompt, and worse to look at."""
 
 W_DEFAULT = f"{facts.default_guidance():g}"
 

@@ -23,26 +23,33 @@ def steps_paragraph() -> str:
     counts = [int(n) for n in data["steps"]]
     found = {n: 100 * float(data["presence"][i].mean()) for i, n in enumerate(counts)}
     wrong = {n: float(data["wrong_pixels"][i].mean()) for i, n in enumerate(counts)}
+    area = {n: float(data["area"][i].mean()) for i, n in enumerate(counts)}
     prompts = len(step_sweep.prompts())
     few = [n for n in counts if n < STEPS]
-    table = "\n".join(f"| {n} | {found[n]:.1f}% | {wrong[n]:.2f} |" for n in counts)
+    # the first step count whose clips look like the default's: no specks, the object at its size
+    settled = min(n for n in counts if wrong[n] < 0.05 and abs(area[n] - area[STEPS]) <= 0.1 * area[STEPS])
+    table = "\n".join(f"| {n} | {found[n]:.1f}% | {area[n]:.0f} | {wrong[n]:.2f} |" for n in counts)
     return """
 How few steps are enough? Before you open the box, predict what a clip made in a single step looks
-like, and how many steps it takes before the object is reliably there.
+like, and how many steps it takes before it looks like the clip the default makes.
 """ + model_did(f"""
 When this page was built, our spacetime model generated {prompts} clips ({F} frames, `w = {W}`) at
 each of {", ".join(map(str, few))} and {STEPS} steps: one for every colour, shape and motion the
 prompt language has, moving left to right, each with its own seed. The evaluation's detector then
-looked for the prompt's object in every frame, and counted pixels of the other object colours.
+looked for the prompt's object in every frame, measured its size (pixels of its colour), and
+counted pixels of the other object colours.
 
-| steps | frames with the object | stray pixels of other colours, per frame |
-|---|---|---|
+| steps | frames with the object | object size, pixels per frame | stray pixels of other colours, per frame |
+|---|---|---|---|
 {table}
 
 In one step the network jumps from pure noise straight to its average guess, and an average of
-many possible clips is what comes out: a soft, oversized object with specks of other colours, at
-times even the faint shadow of a wall the prompt never asked for. From a handful of steps on, each
-step can correct the last, and the detector finds the object almost everywhere.
+many possible clips is what comes out. The object is there, in its colour, in
+{found[counts[0]]:.1f}% of frames, but it is soft and {area[counts[0]] / area[STEPS]:.1f} times its size
+({area[counts[0]]:.0f} pixels against {area[STEPS]:.0f} at {STEPS} steps): the average of an object
+at many slightly different places. Specks of other colours come with it ({wrong[counts[0]]:.1f} per
+frame), at times even the faint shadow of a wall the prompt never asked for. From {settled} steps on,
+each step can correct the last: the object is its own size and the specks are gone.
 """)
 
 CHAPTER = Chapter(

@@ -38,7 +38,7 @@ CHAPTER = Chapter(
     slug="scale",
     title="Scale, limits and the family",
     overview=(
-        f"The course's model makes {F} frames of {SIZE}x{SIZE} pixels; real systems make seconds of video at "
+        f"The course's model makes {F} frames of {facts.sizes_phrase()}; real systems make seconds of video at "
         "hundreds of pixels per side. This chapter places Sora among its relatives, works out what "
         "generation costs and why that cost explodes without compression, and names the limits that "
         "remain even when compute is not the problem."

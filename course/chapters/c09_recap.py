@@ -18,6 +18,16 @@ encoder has no ✓: it is not exported, because generation never uses it.
 
 
 
+def _tall_note() -> str:
+    """Whether the course's own model makes the taller clip of the prediction, from the manifest."""
+    made = {size: shape for shape, size in facts.clip_sizes().items() if shape != "image"}
+    if (TALL.width, TALL.height) in made:
+        return (f"(That is our model's {made[TALL.width, TALL.height]} shape: the same weights make "
+                f"{TALL.width} × {TALL.height} frames as well as {SIZE} × {SIZE}; chapter 7's generator offers both.)")
+    return (f"(The course's model itself only takes {SIZE} × {SIZE} frames; the other sizes are there to "
+            "practise the rules.)")
+
+
 STEPS = facts.default_steps()
 F = facts.clip_frames()
 CLIP, LONG, TALL = toy.Clip(F, 32, 32), toy.Clip(32, 32, 32), toy.Clip(F, 64, 32)
@@ -106,9 +116,7 @@ loop {STEPS} times and ends at the decoder.
                 f"pairs instead of {TOKENS} × {TOKENS}. The prompt's `({facts.prompt_tokens()}, {WIDTH})` stays put, "
                 f"and so does the network: the same weights read {TOKENS} tokens or {LONG.tokens}. Making the "
                 f"{F} frames {TALL.height} pixels tall (still {TALL.width} wide) doubles the rows of patches in "
-                f"every slice, so they too make {TALL.tokens} tokens. (The course's model itself only takes "
-                f"{SIZE} × {SIZE} frames, since its table of positions is built for an "
-                f"{facts.latent_side()} × {facts.latent_side()} latent; the other sizes are there to practise the rules.)"),
+                f"every slice, so they too make {TALL.tokens} tokens. {_tall_note()}"),
             measured=_measured_shapes,
         ),
         Section(

@@ -52,8 +52,8 @@ CHAPTER = Chapter(
             heading="Video and latent",
             body=(
                 term("frame", "Frame", f"One picture of a video. Our model's clips have {facts.clip_frames()} frames (or "
-                     f"{min(facts.frame_choices())} to {max(facts.frame_choices())}) of {facts.frame_size()} × "
-                     f"{facts.frame_size()} pixels.")
+                     f"{min(facts.frame_choices())} to {max(facts.frame_choices())}) of {facts.sizes_phrase()}; a still "
+                     "image is one frame.")
                 + term("autoencoder", "Autoencoder (VAE)", "A pair of networks: an *encoder* that squeezes data into a small "
                        "*latent*, and a *decoder* that turns the latent back into data. A video autoencoder squeezes time as "
                        "well as space ([chapter 2](spacetime-latent.html)). Most large video models use a *variational* "

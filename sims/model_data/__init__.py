@@ -8,6 +8,7 @@ sim state.
 
     flicker       ch. 0   both DiTs' clips of one prompt, 4 seeds, and the detector's readings
     compression   ch. 2   real clips, their latents and decoder.onnx's reconstructions
+    shapes        ch. 3   the spacetime DiT making one prompt in every shape, with each token count
     attention     ch. 4   the DiTs' self-attention weights at one step of a generated clip
     permanence    ch. 5   both DiTs on an occlusion prompt, 16 seeds
     guidance      ch. 6   the spacetime DiT at every w of the slider, 16 seeds each

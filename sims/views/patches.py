@@ -19,6 +19,8 @@ import numpy as np
 from bokeh.models import LinearColorMapper
 
 from ..colors import INK, MUTED
+from ..model_data import shapes as trained
+from ..palette import PALETTE_SIZE, hex_palette
 from ..patches import ASPECTS, CHANNELS, TIME_FACTOR, SPACE_FACTOR, Grid, Patches, largest_padded
 from .base import SimView, small_figure
 
@@ -28,6 +30,9 @@ PER_LAYER = 2 * SHADES          # palette entries per layer: shade x (darker, li
 PAD, OUTSIDE = -1.0, 1e4        # below the mapper: grey padding; above it: not drawn
 PAD_GREY = "#c3c6ca"
 CLEAR = "rgba(0, 0, 0, 0)"
+# Our model's clip of the chosen shape: its frames side by side, every shape drawn to one scale (a
+# square strip is half as long as a landscape one), in a box as wide as four landscape frames.
+REAL_SLOT, REAL_GAP, REAL_OFF = 64, 4, -1e3
 # One hue per layer, away from the course's orange (per-frame) and teal (latent) on purpose.
 HUES = (210, 250, 290, 330, 5, 55, 95, 135)
 
@@ -169,7 +174,31 @@ class PatchesView(SimView):
         self.readout("latent")
         self.readout("tokens")
         self.readout("cube")
-        return [latent, strip]
+        return [latent, strip] + self._build_real()
+
+    def _build_real(self):
+        """Our model's own clip of the chosen shape (sims/model_data/shapes.py), if it makes that shape."""
+        real = trained.load()
+        self._real = {shape: [np.ascontiguousarray(f[::-1]) for f in real[f"frames_{shape}"]]   # Bokeh rows go up
+                      for shape in trained.made()}
+        n = len(trained.SHOWN)
+        width = n * REAL_SLOT + (n - 1) * REAL_GAP
+        # Square pixels: explicit ranges ignore match_aspect, so the figure is sized to its ranges: a
+        # 612 px plot area (620 less the 4 px borders) under a title about 26 px tall. On a phone the
+        # whole figure scales down, keeping that shape.
+        plot_width, title = 612, 26
+        fig = small_figure("Our model made this shape", width=plot_width + 8,
+                           height=round(plot_width * REAL_SLOT / width) + 4 + title, x_range=(0, width),
+                           y_range=(0, REAL_SLOT))
+        fig.axis.visible = False
+        fig.grid.visible = False
+        fig.min_border = 4
+        mapper = LinearColorMapper(palette=hex_palette(real["palette"]), low=-0.5, high=PALETTE_SIZE - 0.5)
+        for shape in self._real:
+            fig.image(image="image", x="x", y="y", dw="dw", dh="dh", color_mapper=mapper,
+                      source=self.source(f"real_{shape}", image=[], x=[], y=[], dw=[], dh=[]))
+        self.readout("real")
+        return [fig]
 
     def _token_strip(self):
         # The strip keeps its height on a narrow screen (rows a label tall) and only narrows; the
@@ -204,6 +233,18 @@ class PatchesView(SimView):
         out["slices"] = self._slice_frames(grid, aspect)
         out["brackets"] = self._brackets(grid, aspect)
         out.update(self._strip(grid))
+        out.update(self._real_data(aspect))
+        return out
+
+    def _real_data(self, aspect: str) -> dict:
+        """Every shape's frames ship once; the chosen shape's sit on the canvas, the others wait off it."""
+        out = {}
+        for shape, images in self._real.items():
+            height, width = images[0].shape
+            on = shape == aspect
+            x = np.array([t * (width + REAL_GAP) if on else REAL_OFF for t in range(len(images))], float)
+            out[f"real_{shape}"] = {"image": images, "x": x, "y": np.full(len(images), REAL_SLOT - height, float),
+                                    "dw": np.full(len(images), float(width)), "dh": np.full(len(images), float(height))}
         return out
 
     def _slice_images(self, layout: str, aspect: str) -> dict:
@@ -326,7 +367,27 @@ class PatchesView(SimView):
                        f"are zeros (grey).")
         cube = (f"Each token is a cube of pt × ps × ps = {sim.pt} × {sim.ps} × {sim.ps} cells × {CHANNELS} channels "
                 f"= {sim.values_per_token()} numbers; a layer of cubes holds {grid.per_slice} tokens.")
-        return {"latent": latent, "tokens": tokens, "cube": cube}
+        return {"latent": latent, "tokens": tokens, "cube": cube, "real": self._real_readout(sim.aspect)}
+
+    @staticmethod
+    def _real_readout(aspect: str) -> str:
+        """What our model's picture shows, with its latent and token count as the exported model states them."""
+        made = trained.made()
+        if aspect not in made:
+            return f"Our model does not make the {aspect} shape; it makes {', '.join(made)}."
+        real, i = trained.load(), made.index(aspect)
+        slices, rows, cols, channels = (int(v) for v in real["latent"][i])
+        width, height = (int(v) for v in real["size"][i])
+        tokens, side = int(real["tokens"][i]), int(real["patch"])
+        what = ("one still image" if aspect == "image" else
+                f"frames {', '.join(str(f + 1) for f in trained.SHOWN)} of {trained.FRAMES}")
+        layout = (f"1 slice of {rows // side} × {cols // side} patches" if slices == 1 else
+                  f"{slices} slices × {rows // side} × {cols // side} patches")
+        return (f"<b>Our trained model</b>, the same weights for every shape: \"{trained.PROMPT}\" as "
+                f"{'an' if aspect == 'image' else 'a'} {aspect} {width} px wide × {height} px tall ({what}, seed "
+                f"{trained.SEED}). Its latent is {slices} × {rows} × {cols} with {channels} channels, cut into "
+                f"{side} × {side} patches one slice deep: {layout} = <b>{tokens} tokens</b>, as the exported "
+                f"model's manifest gives them.")
 
 
 def _divide(name: str, n: int, patch_name: str, p: int, k: int) -> str:
