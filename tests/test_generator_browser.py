@@ -256,6 +256,8 @@ def test_generator_controls_are_named_and_pass_axe(page, generator_url):
         assert page.get_by_label(name, exact=True).count() == 1, name
     for chip in page.locator(".gen .chip").all()[:3]:
         assert chip.bounding_box()["height"] >= 24
+    # a first-edition model knows neither sizes nor falling: that suggestion is not offered to it
+    assert page.locator(".gen .suggest .chip", has_text="falling").count() == 0
     for control in ("#gen-baseline", "#gen-frames", "#gen-seed", ".gen .player button"):
         assert page.locator(control).first.bounding_box()["height"] >= 24, control
     violations = axe_violations(page)          # the page holds only the generator (in its shadow root)

@@ -2,7 +2,8 @@
 every shape and still images, tests/conftest.py): the control appears only for a model whose manifest
 lists more than squares, shows the patch count the DiT will attend over, and every shape comes out of
 the browser as onnxruntime in Python draws it. The first edition's page has no shape control
-(tests/test_generator_browser.py and tests/test_generator_chapter.py run that one)."""
+(tests/test_generator_browser.py runs a tiny first-edition model; tests/test_generator_chapter.py the
+committed second edition on chapter 7)."""
 from __future__ import annotations
 
 import re
@@ -44,6 +45,8 @@ def test_the_shape_control_lists_every_shape_and_counts_the_patches(page, shapes
     assert shape.is_visible()
     options = shape.locator("option").all_inner_texts()
     assert options == ["square 32×32", "landscape 64×32", "portrait 32×64", "image (one frame, 32×32)"]
+    suggestion = page.locator(".gen .suggest .chip", has_text="a big blue ball falling from right to left")
+    assert suggestion.count() == 1                         # the second grammar's words get a suggestion too
     patches = page.locator("#gen-patches")
     assert patches.inner_text() == "32 spacetime patches (2 time-slices of 4 × 4)"       # 8 square frames
     shape.select_option("landscape")

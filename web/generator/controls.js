@@ -9,6 +9,7 @@ const SUGGESTIONS = [
   "a blue square sliding from right to left",
   "a green ball arcing from left to right behind a wall",
   "a yellow square bouncing from right to left",
+  "a big blue ball falling from right to left",   // shown only to a model that knows sizes and falling
 ];
 
 /** Build the prompt and control elements into `root`; returns them by name. */

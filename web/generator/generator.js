@@ -20,7 +20,7 @@ import { latentShape, tokenize } from "course-generator/sampler.js";
 const CSS = `
 :host, .gen { font: 15px/1.45 system-ui, sans-serif; color: var(--ink); }
 .gen { display: grid; gap: 10px; max-width: 760px; }
-.gen label { font-weight: 600; }
+.gen label, .gen .patches > span:first-child { font-weight: 600; }   /* "Tokens" reads as a label too */
 .gen input[type=text] { width: 100%; box-sizing: border-box; font: inherit; padding: 6px 8px; }
 .gen .words, .gen .suggest { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
 .gen .chip { font: inherit; font-size: 13px; padding: 1px 8px; border: 1px solid #9aa5b1; min-height: 28px;
