@@ -106,6 +106,12 @@ def clip_sizes() -> dict[str, tuple[int, int]]:
     return dict(manifest.load().shapes)
 
 
+def tokens_per_slice_of(shape: str) -> int:
+    """Patches in one latent time-slice of a clip of this shape ("square", "landscape", ...)."""
+    frames = min(frame_choices())
+    return manifest.load().tokens(frames, shape) // (frames // frames_per_slice())
+
+
 def sizes_phrase() -> str:
     """The frame sizes the model makes, in words: "32 × 32, 64 × 32 or 32 × 64 pixels"."""
     sizes = list(dict.fromkeys(f"{w} × {h}" for w, h in clip_sizes().values()))

@@ -1,4 +1,6 @@
 """Chapter 0: why running an image model once per frame does not make a video."""
+import numpy as np
+
 from course import facts
 from course.content import Chapter, Choice, Quiz, Reference, Section, model_did, predict
 from sims import flicker as toy
@@ -16,15 +18,37 @@ def _range(key: str, kind: str, scale: float = 1.0) -> str:
     return lo if lo == hi else f"{lo} to {hi}"
 
 
+BLOTCH_PX = 5          # other-colour pixels over a whole clip that make a blotch rather than a stray speck
+
+
+def _seeds(n: int) -> str:
+    return "every seed" if n == trained.SEEDS else f"{n} of the {trained.SEEDS} seeds"
+
+
+def _dropout(missing: np.ndarray) -> str:
+    """How often the per-frame ball goes missing, from its missing-frame count per seed."""
+    lost = int((missing > 0).sum())
+    if not lost:
+        return ""
+    frames = int(missing.sum())
+    what = "of a frame" if frames == 1 else f"of {frames} frames in all"
+    return f" and, in {_seeds(lost)}, drops out {what}"
+
+
 def real_paragraph() -> str:
     """The measured paragraph: computed when the page is built (sims/model_data), not on import."""
     data = trained.load()
     per_frame = trained.KINDS.index("per-frame")
-    lost = int((data["presence"][per_frame] < 1).sum())        # seeds whose orange ball is missing somewhere
-    blotched = int((data["wrong_pixels"][per_frame] > 0).sum())
-    dropout = f" (in {lost} of the {trained.SEEDS} seeds it drops out of some frames)" if lost else ""
-    blotches = ("" if not blotched else " Blotches of other colours come and go in "
-                + ("every seed." if blotched == trained.SEEDS else f"{blotched} of the {trained.SEEDS} seeds."))
+    missing = np.rint((1 - data["presence"][per_frame]) * trained.FRAMES).astype(int)   # frames without its ball
+    stray = data["wrong_pixels"][per_frame] * trained.FRAMES                 # other-colour pixels, whole clip
+    dropout = _dropout(missing)
+    blotched, specked = int((stray >= BLOTCH_PX).sum()), int((stray > 0).sum())
+    if blotched:
+        blotches = " Blotches of other colours come and go in " + _seeds(blotched) + "."
+    elif specked:
+        blotches = " A stray pixel or two of another colour turns up in " + _seeds(specked) + "."
+    else:
+        blotches = ""
     return model_did(f"""
 The stand-in above is drawn by hand. The lower half of the simulation runs the same experiment on
 the course's two trained models, which chapter 4 opens up: one looks across the whole clip while it
@@ -32,8 +56,8 @@ works (teal); the other works on each stretch of {facts.frames_per_slice()} fram
 (orange). Both made {trained.FRAMES} frames of "{trained.PROMPT}" when this page was built, from the
 same seed and so the same starting noise; the frame player and `seed` move them too.
 
-Step through slowly. The teal ball follows one arc. The orange ball lurches{dropout}, and
-the background behind it shimmers.{blotches} Measured with the course's colour-based detector over the {trained.SEEDS} seeds, the
+Step through slowly. The teal clip's ball follows one arc. The orange clip's ball lurches{dropout},
+and its background shimmers.{blotches} Measured with the course's colour-based detector over the {trained.SEEDS} seeds, the
 per-frame clip's largest jump between two frames is
 {_range("largest_jump", "per-frame")} px against {_range("largest_jump", "spacetime")} px for
 the spacetime clip, and its background changes by {_range("flicker", "per-frame", 100)}% per frame

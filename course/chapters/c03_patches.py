@@ -30,12 +30,13 @@ def shapes_paragraph() -> str:
 The last picture is not a stand-in: it is the course's own spacetime model, one set of weights,
 trained on a mixture of square, landscape and portrait clips and still images (the generator in
 chapter 7 offers the same four). When this page was built it made "{trained.PROMPT}" in every
-shape, from seed {trained.SEED}; switch `Shape` to see each. The readout under it gives each latent
-and token count as the exported model states them ({F} frames, width × height): {listed}.
+shape, from seed {trained.SEED}; switch `Shape` to see each. The token counts, as the exported
+model states them (width × height; {F} frames for the clips, one for the image): {listed}. The
+readout under the picture gives the chosen shape's latent.
 
 Nothing in the network changes from one shape to the next: the same patch layer, the same blocks,
-the same weights. Only the length of the token sequence differs, and the position code each token
-gets, which says which slice, row and column it came from.{_padding_note(size)}
+the same weights. Only the length of the token sequence differs, and with it the position codes,
+which tell each token its slice, row and column.{_padding_note(size)}
 """)
 
 
@@ -43,7 +44,14 @@ def _padding_note(size: dict) -> str:
     if "landscape" not in size:
         return ""
     return (f" The toy's landscape is {toy.ASPECTS['landscape'][1]} × {toy.ASPECTS['landscape'][0]} so that "
-            f"you can watch padding; our model's is {size['landscape']}, which its {P} × {P} patches divide exactly.")
+            f"you can watch padding; our model's is {size['landscape']}, a {_latent_of(size['landscape'])} latent "
+            f"that its {P} × {P} patches divide exactly.")
+
+
+def _latent_of(pixels: str) -> str:
+    """'64 × 32' (pixels) -> '16 × 8' (latent cells)."""
+    width, height = (int(v) for v in pixels.split(" × "))
+    return f"{width // facts.space_factor()} × {height // facts.space_factor()}"
 PAIRS_20 = grid(frames=20, pt=2)
 
 CHAPTER = Chapter(

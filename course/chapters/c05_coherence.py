@@ -62,7 +62,7 @@ ball comes back out, whether it has the same colour after the wall as before, an
 {facts.frame_size()}-pixel frame in {trained.FRAMES} frames moves about {facts.frame_size() / trained.FRAMES:.1f} px per frame).
 
 The spacetime model brings the ball out in {counts["spacetime"]["reappears"]} of {trained.SEEDS} seeds
-and pops in {counts["spacetime"]["pops"]}: it slides. The per-frame model also gets a red ball out on
+and pops in {counts["spacetime"]["pops"]}{": it slides" if counts["spacetime"]["pops"] == 0 else ""}. The per-frame model also gets a red ball out on
 the far side in {counts["per-frame"]["reappears"]} of {trained.SEEDS}, since each of its slices is told
 "red ball, left to right" and knows its place in time, but its ball pops in
 {counts["per-frame"]["pops"]} of {trained.SEEDS}: the {facts.frames_per_slice()} frames inside one slice agree, yet no slice

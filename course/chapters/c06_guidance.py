@@ -19,6 +19,7 @@ def real_paragraph() -> str:
     real = trained.load()
     adherent = real["adherent"].sum(axis=1).astype(int)        # clips on prompt, per w
     full = int(min(w for w, n in zip(real["w"], adherent) if n == trained.SEEDS))   # first w with all on prompt
+    # (tests/test_model_data.py checks that some w above 0 has every clip on prompt)
 
     return model_did(f"""
 The lower half of the simulation does the same with the course's own spacetime model. At every `w`
@@ -29,11 +30,26 @@ of clips with a green object in at least 80% of frames, moving left to right. Di
 the objects' paths spread around their average path, scaled so that `w = 0` is 1. The pictures show
 {trained.SHOWN} of the clips with all their frames laid over each other, so each object leaves its path.
 
-The real curves start as the toy's do. At `w = 0` the prompt is ignored: {adherent[0]} of {trained.SEEDS}
-clips show a green object moving left to right, most of the rest show objects of other colours, and
-the paths spread {real["spread"][0]:.1f} px around their average. By `w = {full}` all {trained.SEEDS} follow the
+The real curves start as the toy's do. At `w = 0` the prompt is ignored: {_clips(adherent[0])} a
+green object moving left to right, {_other_colours(real)}, and the paths spread
+{real["spread"][0]:.1f} px around their average. By `w = {full}` all {trained.SEEDS} follow the
 prompt and the spread is down to {real["spread"][full]:.1f} px: nearly one path. {_too_far(real, adherent, full)}
 """)
+
+
+def _clips(n: int) -> str:
+    """'only 1 of the 16 clips shows', 'none of the 16 clips shows', '3 of the 16 clips show'."""
+    if n == 0:
+        return f"none of the {trained.SEEDS} clips shows"
+    return f"only 1 of the {trained.SEEDS} clips shows" if n == 1 else f"{n} of the {trained.SEEDS} clips show"
+
+
+def _other_colours(real) -> str:
+    """How many off-prompt clips at w = 0 show another object colour (5 or more pixels a frame)."""
+    off = real["adherent"][0] == 0
+    other = int((real["wrong_pixels"][0][off] >= 5).sum())
+    return (f"{other} of the other {int(off.sum())} show objects of other colours" if other
+            else "the others show no object of the prompt's colour")
 
 
 def _too_far(real, adherent, full: int) -> str:
@@ -41,15 +57,16 @@ def _too_far(real, adherent, full: int) -> str:
     last, tight = int(real["w"][-1]), int(np.argmin(real["spread"]))
     stray, clean = real["wrong_pixels"][-1].mean(), real["wrong_pixels"][full].mean()
     if adherent[-1] < trained.SEEDS:
-        return f"""Push `w` further and adherence falls
-again, to {adherent[-1]} of {trained.SEEDS} at `w = {last}`: in some frames the ball loses its
+        return f"""Push `w` further and adherence falls, to {adherent[-1]} of {trained.SEEDS} at `w = {last}`: in some frames the ball loses its
 green and patches of other colours creep in ({stray:.1f} pixels per frame,
 against {clean:.2f} at `w = {full}`), the small model's version of over-cooking."""
+    spread = (f", its paths spread again ({real['spread'][-1]:.1f} px, against {real['spread'][tight]:.1f} at "
+              f"`w = {int(real['w'][tight])}`)" if real["spread"][-1] > 1.2 * real["spread"][tight] else "")
+    specks = (f" and specks of other colours creep in ({stray:.2f} pixels per frame, against {clean:.2f} at "
+              f"`w = {full}`)" if stray > clean + 0.05 else "")
     return f"""Push `w` further and the detector
-still counts all {trained.SEEDS} clips as on prompt at `w = {last}`, but look at the pictures: the
-background breaks into harsh, saturated blocks, the ball comes apart into pieces, its paths spread
-again ({real["spread"][-1]:.1f} px, against {real["spread"][tight]:.1f} at `w = {int(real["w"][tight])}`) and
-specks of other colours creep in ({stray:.2f} pixels per frame, against {clean:.2f} at `w = {full}`).
+still counts all {trained.SEEDS} clips as on prompt at `w = {last}`, but look at the pictures: in some clips
+the background breaks into harsh, saturated blocks and the ball's trail into separate blobs{spread}{specks}.
 That is the small model's version of over-cooking: on prompt, and worse to look at."""
 
 W_DEFAULT = f"{facts.default_guidance():g}"

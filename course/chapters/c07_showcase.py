@@ -17,6 +17,13 @@ LONG, ODD = 2 * F, 24                                      # the quiz's longer c
 WORDS = ", ".join(facts.words())
 
 
+def _times(ratio: float) -> str:
+    """'about twice the size it has ...' in words, for the one-step object's size over the default's."""
+    if ratio >= 1.8:
+        return f"about {'twice' if ratio < 2.3 else f'{ratio:.1f} times'} the size it has at {STEPS} steps"
+    return f"{ratio:.1f} times the size it has at {STEPS} steps" if ratio > 1.1 else "about its usual size"
+
+
 def steps_paragraph() -> str:
     """The measured few-steps paragraph: computed when the page is built (sims/model_data/steps.py)."""
     data = step_sweep.load()
@@ -31,11 +38,11 @@ def steps_paragraph() -> str:
     table = "\n".join(f"| {n} | {found[n]:.1f}% | {area[n]:.0f} | {wrong[n]:.2f} |" for n in counts)
     return """
 How few steps are enough? Before you open the box, predict what a clip made in a single step looks
-like, and how many steps it takes before it looks like the clip the default makes.
+like, and how many steps a clip needs before it looks like the one the default {STEPS} steps make.
 """ + model_did(f"""
 When this page was built, our spacetime model generated {prompts} clips ({F} frames, `w = {W}`) at
 each of {", ".join(map(str, few))} and {STEPS} steps: one for every colour, shape and motion the
-prompt language has, moving left to right, each with its own seed. The evaluation's detector then
+prompt language has, at the usual size, moving left to right, each with its own seed. The evaluation's detector then
 looked for the prompt's object in every frame, measured its size (pixels of its colour), and
 counted pixels of the other object colours.
 
@@ -45,11 +52,11 @@ counted pixels of the other object colours.
 
 In one step the network jumps from pure noise straight to its average guess, and an average of
 many possible clips is what comes out. The object is there, in its colour, in
-{found[counts[0]]:.1f}% of frames, but it is soft and {area[counts[0]] / area[STEPS]:.1f} times its size
-({area[counts[0]]:.0f} pixels against {area[STEPS]:.0f} at {STEPS} steps): the average of an object
+{found[counts[0]]:.1f}% of frames, but it is soft and {_times(area[counts[0]] / area[STEPS])}
+({area[counts[0]]:.0f} pixels against {area[STEPS]:.0f}): the average of an object
 at many slightly different places. Specks of other colours come with it ({wrong[counts[0]]:.1f} per
 frame), at times even the faint shadow of a wall the prompt never asked for. From {settled} steps on,
-each step can correct the last: the object is its own size and the specks are gone.
+the clips look like the default's: the object has its proper size and the specks are all but gone.
 """)
 
 CHAPTER = Chapter(
@@ -77,12 +84,11 @@ The second input is the **seed**, which fixes the starting noise: a noisy
 **[latent](glossary.html#latent)** of shape `({C}, F/{FPS}, {SIDE}, {SIDE})`, where `F` is the number of
 video [frames](glossary.html#frame): {C} [channels](glossary.html#channel), one
 [time-slice](glossary.html#time-slice) for every {FPS} frames, and a {SIDE} × {SIDE} grid per slice, because the
-[autoencoder](glossary.html#autoencoder) shrinks a {PX} × {PX} frame {SPACE}x along each side. For {F}
-frames that is `{facts.shape(LATENT)}`, only {facts.count(LATENT):,} numbers. The same seed, the same
-clip.
+[autoencoder](glossary.html#autoencoder) shrinks a square {PX} × {PX} frame {SPACE}x along each side. For {F}
+frames that is `{facts.shape(LATENT)}`, only {facts.count(LATENT):,} numbers. The same seed, the same clip.
 
-The latent is cut into `(1, {PATCH}, {PATCH})` patches, {PER_SLICE} patches per slice, so {F} frames
-({facts.slices()} slices) make **{facts.tokens(F)} tokens**. The transformer sees all of them at once.
+The latent is cut into `(1, {PATCH}, {PATCH})` patches, {PER_SLICE} patches per slice of a square clip, so
+{F} frames ({facts.slices()} slices) make **{facts.tokens(F)} tokens**, all seen at once.
 """,
         ),
         Section(
@@ -109,23 +115,21 @@ single call of the network returns both; they are combined as
             body=f"""\
 After the last step the clean latent goes through the autoencoder's decoder, which expands time
 {FPS}x and space {SPACE}x per side: `{facts.shape(LATENT)}` becomes `{facts.shape(VIDEO)}`, {F} RGB frames
-of {PX} × {PX} pixels. The generator below runs all of it in your browser, nothing sent anywhere.
+of {PX} × {PX} pixels for a square clip. The generator below runs all of it in your browser, nothing sent anywhere.
 Type a prompt and press Generate.
 
-- **Steps.** More Euler steps follow the learned flow more closely; with one or two the clip is a
-  blur of many possible clips (measured above). The default is {STEPS}.
+- **Steps.** More Euler steps follow the learned flow more closely; one or two give a soft, specked
+  average of possible clips (measured above). The default is {STEPS}.
 - **Guidance scale `w`.** `w = 1` is the plain conditional prediction. Higher `w` gets colour and
-  direction right more often; too high, and colours drift (chapter 6 measures this). The default
-  is {W}.
-- **Clip length.** Each {FPS} frames add one latent slice, so
-  {", ".join(str(n) for n in facts.frame_choices()[:-1])} and {facts.frame_choices()[-1]} frames give
-  {", ".join(str(facts.tokens(n)) for n in facts.frame_choices()[:-1])} and {facts.tokens(facts.frame_choices()[-1])}
-  tokens, and more work per step, for the same network.
-- **Seed.** A new seed, a different clip; keep it fixed to see what another control changes.
+  direction right more often; too high, and the picture over-cooks (chapter 6). The default is {W}.
+- **Shape.** Square, landscape, portrait or a still image: the same weights, more or fewer tokens.
+- **Clip length.** Each {FPS} frames add one latent slice ({PER_SLICE} more tokens in a square clip,
+  from {facts.tokens(facts.frame_choices()[0])} to {facts.tokens(facts.frame_choices()[-1])}): more work
+  per step, the same network.
+- **Seed.** A new seed, a different clip; fix it to compare the other controls.
 
 Tick the baseline box to run the **orange** per-frame baseline beside the **teal** spacetime model
-on the same prompt, seed and noise: the same network, but each slice attends only to its own
-{PER_SLICE} patches. Its object jumps, changes size or shifts colour, most visibly every {ORDINAL}
+on the same prompt, seed and noise: the same network, but each slice attends only to itself. Its object jumps, changes size or shifts colour, most visibly every {ORDINAL}
 frame, where one slice hands over to the next.
 """ + going_further("""
 The generator runs the course's trained model, exported to ONNX, with onnxruntime's WebAssembly
@@ -195,7 +199,7 @@ flickers because that one link is cut.
         f"`({C}, F/{FPS}, {SIDE}, {SIDE})`, cut into {PER_SLICE} tokens per slice ({facts.tokens(F)} for {F} frames).",
         "Sampling takes Euler steps against the predicted velocity from `t = 1` to `t = 0`; each step "
         "runs prompt and null prompt as one batch of two and combines them with guidance.",
-        "One or two steps give a blur of possible clips; higher guidance follows the prompt more "
+        "One or two steps give a soft, specked average of possible clips; higher guidance follows the prompt more "
         "closely; a longer clip means more tokens and more cost per step.",
         "The inspector shows the live run's own latents, attention maps and velocities, step by step.",
     ),

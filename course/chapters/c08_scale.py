@@ -38,7 +38,8 @@ CHAPTER = Chapter(
     slug="scale",
     title="Scale, limits and the family",
     overview=(
-        f"The course's model makes {F} frames of {facts.sizes_phrase()}; real systems make seconds of video at "
+        f"The course's model makes clips of {min(facts.frame_choices())} to {max(facts.frame_choices())} frames at "
+        f"{facts.sizes_phrase()}, and still images; real systems make seconds of video at "
         "hundreds of pixels per side. This chapter places Sora among its relatives, works out what "
         "generation costs and why that cost explodes without compression, and names the limits that "
         "remain even when compute is not the problem."
@@ -162,7 +163,7 @@ The physics is learned, not guaranteed. The Sora report shows glass that does no
 and food that does not change as it is eaten. Kang et al. (2024) trained video models on simple
 physics scenes and found they reproduce motions close to their training examples but fail to
 generalise to situations outside them. The course's own model is the same in miniature: it knows
-its small world of coloured balls and the motions of its training grammar, and nothing beyond.
+its small world of coloured balls and squares, in its few sizes, and the motions of its training grammar, and nothing beyond.
 """,
         ),
     ),

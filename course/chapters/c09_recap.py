@@ -171,7 +171,7 @@ clean latent into frames you can watch (chapter 7).
             ),
         ),
         Quiz(
-            question=f"Frames of {TALL_32.height} × {TALL_32.width} pixels (tall), {TALL_32.frames} of them, under the "
+            question=f"Frames {TALL_32.width} pixels wide and {TALL_32.height} tall (portrait), {TALL_32.frames} of them, under the "
                      f"course's rules ({TIME}x in time, {SPACE}x per side, 1x{P}x{P} patches). How many tokens?",
             compute=True,
             choices=(

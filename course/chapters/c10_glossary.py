@@ -51,9 +51,9 @@ CHAPTER = Chapter(
         Section(
             heading="Video and latent",
             body=(
-                term("frame", "Frame", f"One picture of a video. Our model's clips have {facts.clip_frames()} frames (or "
-                     f"{min(facts.frame_choices())} to {max(facts.frame_choices())}) of {facts.sizes_phrase()}; a still "
-                     "image is one frame.")
+                term("frame", "Frame", f"One picture of a video. Our model's clips have {min(facts.frame_choices())} to "
+                     f"{max(facts.frame_choices())} frames ({facts.clip_frames()} in the examples) of "
+                     f"{facts.sizes_phrase()} (width × height); a still image is a single frame.")
                 + term("autoencoder", "Autoencoder (VAE)", "A pair of networks: an *encoder* that squeezes data into a small "
                        "*latent*, and a *decoder* that turns the latent back into data. A video autoencoder squeezes time as "
                        "well as space ([chapter 2](spacetime-latent.html)). Most large video models use a *variational* "
@@ -94,7 +94,8 @@ CHAPTER = Chapter(
                      "spacetime patch, or one word of the prompt.")
                 + term("tubelet", "Spacetime patch (tubelet)", f"A small cube of the latent, a few positions wide and one or "
                        f"more slices deep, that becomes one token. Our model makes {facts.tokens_per_slice()} tokens per "
-                       "slice ([chapter 3](spacetime-patches.html)).")
+                       f"slice of a square clip, {facts.tokens_per_slice_of('landscape')} for landscape or portrait "
+                       "([chapter 3](spacetime-patches.html)).")
                 + term("qkv", "Query, key, value", "In attention, each token sends a *query*, offers a *key* to be matched "
                        "against, and carries a *value* to be passed on. A good query-key match means more of that value.")
                 + term("softmax", "Softmax", "Turns a list of scores into weights that are positive and add up to 1: each "

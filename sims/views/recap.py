@@ -75,6 +75,18 @@ WRAP_BUTTONS_CSS = ".bk-btn-group { flex-wrap: wrap; } .bk-btn-group > .bk-btn {
 TABLE_ROW, TABLE_COLUMNS = 24, (8, 140, 520)        # px: row height, left edge of each column
 
 
+def _made_note(clip) -> str:
+    """Whether the course's model makes this frame size (its manifest), for a shape without a ✓."""
+    from model import manifest
+
+    made = {tuple(size) for shape, size in manifest.load().shapes.items() if shape != "image"}
+    sizes = ", ".join(f"{w} × {h}" for w, h in sorted(made, key=lambda s: s[0] * 1000 + s[1]))
+    if (clip.width, clip.height) in made:
+        return (f"The course's model makes {clip.width} × {clip.height} frames too (width × height); the ✓ "
+                "covers square clips, read from the exported model.")
+    return f"The course's model makes {sizes} frames (width × height); these shapes follow its rules."
+
+
 class RecapView(SimView):
     name = "recap"
     sim_class = Recap
@@ -196,7 +208,7 @@ class RecapView(SimView):
                    f"{STEPS * GUIDED_BATCH} passes through the DiT.")
         m = trained.shapes().get(clip.frames)
         if (clip.height, clip.width) != (32, 32) or m is None:
-            numbers += " (The course's model itself only takes 32 × 32 frames; these shapes follow its rules.)"
+            numbers += f" ({_made_note(clip)})"
         else:
             numbers += (f" ✓ Read from the exported model, run on noise with onnxruntime: velocity {fmt(m['velocity'])}, "
                         f"{m['blocks']} self-attention maps of {m['heads']} heads × {m['tokens'][0]} × {m['tokens'][0]}, "
