@@ -110,7 +110,7 @@ less information, so real systems stop where the decoded clip still looks right.
         Section(
             heading="Our model's latent",
             body=f"""\
-The course's model works on tiny clips: {VIDEO[1]} frames of {VIDEO[2]} × {VIDEO[3]} RGB, a `{facts.shape(VIDEO)}` block of
+The course's model works on tiny clips, such as {VIDEO[1]} square frames of {VIDEO[2]} × {VIDEO[3]} RGB, a `{facts.shape(VIDEO)}` block of
 {facts.count(VIDEO):,} values. Its autoencoder compresses {TIME}x in time and {SPACE}x along each spatial axis, into {C}
 channels: a latent of shape `{facts.shape(LATENT)}`, {T} time-slices of an {SIDE} × {SIDE} grid with {C} numbers per
 point. That is {facts.count(LATENT):,} values, {facts.compression()} times fewer than the raw clip.

@@ -96,7 +96,7 @@ CHAPTER = Chapter(
             heading="One denoising step, token by token",
             body=f"""\
 The denoiser receives the noisy [latent](glossary.html#latent) and the
-[noise level](glossary.html#timestep) `t`. For a {F}-frame clip of the course's model the latent is
+[noise level](glossary.html#timestep) `t`. For a {F}-frame square clip of the course's model the latent is
 `{LATENT}`: {facts.latent_channels()} [channels](glossary.html#channel), {SLICES}
 [time-slices](glossary.html#time-slice), {facts.latent_side()} × {facts.latent_side()} positions. It is
 cut into `(1, {P}, {P})` patches, {PER_SLICE} per slice and {TOKENS} in all, each holding {facts.patch_values()}
