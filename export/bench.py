@@ -5,6 +5,8 @@ Prints medians over several cold loads (a fresh browser context each time, so no
     starts a sim as it nears the view) has responded to a move of its first
     control (chapters without a sim yet: until the quiz is ready);
   * page weight per chapter: its own HTML, and everything it loaded;
+  * per embed page: when its Start button shows, how long from pressing Start until the sim has
+    answered its first control, and what the page loaded before Start;
   * whole-site size and `make build-site` wall time;
   * the choice behind static interactivity: Panel's embed (embed_states over every value) against
     our Bokeh CustomJS over float32 state arrays, for the flicker sim: file size, build time, and
@@ -30,6 +32,7 @@ from playwright.sync_api import sync_playwright
 from course.toc import load_chapters
 
 from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder
+from sims.registry import VIEWS
 
 FIRST_CONTROL_JS = """(sim) => {
   const doc = Bokeh.documents[0], out = {};
@@ -42,6 +45,30 @@ FIRST_CONTROL_JS = """(sim) => {
 }"""
 
 
+def answer_first_control(page, sim: str) -> None:
+    """Move the sim's first control and wait until its plotted data changed."""
+    handle = page.locator("button.next, .noUi-handle, .bk-btn-group button:not(.bk-active)").first
+    handle.wait_for(timeout=30_000)
+    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
+    before = page.evaluate(FIRST_CONTROL_JS, sim)
+    if handle.evaluate("e => e.classList.contains('noUi-handle')"):
+        handle.focus()
+        handle.press("ArrowRight")
+    else:
+        handle.click()
+    page.wait_for_function(f"(b) => ({FIRST_CONTROL_JS})('{sim}') !== b", arg=before, polling=10, timeout=30_000)
+
+
+def loaded_bytes(responses) -> int:
+    total = 0
+    for r in responses:
+        try:
+            total += len(r.body())
+        except Exception:
+            pass
+    return total
+
+
 def time_to_interactive(browser, url: str, sim: str | None) -> tuple[float, int]:
     """(ms from navigation start until the sim answered its control, bytes loaded)."""
     context = browser.new_context()
@@ -51,29 +78,35 @@ def time_to_interactive(browser, url: str, sim: str | None) -> tuple[float, int]
     page.goto(url)
     if sim is None:
         page.locator(".quiz input[type=radio]").first.wait_for(timeout=30_000)
-        ms = page.evaluate("performance.now()")
     else:
         # A reader heading straight for the sim: the static site starts it as it nears the view.
         page.locator(f'[data-root="sim-{sim}"]').scroll_into_view_if_needed()
-        handle = page.locator("button.next, .noUi-handle, .bk-btn-group button:not(.bk-active)").first
-        handle.wait_for(timeout=30_000)
-        page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0")
-        before = page.evaluate(FIRST_CONTROL_JS, sim)
-        if handle.evaluate("e => e.classList.contains('noUi-handle')"):
-            handle.focus()
-            handle.press("ArrowRight")
-        else:
-            handle.click()
-        page.wait_for_function(f"(b) => ({FIRST_CONTROL_JS})('{sim}') !== b", arg=before, polling=10, timeout=30_000)
-        ms = page.evaluate("performance.now()")
-    total = 0
-    for r in loaded:
-        try:
-            total += len(r.body())
-        except Exception:
-            pass
+        answer_first_control(page, sim)
+    ms = page.evaluate("performance.now()")
+    total = loaded_bytes(loaded)
     context.close()
     return ms, total
+
+
+def embed_start(browser, url: str, sim: str) -> tuple[float, float, int]:
+    """An embed page (its sim waits behind Start, export/lazy.py): (ms from navigation until Start
+    is shown, ms from pressing Start until the sim answered its first control, bytes loaded before
+    Start)."""
+    context = browser.new_context()
+    page = context.new_page()
+    loaded = []
+    page.on("response", lambda r: loaded.append(r))
+    page.goto(url)
+    start = page.locator(".sim-facade button")
+    start.wait_for(timeout=30_000)
+    shown = page.evaluate("performance.now()")
+    before = loaded_bytes(loaded)
+    pressed = page.evaluate("performance.now()")
+    start.click()
+    answer_first_control(page, sim)
+    ms = page.evaluate("performance.now()") - pressed
+    context.close()
+    return shown, ms, before
 
 
 def measure_pages(site: Path, runs: int) -> None:
@@ -90,6 +123,12 @@ def measure_pages(site: Path, runs: int) -> None:
             own = (site / f"{chapter.slug}.html").stat().st_size
             print(f"{chapter.number}. {chapter.slug:25} {ms:10.0f} {own / 1e3:9.0f}k {samples[0][1] / 1e6:10.2f}M  "
                   + (f"sim '{sim}' answered its first control" if sim else "quiz ready (no sim on this page)"))
+        print(f"\nEmbed pages, cold cache, median of {runs}: the sim waits behind Start until the reader reaches for it")
+        print(f"{'page':28} {'Start shown':>12} {'Start -> answered':>18} {'before Start':>13}")
+        for sim in VIEWS:
+            samples = [embed_start(browser, f"{base}embed/{sim}.html", sim) for _ in range(runs)]
+            print(f"embed/{sim:22} {statistics.median(s[0] for s in samples):10.0f}ms "
+                  f"{statistics.median(s[1] for s in samples):16.0f}ms {samples[0][2] / 1e3:11.0f}k")
         browser.close()
 
 

@@ -178,3 +178,29 @@ def axe_violations(page, context: str | None = None, impacts=("serious", "critic
                                            targets: v.nodes.map(n => n.target.join(" "))}));
            }""", context)
     return [v for v in result if v["impact"] in impacts]
+
+
+# True once course.js has named what Bokeh and Panel draw without a name (every slider handle, player
+# button and figure, and a role on every button group), in every shadow root: the page-walk waits
+# for this instead of a fixed pause.
+LABELLED_JS = """() => {
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++) {
+    for (const el of roots[i].querySelectorAll("*")) if (el.shadowRoot) roots.push(el.shadowRoot);
+  }
+  const unnamed = (selector, r) => [...r.querySelectorAll(selector)].some((el) => !el.hasAttribute("aria-label"));
+  return roots.every((r) => !unnamed(".noUi-handle", r)
+    && ![...r.querySelectorAll(".bk-btn-group")].some((g) => g.getAttribute("role") !== "radiogroup")
+    && !(r instanceof ShadowRoot && r.host.classList.contains("bk-panel-models-widgets-Player") && unnamed("button", r))
+    && !(r instanceof ShadowRoot && r.host.classList.contains("bk-Figure") && !r.host.hasAttribute("aria-label")));
+}"""
+
+
+def wait_until_labelled(page) -> None:
+    """Wait (up to 10 s) for course.js's names; if some never come, axe then says which are missing."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(LABELLED_JS, timeout=10_000, polling=100)
+    except PlaywrightTimeout:
+        pass   # the axe run that follows names the unnamed widget precisely

@@ -9,6 +9,13 @@ script loads Bokeh's bundles the first time a sim comes within a viewport of the
 each root when it does (IntersectionObserver). `make serve` is unchanged: there Panel's own session
 script renders every root.
 
+An embed page is the sim alone, so it is in view at once, and fetching and drawing Bokeh there costs
+a phone about 1.5 s of blocked main thread (Lighthouse mobile 72; Bokeh and Panel with one slider
+alone score 73). Its start-up record says `"start": "reach"`: the sim waits behind a Start button
+and starts by itself the moment the reader reaches for it (points at it, touches it, scrolls or
+presses a key), the facade pattern video embeds use. An instructor's page with several embeds
+then costs its readers nothing for the sims they never touch.
+
 The rewrite is strict: if Bokeh or Panel ever writes its page differently, the build fails here
 rather than shipping a page whose sims never start.
 """
@@ -36,9 +43,10 @@ EMBED = re.compile(r"<script>(?:(?!</script>).)*?getElementById\('([\w-]+)'\)\.t
                    r"const render_items = (\[.*?\]);(?:(?!</script>).)*?</script>", re.S)
 
 
-def defer_sims(html: str, static_url: str, esm: bool = True) -> str:
+def defer_sims(html: str, static_url: str, esm: bool = True, on_reach: bool = False) -> str:
     """Rewrite one built page (see the module docstring); `static_url` is its path to static/.
-    `esm`: the page has a Panel ESM component (generator, code cell), which needs es-module-shims."""
+    `esm`: the page has a Panel ESM component (generator, code cell), which needs es-module-shims.
+    `on_reach`: sims start when the reader reaches for them, not when they near the view (embeds)."""
     scripts = [s for s in RESOURCE.findall(html) if esm or "/es-module-shims" not in s]
     embeds = EMBED.findall(html)
     if not scripts or len(embeds) != 1:
@@ -48,7 +56,7 @@ def defer_sims(html: str, static_url: str, esm: bool = True) -> str:
     render_items = json.loads(items)
     if len(render_items) != 1 or "docid" not in render_items[0]:
         raise CourseError(f"expected one standalone Bokeh document per page, got {render_items!r:.200}")
-    start = {"docs": docs_id, "item": render_items[0], "scripts": scripts}
+    start = {"docs": docs_id, "item": render_items[0], "scripts": scripts, "start": "reach" if on_reach else "near"}
     html = RESOURCE.sub("", html).replace("</head>", RESERVE_CSS + "</head>", 1)
     html = LOG_LEVEL.sub("", html, count=1)
     # '</' cannot end the record early: JSON allows '<\/' as '</'.

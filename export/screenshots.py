@@ -60,7 +60,7 @@ DRAWN_JS = """() => {
   return [...Bokeh.index.query(busy)].length === 0;        // tools and data views never finish: only drawn ones count
 }"""
 
-# Two frames and a task after each scroll: an intersection observer's entries are taken after a
+# Two frames and a task after each scroll (and Start pressed, on an embed page): an intersection observer's entries are taken after a
 # frame's animation callbacks, and its callback runs as a task after that. A code cell loads its
 # editor once it is near and the page idle: the walk waits there for it (up to 5 s), because
 # CodeMirror made while scrolled away draws only part of its gutter until it is scrolled to.
@@ -70,11 +70,37 @@ VISIT_SIMS_JS = """async () => {
   const editorIn = (root) => [...root.querySelectorAll("*")].some((el) => el.dataset?.editor || (el.shadowRoot && editorIn(el.shadowRoot)));
   for (const box of document.querySelectorAll("[data-root]")) {
     box.scrollIntoView();
+    box.querySelector(":scope > .sim-facade button")?.click();    // an embed's sim waits for Start
     await frame(); await frame(); await pause(20);
     for (let waited = 0; box.dataset.root === "codecell" && !editorIn(box) && waited < 5000; waited += 50) await pause(50);
   }
   window.scrollTo(0, 0);
 }"""
+
+
+def press_start(page, box: str = "[data-root]") -> None:
+    """Press Start on the blocks matching `box` that wait for it (embed pages: export/lazy.py)."""
+    start = page.locator(f"{box} > .sim-facade button")
+    for i in range(start.count()):
+        start.nth(i).click()
+
+
+ROOM_JS = """() => Object.fromEntries([...document.querySelectorAll('[data-root]')].map(
+  (b) => [b.dataset.root, parseFloat(getComputedStyle(b).minHeight) || 0]))"""
+HEIGHT_JS = """() => Object.fromEntries([...document.querySelectorAll('[data-root]')].map(
+  (b) => [b.dataset.root, b.getBoundingClientRect().height - parseFloat(getComputedStyle(b).paddingTop)
+                          - parseFloat(getComputedStyle(b).paddingBottom) - 2]))"""
+
+
+def room_kept(page) -> dict[str, float]:
+    """Each block's reserved room (its min-height, px) before it is drawn (export/lazy.py RESERVE_CSS)."""
+    return page.evaluate(ROOM_JS)
+
+
+def drawn_short_of(page, kept: dict[str, float], where: str) -> dict[str, tuple[float, float]]:
+    """The drawn blocks shorter than the room they kept: {"<where> <block>": (kept, drawn)}."""
+    drawn = page.evaluate(HEIGHT_JS)
+    return {f"{where} {label}": (kept[label], drawn[label]) for label in kept if drawn[label] < kept[label]}
 
 
 def wait_until_drawn(page) -> None:

@@ -86,7 +86,7 @@ def render(page: Page, chapters, tables: dict[str, StateTable], depth: int) -> B
     html = localise(_page_html(doc, page.title), depth, needed)
     if doc.roots:
         esm = any(isinstance(m, ReactiveESM) for m in doc.models)
-        html = defer_sims(html, "../" * depth + STATIC.static_url, esm=esm)
+        html = defer_sims(html, "../" * depth + STATIC.static_url, esm=esm, on_reach=page.slug.startswith("embed/"))
     path = f"{page.slug}.html"
     remote = [m.group(0) for m in REMOTE_SRC.finditer(html)]
     if remote:

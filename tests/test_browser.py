@@ -7,11 +7,11 @@ import re
 import panel as pn
 import param
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
+from playwright.sync_api import expect
 
 from course.toc import load_chapters
-from export.browser import axe_violations
-from export.screenshots import wait_until_drawn
+from export.browser import axe_violations, wait_until_labelled
+from export.screenshots import press_start, wait_until_drawn
 from sims.registry import VIEWS
 
 pytestmark = pytest.mark.browser
@@ -32,33 +32,11 @@ SNAPSHOT_JS = """(prefix) => {
   return out;
 }"""
 
-# True once course.js has named what Bokeh and Panel draw without a name (every slider handle, player
-# button and figure, and a role on every button group), in every shadow root: the page-walk waits
-# for this instead of a fixed pause.
-LABELLED_JS = """() => {
-  const roots = [document];
-  for (let i = 0; i < roots.length; i++) {
-    for (const el of roots[i].querySelectorAll("*")) if (el.shadowRoot) roots.push(el.shadowRoot);
-  }
-  const unnamed = (selector, r) => [...r.querySelectorAll(selector)].some((el) => !el.hasAttribute("aria-label"));
-  return roots.every((r) => !unnamed(".noUi-handle", r)
-    && ![...r.querySelectorAll(".bk-btn-group")].some((g) => g.getAttribute("role") !== "radiogroup")
-    && !(r instanceof ShadowRoot && r.host.classList.contains("bk-panel-models-widgets-Player") && unnamed("button", r))
-    && !(r instanceof ShadowRoot && r.host.classList.contains("bk-Figure") && !r.host.hasAttribute("aria-label")));
-}"""
-
-
-def wait_until_labelled(page) -> None:
-    """Wait (up to 10 s) for course.js's names; if some never come, axe then says which are missing."""
-    try:
-        page.wait_for_function(LABELLED_JS, timeout=10_000, polling=100)
-    except PlaywrightTimeout:
-        pass   # the axe run that follows names the unnamed widget precisely
-
-
 def wait_for_sim(page, sim: str):
-    """Scroll to the sim (the static site draws a sim only as it nears the view) and wait until it is drawn."""
+    """Scroll to the sim (the static site draws a sim only as it nears the view; on an embed page,
+    only once Start is pressed) and wait until it is drawn."""
     page.locator(f'[data-root="sim-{sim}"]').scroll_into_view_if_needed()
+    press_start(page, f'[data-root="sim-{sim}"]')
     page.wait_for_function(
         "(name) => window.Bokeh && Bokeh.documents.length && Bokeh.documents[0].get_model_by_name(name)",
         arg=f"{sim}.readout." + next(iter(VIEWS[sim]().readout_divs)), timeout=20_000)
@@ -124,9 +102,10 @@ def test_each_control_changes_the_plotted_data(watched, course, sim, control):
     assert set(after) == set(before)
 
 
+@pytest.mark.parametrize("course", ["served"], indirect=True)    # the static site: test_phone_layout's walk
 def test_every_page_loads_without_errors_or_accessibility_violations(watched, course):
-    """Every page and embed: no console error, a level-one heading, and no serious or critical
-    axe-core violation (WCAG 2.2 A/AA rules; axe-core from node_modules, never a CDN)."""
+    """Every page and embed of `make serve`: no console error, a level-one heading, and no serious
+    or critical axe-core violation (WCAG 2.2 A/AA rules; axe-core from node_modules, never a CDN)."""
     slugs = ["index"] + [c.slug for c in CHAPTERS]
     found = {}
     for slug in slugs:
@@ -223,16 +202,18 @@ def test_embed_snippet_points_at_the_embed_page(watched, course):
     assert code.startswith(f'<iframe src="{course.embed("denoising")}"')
     watched.set_content(f"<html><body>{code}</body></html>")   # the snippet works in a foreign page
     frame = watched.frame_locator("iframe")
+    if course.runtime == "static":   # the embed's sim starts when the reader points at it
+        frame.locator(".sim-facade button").hover()
     frame.locator(".noUi-handle").first.wait_for(timeout=20_000)
 
 
-@pytest.mark.parametrize("width", [375, 1440])
+# The static site on phones: every page at 320 and 375 px in test_phone_layout's walk.
+@pytest.mark.parametrize("course, width", [("served", 375), ("served", 1440), ("static", 1440)], indirect=["course"])
 def test_pages_fit_phone_and_desktop(watched, course, width):
     watched.set_viewport_size({"width": width, "height": 800})
     for slug in ("index", "flicker", "spacetime-latent"):
         watched.goto(course.url(slug))
         wait_until_drawn(watched)               # sims start as they near the view; the index has none
-        watched.wait_for_timeout(300)
         overflow = watched.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{slug} scrolls sideways by {overflow}px at {width}px"
 

@@ -4,9 +4,15 @@ too wide or on top of another, no legend cut or over the data, and every control
 or spaced as WCAG 2.2 allows (2.5.8). The measures are export/layout_problems.js, the same ones
 `make bench` prints beside its phone screenshots (export/screenshots.py).
 
+The same walk is the static site's accessibility check: on each page, loaded and drawn, no console
+error or request outside the site, one level-one heading (and no chapter chrome on an embed), and no
+serious or critical axe-core violation (`make serve`'s pages: tests/test_browser.py).
+
 One page object visits each page once: it loads at one width, is measured, is resized to the other
 (Bokeh re-lays out, as on a phone turned or a window dragged) and is measured again; the pages take
-turns at which width they load in, so each width sees both fresh loads and resized pages.
+turns at which width they load in, so each width sees both fresh loads and resized pages. At the
+width it loads in, every block must draw at least the room it kept before it was drawn
+(export/lazy.py), so nothing below it is pulled up when it appears.
 """
 from __future__ import annotations
 
@@ -15,7 +21,9 @@ from bokeh.embed import file_html
 from bokeh.plotting import figure
 from bokeh.resources import INLINE
 
-from export.screenshots import LAYOUT_PROBLEMS_JS, layout_problems, settle, site_pages, wait_until_drawn
+from export.browser import OriginGuard, axe_violations, wait_until_labelled
+from export.screenshots import (LAYOUT_PROBLEMS_JS, drawn_short_of, layout_problems, room_kept, settle, site_pages,
+                                wait_until_drawn)
 
 pytestmark = pytest.mark.browser
 PHONES = ({"width": 320, "height": 640}, {"width": 375, "height": 800})
@@ -38,18 +46,30 @@ def problems_at(page, viewport) -> list[str]:
     return found
 
 
-def test_every_page_fits_a_phone(phone, built_site, site_url):
+def test_every_page_fits_a_phone_and_passes_axe(phone, built_site, site_url):
     folder, _ = built_site
     pages = site_pages(folder)
     assert len(pages) > 10 and "index.html" in pages and any(p.startswith("embed/") for p in pages)
-    found = {}
+    guard = OriginGuard(phone, site_url)
+    found, violations, short = {}, {}, {}
     for n, rel in enumerate(pages):
         order = PHONES if n % 2 == 0 else PHONES[::-1]       # the page is still at the last width
+        phone.set_viewport_size(order[0])
         phone.goto(site_url + rel)
+        kept = room_kept(phone)
         wait_until_drawn(phone)
+        short.update(drawn_short_of(phone, kept, f"{order[0]['width']}px {rel}"))
+        headings = phone.locator("h1").count()
+        chrome = phone.locator(".course-toc").count()
+        assert headings == 1 and (chrome == 0 or not rel.startswith("embed/")), (rel, headings, chrome)
+        wait_until_labelled(phone)              # course.js names the widgets Bokeh drew without one
+        violations[rel] = axe_violations(phone)
         for viewport in order:
             found[f"{viewport['width']}px {rel}"] = problems_at(phone, viewport)
     assert {where: problems for where, problems in found.items() if problems} == {}
+    assert {rel: v for rel, v in violations.items() if v} == {}
+    assert short == {}, f"drawn shorter than the room kept (kept, drawn): {short}"
+    assert not guard.problems, "\n".join(guard.problems)
 
 
 def _plot_page(legend_inside: bool) -> str:

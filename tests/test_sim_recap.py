@@ -2,6 +2,7 @@
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from export.screenshots import press_start
 from course.toc import load_chapters
 from sims.recap import STAGES, Clip, Recap, fmt, values
 from sims.views.recap import EXPLAIN, ROLE, RecapView
@@ -112,6 +113,7 @@ def test_tapping_a_stage_in_the_diagram_selects_it(page, request, runtime):
     base = request.getfixturevalue("site_url" if runtime == "static" else "served_url")
     page.set_viewport_size({"width": 1000, "height": 1400})
     page.goto(f"{base}embed/recap{'.html' if runtime == 'static' else ''}")
+    press_start(page)                # the static embed's sim waits for Start
     page.wait_for_function("() => window.Bokeh && Bokeh.documents.length && "
                            "Bokeh.documents[0].get_model_by_name('recap.readout.stage')", timeout=20_000)
     chosen = "(s) => Bokeh.documents[0].get_model_by_name('recap.readout.stage').text.startsWith(`<b>${s}.</b>`)"

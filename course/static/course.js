@@ -170,7 +170,20 @@
       new MutationObserver(sync).observe(group, { attributes: true, subtree: true, attributeFilter: ["class"] });
     }
   };
+  // A box that scrolls sideways on a narrow screen (a code block, a wide prose table, the recap
+  // sim's diagram) must be reachable by Tab for a keyboard to scroll it (WCAG 2.1.1; axe's
+  // scrollable-region-focusable): a named region in the Tab order.
+  const SCROLL_BOXES = { PRE: "Code", TABLE: "Table", DIV: "Figure" };
+  const reachScrollBoxes = (root) => {
+    for (const box of root.querySelectorAll("pre, table, .bk-Column")) {
+      if (box.hasAttribute("tabindex") || !/auto|scroll/.test(getComputedStyle(box).overflowX)) continue;
+      box.setAttribute("tabindex", "0");
+      if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+      if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", `${SCROLL_BOXES[box.tagName]} (scrolls sideways on a narrow screen)`);
+    }
+  };
   const labelIn = (root) => {
+    reachScrollBoxes(root);
     labelPlayers(root);
     labelSliders(root);
     labelButtonGroups(root);

@@ -8,6 +8,10 @@
 // "document_ready" (export/sim_states.py's URL query, the attention sim's keys) run when the roots
 // they touch are drawn, not once every sim of the page is (which a reader may never scroll to).
 //
+// An embed page (start: "reach" in the record) holds one sim that is in view at once: it waits behind
+// a Start button and starts the moment the reader reaches for it (points at the page, touches it,
+// scrolls or presses a key, or presses Start), so a page that only shows it costs no main thread.
+//
 // Each block it starts gets data-started="true" (tests and export/screenshots.py wait for it), and
 // performance marks "course-sims:*" time the steps. A classic script, not a module, so the site also
 // works opened from disk; the block below keeps its names out of the page's globals.
@@ -103,7 +107,18 @@
     state.drawn.add(id);
     mark(`drawn:${id}`);
     const box = element.closest("[data-root]");
-    if (box) box.dataset.started = "true";
+    if (box) {
+      box.dataset.started = "true";
+      const facade = box.querySelector(":scope > .sim-facade");
+      if (facade) {
+        // Focus on Start would fall to the page's top when it goes: keep it in the sim, so the
+        // next Tab reaches the sim's first control.
+        const hadFocus = facade.contains(document.activeElement);
+        facade.remove();
+        box.classList.remove("waits-for-start");
+        if (hadFocus) box.focus({ preventScroll: true });
+      }
+    }
     runReady(state);
   };
 
@@ -139,6 +154,50 @@
     for (const box of boxes.keys()) observer.observe(box);
   };
 
-  wakeOnReading();
-  drawWhenNear();
+  // The embed page's Start button, over the room the sim keeps (course.css .sim-facade).
+  const addFacade = (box, onStart) => {
+    const facade = document.createElement("div");
+    facade.className = "sim-facade";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Start the simulation";
+    const note = document.createElement("p");
+    note.setAttribute("aria-live", "polite");
+    note.textContent = "It starts by itself when you point at it, touch it or press a key.";
+    button.addEventListener("click", onStart);
+    facade.append(button, note);
+    box.tabIndex = -1;                // where focus goes once the sim replaces the button
+    box.classList.add("waits-for-start");
+    box.appendChild(facade);
+    return { button, note };
+  };
+
+  const drawOnReach = () => {
+    const ids = start.item.root_ids;
+    const boxes = ids.map((id) => document.getElementById(start.item.roots[id])?.closest("[data-root]")).filter(Boolean);
+    const REACH = ["pointerover", "pointerdown", "touchstart", "keydown", "wheel", "scroll"];
+    let facades = [], going = false;
+    const go = () => {
+      if (going) return;
+      going = true;
+      for (const name of REACH) window.removeEventListener(name, go, true);
+      for (const { button, note } of facades) {
+        button.setAttribute("aria-disabled", "true");     // not `disabled`: that would drop its focus
+        note.textContent = "Starting the simulation…";
+      }
+      Promise.all(ids.map(draw)).catch((err) => {
+        fail(err);
+        for (const { note } of facades) note.textContent = `The simulation could not start (${err.message || err}). Reload the page to try again.`;
+      });
+    };
+    facades = boxes.map((box) => addFacade(box, go));
+    for (const name of REACH) window.addEventListener(name, go, { capture: true, passive: true });
+  };
+
+  if (start.start === "reach") {
+    drawOnReach();
+  } else {
+    wakeOnReading();
+    drawWhenNear();
+  }
 }
