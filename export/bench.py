@@ -32,6 +32,7 @@ from playwright.sync_api import sync_playwright
 from course.toc import load_chapters
 
 from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder
+from export.screenshots import START_BUTTON
 from sims.registry import VIEWS
 
 FIRST_CONTROL_JS = """(sim) => {
@@ -97,7 +98,7 @@ def embed_start(browser, url: str, sim: str) -> tuple[float, float, int]:
     loaded = []
     page.on("response", lambda r: loaded.append(r))
     page.goto(url)
-    start = page.locator(".sim-facade button")
+    start = page.locator(START_BUTTON)
     start.wait_for(timeout=30_000)
     shown = page.evaluate("performance.now()")
     before = loaded_bytes(loaded)

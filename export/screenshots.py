@@ -60,8 +60,12 @@ DRAWN_JS = """() => {
   return [...Bokeh.index.query(busy)].length === 0;        // tools and data views never finish: only drawn ones count
 }"""
 
-# Two frames and a task after each scroll (and Start pressed, on an embed page): an intersection observer's entries are taken after a
-# frame's animation callbacks, and its callback runs as a task after that. A code cell loads its
+# An embed page's Start button, a child of the block it starts (course/static/lazy-sims.js).
+START_BUTTON = ".sim-facade button"
+
+# Two frames and a task after each scroll (and Start pressed, on an embed page): an intersection
+# observer's entries are taken after a frame's animation callbacks, and its callback runs as a task
+# after that. A code cell loads its
 # editor once it is near and the page idle: the walk waits there for it (up to 5 s), because
 # CodeMirror made while scrolled away draws only part of its gutter until it is scrolled to.
 VISIT_SIMS_JS = """async () => {
@@ -70,17 +74,17 @@ VISIT_SIMS_JS = """async () => {
   const editorIn = (root) => [...root.querySelectorAll("*")].some((el) => el.dataset?.editor || (el.shadowRoot && editorIn(el.shadowRoot)));
   for (const box of document.querySelectorAll("[data-root]")) {
     box.scrollIntoView();
-    box.querySelector(":scope > .sim-facade button")?.click();    // an embed's sim waits for Start
+    box.querySelector(":scope > %s")?.click();    // an embed's sim waits for Start
     await frame(); await frame(); await pause(20);
     for (let waited = 0; box.dataset.root === "codecell" && !editorIn(box) && waited < 5000; waited += 50) await pause(50);
   }
   window.scrollTo(0, 0);
-}"""
+}""" % START_BUTTON
 
 
 def press_start(page, box: str = "[data-root]") -> None:
     """Press Start on the blocks matching `box` that wait for it (embed pages: export/lazy.py)."""
-    start = page.locator(f"{box} > .sim-facade button")
+    start = page.locator(f"{box} > {START_BUTTON}")
     for i in range(start.count()):
         start.nth(i).click()
 
