@@ -6,7 +6,7 @@ PORT   ?= 5006
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev setup-train web-deps browser serve lint test test-fast build-site site-serve bench train sample evaluate export-onnx clean
+.PHONY: help setup setup-dev setup-train web-deps browser serve lint test test-fast build-site site-serve bench train sample evaluate export-onnx model-data clean
 
 help:  ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -81,8 +81,13 @@ sample: setup-train  ## Generate clip.gif (ARGS='--prompt "a red ball bouncing f
 evaluate: setup-train  ## Score real clips, reconstructions, both models and every shape; writes model/evaluation.json
 	$(PY) -m model.evaluate $(ARGS)
 
-export-onnx: setup-train  ## Export the denoisers and decoder to model/onnx and check them against PyTorch
+export-onnx: setup-train  ## Export the denoisers and decoder to model/onnx, check them against PyTorch, refresh the model-backed data
 	$(PY) -m export.onnx_model
+	$(PY) -m sims.model_data.store
+
+# After export-onnx, or after editing a dataset's code: commit sims/model_data/store/ with the model.
+model-data: setup  ## Refresh the committed model-backed data (sims/model_data/store) for today's model and code
+	$(PY) -m sims.model_data.store
 
 clean:  ## Remove the built site and caches
 	rm -rf site .pytest_cache

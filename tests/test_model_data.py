@@ -20,11 +20,11 @@ from sims import cost, flicker, guidance, palette, recap
 from sims import model_data as md
 from sims import permanence as pm
 from sims.attention import Attention
-from sims.model_data import cache
+from sims.model_data import cache, store
 
 pytest.importorskip("onnxruntime")
 SIDE = 32
-DATASETS = ("flicker", "compression", "shapes", "attention", "permanence", "guidance", "steps", "cost", "recap")
+DATASETS = store.DATASETS
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +304,60 @@ def test_trail_keeps_every_position_of_a_moving_dot():
         video[t, 2, 2 * t] = 1.0
     picture = md.detect.trail(video)
     assert picture[2, [0, 2, 4, 6]].min() == 1.0 and picture.sum() == 12.0
+
+
+def test_the_committed_store_holds_every_dataset_for_this_model_and_code():
+    """A fresh clone builds the site from sims/model_data/store without computing anything, so the
+    store must hold exactly today's files: this fails after a model or dataset-code change until
+    `make model-data` has been run and the store committed."""
+    missing, extra = store.stale()
+    assert (missing, extra) == ([], []), "run `make model-data` and commit sims/model_data/store/"
+    assert sorted(store.expected()) == sorted(DATASETS)
+
+
+def test_the_store_holds_what_the_code_computes_today(sampler):
+    """Two datasets recomputed here with onnxruntime against their committed files: the recap's
+    shapes exactly, chapter 3's clips to within palette rounding (another CPU may round a few
+    pixels to a neighbouring palette entry)."""
+    recap = store.loaders()["recap"]
+    stored = np.load(cache.STORE_DIR / store.expected()["recap"])
+    fresh = recap.compute(sampler)
+    assert fresh.keys() == set(stored.files)
+    for key in fresh:
+        np.testing.assert_array_equal(fresh[key], stored[key])
+    shapes = store.loaders()["shapes"]
+    stored, fresh = np.load(cache.STORE_DIR / store.expected()["shapes"]), shapes.compute(sampler)
+    assert fresh.keys() == set(stored.files)
+    for key in fresh:
+        if key.startswith("frames_"):
+            assert fresh[key].shape == stored[key].shape and np.mean(fresh[key] == stored[key]) > 0.99, key
+        elif fresh[key].dtype.kind == "f":
+            np.testing.assert_allclose(fresh[key], stored[key], atol=2e-2, err_msg=key)
+        else:
+            np.testing.assert_array_equal(fresh[key], stored[key], err_msg=key)
+
+
+def test_the_store_check_names_missing_and_stale_files(tmp_path, monkeypatch, capsys):
+    files = store.expected()
+    for file in files.values():
+        (tmp_path / file).write_bytes(b"")
+    monkeypatch.setattr(cache, "STORE_DIR", tmp_path)
+    assert store.main(["--check"]) == 0
+    (tmp_path / files["cost"]).unlink()
+    (tmp_path / "cost-v0-old.npz").write_bytes(b"")
+    assert store.stale() == ([files["cost"]], ["cost-v0-old.npz"])
+    assert store.main(["--check"]) == 1
+    err = capsys.readouterr().err
+    assert f"missing {files['cost']}" in err and "stale cost-v0-old.npz" in err and "make model-data" in err
+
+
+def test_a_stored_file_is_read_before_the_local_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "STORE_DIR", tmp_path / "store")
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "cache")
+    file = cache.filename("probe", 1, "sims.model_data.flicker")
+    cache.write(tmp_path / "store" / file, {"x": np.arange(2)})
+    got = cache.cached("probe", 1, lambda s: pytest.fail("recomputed"), code_from="sims.model_data.flicker")
+    assert got["x"].tolist() == [0, 1] and not (tmp_path / "cache").exists()
 
 
 def test_the_cache_key_follows_the_code_and_a_torn_file_is_recomputed(tmp_path, monkeypatch):

@@ -1,8 +1,11 @@
 """The disk cache behind every dataset of sims.model_data, and the one onnxruntime sampler they share.
 
-Results are cached in .cache/model-sims/, one .npz per (dataset, version, model files):
-`<dataset>-v<version>-<fingerprint>.npz`. Editing the model files or bumping a dataset's version
-recomputes it; nothing else does. A dataset is declared once, with its compute function:
+One .npz per (dataset, version, model files, code): `<dataset>-v<version>-<model>-<code>.npz`, where
+<model> hashes model/onnx and <code> the dataset's module plus SHARED_CODE. Editing the model files,
+that code, or bumping a dataset's version gives a new name; nothing else does. A name is looked up
+first in the committed store (sims/model_data/store/, refreshed by `make model-data`, so a fresh
+clone builds the site without computing anything), then in .cache/model-sims/, where anything
+computed here is written. A dataset is declared once, with its compute function:
 
     @dataset("flicker", version=1)
     def load(sampler) -> dict[str, np.ndarray]: ...      # compute(sampler), run on a cold cache
@@ -27,6 +30,7 @@ from model.ort_sampler import ONNX_DIR, ModelFilesMissing, OrtSampler
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = Path(os.environ.get("COURSE_MODEL_CACHE", ROOT / ".cache" / "model-sims"))
+STORE_DIR = Path(__file__).resolve().parent / "store"       # committed: see sims/model_data/store.py
 
 
 class ModelUnavailable(RuntimeError):
@@ -72,35 +76,58 @@ def code_fingerprint(module_file: str) -> str:
     return digest.hexdigest()[:8]
 
 
-def cached(name: str, version: int, compute: Callable[[OrtSampler], dict[str, np.ndarray]],
-           onnx_dir: Path = ONNX_DIR, code_from: str | None = None) -> dict[str, np.ndarray]:
-    """compute(sampler) once per (name, version, model files, code); later calls read the .npz.
-    The code is compute's module (or the module named `code_from`) plus SHARED_CODE."""
-    module = sys.modules[code_from or compute.__module__]
-    module_file = Path(module.__file__).resolve().relative_to(ROOT).as_posix()
-    path = CACHE_DIR / f"{name}-v{version}-{fingerprint(onnx_dir)}-{code_fingerprint(module_file)}.npz"
-    if path.exists():
-        try:
-            with np.load(path) as blob:
-                return {key: blob[key] for key in blob.files}
-        except (OSError, ValueError, EOFError) as err:          # a torn or foreign file: compute again
-            print(f"model-backed data for {name!r}: unreadable cache {path.name} ({err}); recomputing",
-                  file=sys.stderr, flush=True)
-    # A cold cache costs a few seconds per dataset (about a minute for the whole course): say so.
-    print(f"model-backed data for {name!r}: computing with onnxruntime, cached in {CACHE_DIR} ...",
-          file=sys.stderr, flush=True)
+def filename(name: str, version: int, code_from: str, onnx_dir: Path = ONNX_DIR) -> str:
+    """The file a dataset's arrays live in, for these model files and this code (`code_from`: the
+    dataset's module name)."""
+    module_file = Path(sys.modules[code_from].__file__).resolve().relative_to(ROOT).as_posix()
+    return f"{name}-v{version}-{fingerprint(onnx_dir)}-{code_fingerprint(module_file)}.npz"
+
+
+def _read(path: Path, name: str) -> dict[str, np.ndarray] | None:
+    if not path.exists():
+        return None
+    try:
+        with np.load(path) as blob:
+            return {key: blob[key] for key in blob.files}
+    except (OSError, ValueError, EOFError) as err:              # a torn or foreign file: compute again
+        print(f"model-backed data for {name!r}: unreadable {path} ({err}); recomputing", file=sys.stderr, flush=True)
+        return None
+
+
+def write(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Written whole under a name of its own, then renamed: two processes computing the same dataset
+    never write the same file, and a reader never sees a torn one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
+    with os.fdopen(fd, "wb") as out:
+        np.savez_compressed(out, **arrays)
+    os.replace(partial, path)
+
+
+def compute_now(name: str, compute: Callable[[OrtSampler], dict[str, np.ndarray]],
+                onnx_dir: Path = ONNX_DIR) -> dict[str, np.ndarray]:
+    """Run compute(sampler) with progress on stderr, and check it returned a dict of arrays."""
+    # A cold cache costs seconds to a minute per dataset (about 3.5 minutes for the whole course): say so.
+    print(f"model-backed data for {name!r}: computing with onnxruntime ...", file=sys.stderr, flush=True)
     started = time.perf_counter()
     arrays = compute(sampler(onnx_dir))
     print(f"model-backed data for {name!r}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     if not isinstance(arrays, dict) or not all(isinstance(v, np.ndarray) for v in arrays.values()):
         raise TypeError(f"{name}: the compute function must return a dict of numpy arrays")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written whole under a name of its own, then renamed: two processes computing the same dataset
-    # never write the same file, and a reader never sees a torn one.
-    fd, partial = tempfile.mkstemp(prefix=f".{name}-", suffix=".npz", dir=path.parent)
-    with os.fdopen(fd, "wb") as out:
-        np.savez_compressed(out, **arrays)
-    os.replace(partial, path)
+    return arrays
+
+
+def cached(name: str, version: int, compute: Callable[[OrtSampler], dict[str, np.ndarray]],
+           onnx_dir: Path = ONNX_DIR, code_from: str | None = None) -> dict[str, np.ndarray]:
+    """compute(sampler) once per (name, version, model files, code); later calls read the .npz from
+    the store or the cache. The code is compute's module (or the module named `code_from`) plus SHARED_CODE."""
+    file = filename(name, version, code_from or compute.__module__, onnx_dir)
+    for folder in (STORE_DIR, CACHE_DIR):
+        arrays = _read(folder / file, name)
+        if arrays is not None:
+            return arrays
+    arrays = compute_now(name, compute, onnx_dir)
+    write(CACHE_DIR / file, arrays)
     return arrays
 
 
