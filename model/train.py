@@ -1,7 +1,7 @@
 """Train the whole model: the video autoencoder, then the spacetime DiT, then the per-frame baseline.
 
     python -m model.train                       # the full recipe (under an hour on 2 CPU cores)
-    python -m model.train --preset=tiny         # seconds; for tests and smoke runs
+    python -m model.train --preset=tiny         # the second edition in miniature: seconds; tests, smoke runs
     python -m model.train --dit.steps=6000      # any setting as --path=value (model/train_config.py)
     python -m model.train --fresh               # ignore checkpoints and start over
     python -m model.train --preset=v2 --stages=autoencoder,decoder --out=/tmp/v2 --threads=1

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def pytest_collection_modifyitems(items):
     # Slow: a real browser, or the session's tiny training run. `make test-fast` leaves these out.
     for item in items:
-        if item.get_closest_marker("browser") or {"tiny", "tiny_onnx", "tiny_second", "tiny_second_onnx"} & set(getattr(item, "fixturenames", ())):
+        if item.get_closest_marker("browser") or {"tiny", "tiny_onnx"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
@@ -130,25 +130,60 @@ def _export(weights_dir: Path):
 
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory, worker_id) -> Path:
-    """The weights folder of one whole tiny training run (every stage, seconds on a CPU)."""
+    """The weights folder of one whole tiny training run of the second edition's recipe (the `tiny`
+    preset: every stage, every shape and still images, the second grammar; seconds on a CPU). The
+    only model the suite trains."""
     return built_once(tmp_path_factory, worker_id, "tiny", _train_tiny)
 
 
 @pytest.fixture(scope="session")
 def tiny_onnx(tiny, tmp_path_factory, worker_id) -> Path:
-    """The tiny weights exported to ONNX; export_all raises past 1e-4 per forward."""
+    """The tiny weights exported to ONNX, every shape, as the browser runs them; export_all raises
+    past 1e-4 per forward."""
     return built_once(tmp_path_factory, worker_id, "tiny-onnx", _export(tiny))
 
 
+# --- the chapter-7 generator alone, on the tiny model ----------------------------------------------
+
 @pytest.fixture(scope="session")
-def tiny_second(tmp_path_factory, worker_id) -> Path:
-    """A tiny second-edition run: the second grammar, trained on every shape and still images."""
-    return built_once(tmp_path_factory, worker_id, "tiny-second", lambda out: _train_tiny(
-        out, grammar="second", **{"dit.mixture": True, "ae.mixture": True, "dit.prompt_order": True,
-                                  "stages": "autoencoder,latents,spacetime,per-frame"}))
+def generator_site(tmp_path_factory, tiny_onnx) -> Path:
+    """The chapter-7 generator alone on the session's tiny model, one page per way of setting it up:
+    index (defaults), shapes (3 steps, a second-grammar prompt), missing (no model folder) and
+    first-edition (the same files with the first grammar's words and no shapes in the manifest)."""
+    from course.generator import Generator
+    from export import generator_page
+
+    site = generator_page.build(tmp_path_factory.mktemp("generator-site"), tiny_onnx, {
+        "index.html": Generator(debug=True, frames=8, steps=20),
+        "shapes.html": Generator(debug=True, frames=8, steps=3, prompt=SECOND_GRAMMAR_PROMPT),
+        "missing.html": Generator(debug=True, model_url="static/no-such-folder/"),
+        "first-edition.html": Generator(debug=True, model_url=f"static/{FIRST_EDITION}/"),
+    }, title="Generator prototype")
+    _first_edition_copy(site / "static" / "onnx", site / "static" / FIRST_EDITION)
+    return site
+
+
+FIRST_EDITION = "onnx-first-edition"
+SECOND_GRAMMAR_PROMPT = "a big blue ball falling from left to right"
+
+
+def _first_edition_copy(onnx: Path, out: Path) -> None:
+    """The same model files with a first-edition manifest's words and shapes: what the generator
+    offers is decided by the manifest (no sizes, no falling, no shapes but the square)."""
+    import os
+
+    from model.text import FIRST
+
+    out.mkdir()
+    for path in onnx.iterdir():
+        if path.name != "manifest.json":
+            os.link(path, out / path.name)
+    manifest = json.loads((onnx / "manifest.json").read_text())
+    manifest = {key: value for key, value in manifest.items() if key != "shapes"} | {"vocab": list(FIRST.vocab)}
+    (out / "manifest.json").write_text(json.dumps(manifest))
 
 
 @pytest.fixture(scope="session")
-def tiny_second_onnx(tiny_second, tmp_path_factory, worker_id) -> Path:
-    """The tiny second edition exported: every shape through onnxruntime, as the browser runs it."""
-    return built_once(tmp_path_factory, worker_id, "tiny-second-onnx", _export(tiny_second))
+def generator_url(generator_site):
+    with serve_folder(generator_site) as url:
+        yield url

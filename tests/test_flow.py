@@ -11,7 +11,7 @@ import torch
 from model import flow, weights
 from node_tests import run_node_tests
 from model.ort_sampler import OrtSampler
-from model.sample import denoise, initial_noise, prompt_notes
+from model.sample import denoise, initial_noise, model_grammar, prompt_notes
 from model.text import FIRST, NULL, PAD, SECOND, WORD_ID, null_ids, rewrites_for, tokenize
 
 PROMPT = "a red ball bouncing from left to right"
@@ -46,7 +46,7 @@ def test_onnxruntime_sampler_equals_torch_sampler(tiny, tiny_onnx, kind):
     """Same noise, prompt, steps and guidance: the same steps reported and the same final latent."""
     dit, _ = weights.load_dit(kind, tiny)
     sampler = OrtSampler(tiny_onnx)
-    ids = tokenize(PROMPT).ids
+    ids = tokenize(PROMPT, model_grammar(dit)).ids
     noise = sampler.noise(16, seed=4)
     seen_torch, seen_ort = [], []
     want = denoise(dit, torch.from_numpy(noise), ids, 6, 3.0, on_step=seen_torch.append)

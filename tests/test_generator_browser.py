@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 
-from export.browser import OriginGuard, axe_violations, free_port, serve_folder, serve_process
+from export.browser import OriginGuard, axe_violations, free_port, serve_process
 
 pytestmark = pytest.mark.browser
 
@@ -34,22 +34,6 @@ def tiny_model(tiny, tiny_onnx) -> tuple[Path, Path]:
     return tiny, tiny_onnx
 
 
-@pytest.fixture(scope="session")
-def generator_site(tmp_path_factory, tiny_model) -> Path:
-    from course.generator import Generator
-    from export import generator_page
-
-    _, onnx_dir = tiny_model
-    return generator_page.build(tmp_path_factory.mktemp("generator-site"), onnx_dir, {
-        "index.html": Generator(debug=True, frames=8, steps=20),
-        "missing.html": Generator(debug=True, model_url="static/no-such-folder/"),
-    }, title="Generator prototype")
-
-
-@pytest.fixture(scope="session")
-def generator_url(generator_site):
-    with serve_folder(generator_site) as url:
-        yield url
 
 
 def open_generator(page, url: str) -> tuple[OriginGuard, dict]:
@@ -68,10 +52,11 @@ def python_latent(weights_dir: Path, noise: np.ndarray, prompt: str, steps: int,
 
     from model import weights
     from model.sample import denoise
+    from model.sample import model_grammar
     from model.text import tokenize
 
     dit, _ = weights.load_dit(kind, weights_dir)
-    latent = denoise(dit, torch.from_numpy(noise), tokenize(prompt).ids, steps, guidance)
+    latent = denoise(dit, torch.from_numpy(noise), tokenize(prompt, model_grammar(dit)).ids, steps, guidance)
     return latent[0].numpy()
 
 
@@ -250,14 +235,30 @@ def test_long_input_is_wrapped_and_counted_and_a_bad_seed_is_refused(page, gener
     assert watch.outside == []
 
 
+def test_a_first_edition_model_is_not_offered_words_it_does_not_know(page, generator_url):
+    """The suggestions are made of the manifest's words only, and the shape control appears only for
+    a manifest with more than squares: served a first-edition manifest (the first grammar's words, no
+    shapes), the generator lists those words, leaves the falling suggestion out and hides Shape."""
+    watch = OriginGuard(page, generator_url)
+    page.goto(generator_url + "first-edition.html")
+    page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
+    page.wait_for_selector(".gen .suggest .chip")
+    words = page.locator(".gen .words .chip").all_inner_texts()
+    assert "falling" not in words and "bouncing" in words
+    assert page.locator(".gen .suggest .chip", has_text="falling").count() == 0
+    assert page.locator(".gen .suggest .chip").count() >= 1
+    assert not page.get_by_label("Shape").is_visible()          # squares only: no shape control
+    assert watch.outside == [] and watch.errors == []
+
+
 def test_generator_controls_are_named_and_pass_axe(page, generator_url):
     watch, _ = open_generator(page, generator_url)
     for name in ("Prompt", "Denoising steps", "Guidance scale", "Frames", "Seed", "Frame"):
         assert page.get_by_label(name, exact=True).count() == 1, name
     for chip in page.locator(".gen .chip").all()[:3]:
         assert chip.bounding_box()["height"] >= 24
-    # a first-edition model knows neither sizes nor falling: that suggestion is not offered to it
-    assert page.locator(".gen .suggest .chip", has_text="falling").count() == 0
+    # the session's model (second edition) knows sizes and falling, so it is offered that suggestion
+    assert page.locator(".gen .suggest .chip", has_text="a big blue ball falling").count() == 1
     for control in ("#gen-baseline", "#gen-frames", "#gen-seed", ".gen .player button"):
         assert page.locator(control).first.bounding_box()["height"] >= 24, control
     violations = axe_violations(page)          # the page holds only the generator (in its shadow root)

@@ -1,9 +1,8 @@
 """The generator's shape control, in Chromium, on the session's tiny second-edition model (trained on
 every shape and still images, tests/conftest.py): the control appears only for a model whose manifest
 lists more than squares, shows the patch count the DiT will attend over, and every shape comes out of
-the browser as onnxruntime in Python draws it. The first edition's page has no shape control
-(tests/test_generator_browser.py runs a tiny first-edition model; tests/test_generator_chapter.py the
-committed second edition on chapter 7)."""
+the browser as onnxruntime in Python draws it. A first-edition manifest gets no shape control
+(tests/test_generator_browser.py; tests/test_generator_chapter.py runs the committed model on chapter 7)."""
 from __future__ import annotations
 
 import re
@@ -12,35 +11,21 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from export.browser import OriginGuard, axe_violations, serve_folder
+from export.browser import OriginGuard, axe_violations
 
 pytestmark = pytest.mark.browser
-
-PROMPT = "a big blue ball falling from left to right"
-
-
-@pytest.fixture(scope="module")
-def shapes_url(tmp_path_factory, tiny_second_onnx):
-    from course.generator import Generator
-    from export import generator_page
-
-    folder = generator_page.build(tmp_path_factory.mktemp("shapes-site"), tiny_second_onnx, {
-        "index.html": Generator(debug=True, frames=8, steps=3, prompt=PROMPT),
-    }, title="Generator shapes")
-    with serve_folder(folder) as url:
-        yield url
 
 
 def _open(page, url: str) -> OriginGuard:
     guard = OriginGuard(page, url)
-    page.goto(url + "index.html")
+    page.goto(url + "shapes.html")
     page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
     page.evaluate("window.__generatorDebug.ready")
     return guard
 
 
-def test_the_shape_control_lists_every_shape_and_counts_the_patches(page, shapes_url):
-    guard = _open(page, shapes_url)
+def test_the_shape_control_lists_every_shape_and_counts_the_patches(page, generator_url):
+    guard = _open(page, generator_url)
     shape = page.get_by_label("Shape")
     assert shape.is_visible()
     options = shape.locator("option").all_inner_texts()
@@ -65,11 +50,11 @@ def test_the_shape_control_lists_every_shape_and_counts_the_patches(page, shapes
 
 @pytest.mark.parametrize("shape, frames, size", [("landscape", 8, (8, 32, 64)), ("portrait", 8, (8, 64, 32)),
                                                  ("image", 8, (1, 32, 32))])
-def test_every_shape_is_drawn_as_onnxruntime_in_python_draws_it(page, shapes_url, tiny_second_onnx,
+def test_every_shape_is_drawn_as_onnxruntime_in_python_draws_it(page, generator_url, tiny_onnx,
                                                                  shape, frames, size):
     from model.ort_sampler import OrtSampler
 
-    guard = _open(page, shapes_url)
+    guard = _open(page, generator_url)
     page.locator("#gen-frames").select_option(str(frames))
     page.get_by_label("Shape").select_option(shape)
     page.get_by_role("button", name="Generate").click()
@@ -85,15 +70,17 @@ def test_every_shape_is_drawn_as_onnxruntime_in_python_draws_it(page, shapes_url
     caption = page.locator("figure.spacetime figcaption").inner_text()
     assert ("one image" in caption) == (shape == "image") and ("8 frames" in caption) == (shape != "image")
     assert page.locator(".gen .player output").inner_text() == f"frame 1 of {size[0]}"
-    want = OrtSampler(tiny_second_onnx).generate(PROMPT, frames=frames, steps=3, guidance=3.0, seed=0, shape=shape)
+    prompt = page.get_by_label("Prompt", exact=True).input_value()      # the page's own (second grammar)
+    assert "big" in prompt and "falling" in prompt
+    want = OrtSampler(tiny_onnx).generate(prompt, frames=frames, steps=3, guidance=3.0, seed=0, shape=shape)
     assert want.video.shape == (*size, 3)
     # The browser's first frame against Python's, to within the 8-bit rounding of the canvas.
     assert np.abs(got - want.video[0]).max() <= 2 / 255
     assert guard.problems == [], guard.problems
 
 
-def test_a_shape_the_model_lacks_is_refused_by_name(page, shapes_url):
-    _open(page, shapes_url)
+def test_a_shape_the_model_lacks_is_refused_by_name(page, generator_url):
+    _open(page, generator_url)
     message = page.evaluate("window.__generatorDebug.generate({shape: 'round', previewMs: -1})"
                             ".then(() => 'generated', (err) => err.message)")
     assert message == 'this model makes square, landscape, portrait, image (got shape "round")'

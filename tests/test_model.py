@@ -14,7 +14,7 @@ from model import weights
 from model.autoencoder import VideoAutoencoder, fold, unfold
 from model.data import FRAME_CHOICES, HELD_OUT, make_clip, random_prompt, render
 from model.dit import TOKENS_PER_SLICE, DiT, DiTConfig
-from model.sample import denoise, generate, initial_noise
+from model.sample import denoise, generate, initial_noise, model_grammar
 from model.text import PROMPT_TOKENS, Prompt, parse_prompt, tokenize
 from model.train_config import PRESETS, settings
 
@@ -114,7 +114,7 @@ def test_sampler_turns_noise_into_a_clip_of_the_asked_length(tiny):
     assert "unconditionally" in generate("", 8, steps=2, models=models).notes[0]
     noise = initial_noise(8, 16, 0)
     seen = []
-    denoise(models[0], noise, tokenize("a red ball").ids, 4, 3.0, on_step=lambda s: seen.append((s.step, s.t)))
+    denoise(models[0], noise, tokenize("a red ball", model_grammar(models[0])).ids, 4, 3.0, on_step=lambda s: seen.append((s.step, s.t)))
     assert seen == [(1, 1.0), (2, 0.75), (3, 0.5), (4, 0.25)]
 
 

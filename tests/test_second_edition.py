@@ -132,40 +132,40 @@ def test_the_committed_dits_are_the_second_edition():
 
 # ----- training on the mixture, and sampling every shape
 
-def test_the_mixture_has_a_pool_per_shape_and_length_and_stills(tiny_second):
-    pools = torch.load(tiny_second / "checkpoints" / "latents.pt", weights_only=True)["pools"]
+def test_the_mixture_has_a_pool_per_shape_and_length_and_stills(tiny):
+    pools = torch.load(tiny / "checkpoints" / "latents.pt", weights_only=True)["pools"]
     assert set(pools) == {f"{a}/{f}" for a in ASPECTS for f in range(8, 33, 4)} | {f"{a}/still" for a in ASPECTS}
     latents, ids = pools["landscape/16"]
     assert latents.shape[1:] == (8, 4, 8, 16) and ids.shape[1] == SECOND.tokens
     assert pools["portrait/still"][0].shape[1:] == (8, 1, 16, 8)
-    dit, _ = weights.load_dit("spacetime", tiny_second)
+    dit, _ = weights.load_dit("spacetime", tiny)
     assert (dit.config.vocab_size, dit.config.prompt_tokens) == (SECOND.vocab_size, SECOND.tokens)
 
 
 @pytest.mark.parametrize("shape, frames, size", [("square", 8, (8, 32, 32)), ("landscape", 12, (12, 32, 64)),
                                                  ("portrait", 8, (8, 64, 32)), ("image", 16, (1, 32, 32))])
-def test_the_sampler_makes_every_shape(tiny_second, shape, frames, size):
+def test_the_sampler_makes_every_shape(tiny, shape, frames, size):
     from model.sample import generate
 
     result = generate("a small green square falling from right to left", frames, steps=2, shape=shape,
-                      directory=tiny_second)
+                      directory=tiny)
     assert result.video.shape == (*size, 3) and result.notes == []
     assert result.latent.shape[1] == (1 if shape == "image" else frames // 4)   # an image is one latent slice
 
 
-def test_the_sampler_refuses_an_unknown_shape(tiny_second):
+def test_the_sampler_refuses_an_unknown_shape(tiny):
     from model.sample import generate
 
     with pytest.raises(ValueError, match="shape must be one of"):
-        generate("a red ball", shape="round", directory=tiny_second)
+        generate("a red ball", shape="round", directory=tiny)
 
 
 # ----- the export: every shape through onnxruntime, as the browser will run it
 
-def test_the_export_describes_the_grammar_and_every_shape(tiny_second_onnx):
+def test_the_export_describes_the_grammar_and_every_shape(tiny_onnx):
     from model import manifest
 
-    m = manifest.load(tiny_second_onnx)
+    m = manifest.load(tiny_onnx)
     assert m.vocab == SECOND.vocab and m.prompt_tokens == SECOND.tokens
     assert m.shapes == {"square": (32, 32), "landscape": (64, 32), "portrait": (32, 64), "image": (32, 32)}
     assert m.latent_dims(16, "landscape") == (1, 8, 4, 8, 16) and m.latent_dims(16, "image") == (1, 8, 1, 8, 8)
@@ -184,13 +184,13 @@ def test_a_squares_only_manifest_refuses_other_shapes():
 
 
 @pytest.mark.parametrize("shape", ["landscape", "portrait", "image"])
-def test_onnxruntime_draws_every_shape_as_pytorch_does(tiny_second, tiny_second_onnx, shape):
+def test_onnxruntime_draws_every_shape_as_pytorch_does(tiny, tiny_onnx, shape):
     from model.ort_sampler import OrtSampler
     from model.sample import generate
 
     prompt = "a big blue ball falling from left to right"
-    want = generate(prompt, 8, steps=3, seed=4, shape=shape, directory=tiny_second)
-    got = OrtSampler(tiny_second_onnx).generate(prompt, frames=8, steps=3, guidance=3.0, seed=4, shape=shape)
+    want = generate(prompt, 8, steps=3, seed=4, shape=shape, directory=tiny)
+    got = OrtSampler(tiny_onnx).generate(prompt, frames=8, steps=3, guidance=3.0, seed=4, shape=shape)
     assert got.video.shape == want.video.shape and got.tokens.unknown == []
     assert np.abs(got.video - want.video).max() < 1e-3
 
@@ -233,11 +233,11 @@ def test_one_object_counts_pieces_of_the_colour():
     assert np.isnan(one_object(np.zeros((2, 8, 8), bool)))
 
 
-def test_evaluate_shapes_scores_every_shape_of_a_mixture_model(tiny_second, tmp_path):
+def test_evaluate_shapes_scores_every_shape_of_a_mixture_model(tiny, tmp_path):
     from model.evaluate_shapes import main
 
     out = tmp_path / "shapes.json"
-    assert main(["--weights", str(tiny_second), "--clips", "2", "--steps", "2", "--out", str(out)]) == 0
+    assert main(["--weights", str(tiny), "--clips", "2", "--steps", "2", "--out", str(out)]) == 0
     table = json.loads(out.read_text())["shapes"]
     assert [row["shape"] for row in table] == ["square", "landscape", "portrait", "image"]
     for row in table:
@@ -248,26 +248,26 @@ def test_evaluate_shapes_scores_every_shape_of_a_mixture_model(tiny_second, tmp_
     assert "floor_gap" in table[1] and "floor_gap" not in table[3]
 
 
-def test_spacetime_stage_continues_a_committed_model(tiny_second, tmp_path):
+def test_spacetime_stage_continues_a_committed_model(tiny, tmp_path):
     """dit.init: a CPU run spread over sessions starts each from the last one's weights."""
     import shutil
 
     from model.train import Trainer
     from model.train_config import configure
 
-    shutil.copy(tiny_second / weights.AUTOENCODER, tmp_path / weights.AUTOENCODER)
-    before = weights.load_dit("spacetime", tiny_second)[0].state_dict()
+    shutil.copy(tiny / weights.AUTOENCODER, tmp_path / weights.AUTOENCODER)
+    before = weights.load_dit("spacetime", tiny)[0].state_dict()
 
     def run(**extra):
         out = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
         out.mkdir()
-        shutil.copy(tiny_second / weights.AUTOENCODER, out / weights.AUTOENCODER)
+        shutil.copy(tiny / weights.AUTOENCODER, out / weights.AUTOENCODER)
         config = configure("tiny", {"out": str(out), "grammar": "second", "dit.mixture": True, "stages": "latents,spacetime",
                                     "dit.steps": 1, "dit.lr": 1e-9, "dit.prompt_order": True, **extra})
         Trainer(config, fresh=True, log=io.StringIO()).run()
         return weights.load_dit("spacetime", out)[0].state_dict()
 
-    continued, fresh = run(**{"dit.init": str(tiny_second)}), run()
+    continued, fresh = run(**{"dit.init": str(tiny)}), run()
     gap = lambda state: max(float((state[k] - before[k]).abs().max()) for k in before)  # noqa: E731
     assert gap(continued) < 1e-3 < gap(fresh)
 

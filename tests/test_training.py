@@ -49,7 +49,7 @@ def test_tiny_training_lowers_the_losses(tiny):
         after = (trained.decode(trained.encode(video)) - video).pow(2).mean()
     assert after < 0.85 * before
 
-    pool = torch.load(tiny / "checkpoints" / "latents.pt", weights_only=True)["pools"][16]
+    pool = torch.load(tiny / "checkpoints" / "latents.pt", weights_only=True)["pools"]["square/16"]
     x0, ids = pool[0][:8], pool[1][:8]
     g = torch.Generator().manual_seed(0)
     noise, t = torch.randn(x0.shape, generator=g), torch.rand(8, generator=g)
