@@ -17,6 +17,7 @@ to bottom, then columns left to right.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -125,6 +126,7 @@ class Patches(Sim):
         return self.pt * self.ps * self.ps * CHANNELS
 
 
+@functools.lru_cache(maxsize=None)     # fixed by the class's control values; the view asks ~80 times a state
 def largest_padded(aspect: str) -> tuple[int, int, int]:
     """The biggest padded latent an aspect reaches over every control value: (slices, rows, cols)."""
     cls = Patches
