@@ -26,7 +26,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder
+from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder, wait_for_generator
 from model.ort_sampler import ONNX_DIR, OrtSampler
 
 PROMPT = "a red ball bouncing from left to right"
@@ -66,8 +66,7 @@ def generator_browser():
 def open_generator(browser, url: str):
     page = browser.new_context().new_page()
     page.goto(url)
-    page.wait_for_function("window.__generatorDebug !== undefined", timeout=60_000)
-    return page, page.evaluate("window.__generatorDebug.ready")
+    return page, wait_for_generator(page, timeout_ms=60_000)
 
 
 def browser_times(frames_list: list[int], runs: int) -> dict:

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 from export.bench_generator import GUIDANCE, STEPS
-from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder
+from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder, wait_for_generator
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "3960f9f"      # the last commit before the inspector (fc8eda1 added it to web/generator)
@@ -80,8 +80,7 @@ def measure(urls: dict[str, str], runs: int) -> dict[str, list[float]]:
         for mode, (name, inspect) in modes.items():
             page = browser.new_context().new_page()
             page.goto(urls[name])
-            page.wait_for_function("window.__generatorDebug !== undefined", timeout=60_000)
-            page.evaluate("window.__generatorDebug.ready")
+            wait_for_generator(page, timeout_ms=60_000)
             if inspect:
                 open_inspector(page)
             page.evaluate(TIMED_JS, [0, inspect])              # warm-up: sessions, first shape

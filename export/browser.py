@@ -196,6 +196,13 @@ LABELLED_JS = """() => {
 }"""
 
 
+def wait_for_generator(page, timeout_ms: int = 30_000) -> dict:
+    """Wait until the chapter-7 generator on this page has its model ready; its ready report (session
+    and start-up times, the manifest)."""
+    page.wait_for_function("window.__generatorDebug !== undefined", timeout=timeout_ms)
+    return page.evaluate("window.__generatorDebug.ready")
+
+
 def wait_until_labelled(page) -> None:
     """Wait (up to 10 s) for course.js's names; if some never come, axe then says which are missing."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 
-from export.browser import OriginGuard, axe_violations, free_port, serve_process
+from export.browser import OriginGuard, axe_violations, free_port, serve_process, wait_for_generator
 
 pytestmark = pytest.mark.browser
 
@@ -34,14 +34,10 @@ def tiny_model(tiny, tiny_onnx) -> tuple[Path, Path]:
     return tiny, tiny_onnx
 
 
-
-
-def open_generator(page, url: str) -> tuple[OriginGuard, dict]:
+def open_generator(page, url: str, name: str = "index.html") -> tuple[OriginGuard, dict]:
     watch = OriginGuard(page, url)
-    page.goto(url + "index.html")
-    page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
-    ready = page.evaluate("window.__generatorDebug.ready")
-    return watch, ready
+    page.goto(url + name)
+    return watch, wait_for_generator(page)
 
 
 # --- reference ----------------------------------------------------------------------------------
@@ -51,8 +47,7 @@ def python_latent(weights_dir: Path, noise: np.ndarray, prompt: str, steps: int,
     import torch
 
     from model import weights
-    from model.sample import denoise
-    from model.sample import model_grammar
+    from model.sample import denoise, model_grammar
     from model.text import tokenize
 
     dit, _ = weights.load_dit(kind, weights_dir)
@@ -239,9 +234,7 @@ def test_a_first_edition_model_is_not_offered_words_it_does_not_know(page, gener
     """The suggestions are made of the manifest's words only, and the shape control appears only for
     a manifest with more than squares: served a first-edition manifest (the first grammar's words, no
     shapes), the generator lists those words, leaves the falling suggestion out and hides Shape."""
-    watch = OriginGuard(page, generator_url)
-    page.goto(generator_url + "first-edition.html")
-    page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
+    watch, _ = open_generator(page, generator_url, "first-edition.html")
     page.wait_for_selector(".gen .suggest .chip")
     words = page.locator(".gen .words .chip").all_inner_texts()
     assert "falling" not in words and "bouncing" in words
@@ -299,10 +292,7 @@ def served_generator(tiny_model):
 @pytest.mark.parametrize("route", ["gen", "embed/gen"])
 def test_same_component_under_panel_serve(page, served_generator, route):
     """The ESM is inlined by the server too; the import map's ./ and ../ paths follow the page."""
-    watch = OriginGuard(page, served_generator)
-    page.goto(served_generator + route)
-    page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
-    page.evaluate("window.__generatorDebug.ready")
+    watch, _ = open_generator(page, served_generator, route)
     page.locator("#gen-prompt").fill("a blue square sliding from right to left")
     page.get_by_role("button", name="Generate").click()
     page.locator(".gen .status").filter(has_text="Done").wait_for(timeout=60_000)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from export.browser import OriginGuard, axe_violations
+from export.browser import OriginGuard, axe_violations, wait_for_generator
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,7 @@ pytestmark = pytest.mark.browser
 def _open(page, url: str) -> OriginGuard:
     guard = OriginGuard(page, url)
     page.goto(url + "shapes.html")
-    page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
-    page.evaluate("window.__generatorDebug.ready")
+    wait_for_generator(page)
     return guard
 
 

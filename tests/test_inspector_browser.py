@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from export.browser import OriginGuard, axe_violations, serve_folder
+from export.browser import OriginGuard, axe_violations, serve_folder, wait_for_generator
 from model import inspection, manifest
 
 pytestmark = pytest.mark.browser
@@ -44,8 +44,7 @@ def open_page(page, url):
     fetched = []
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(url + "index.html")
-    page.wait_for_function("window.__generatorDebug !== undefined", timeout=30_000)
-    page.evaluate("window.__generatorDebug.ready")
+    wait_for_generator(page)
     return guard, fetched
 
 
