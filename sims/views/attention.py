@@ -153,8 +153,7 @@ class AttentionView(SimView):
         shares.xaxis.axis_label = "frame (hand-set) or 4-frame slice (learned)"
         shares.yaxis.axis_label = "attention weight"
 
-        self.readout("split")
-        self.readout("links")
+        self.readout("split", "links")
         return [pic, shares]
 
     def data(self):

@@ -76,11 +76,11 @@ class SimView:
         self.sources[key] = src
         return src
 
-    def readout(self, key: str) -> Div:
-        div = Div(text="", name=f"{self.name}.readout.{key}", css_classes=["sim-readout"],
-                  styles={"color": INK, "font-size": "14px"}, sizing_mode="stretch_width")
-        self.readout_divs[key] = div
-        return div
+    def readout(self, *keys: str) -> None:
+        """Add one readout div per key, in the order they stand on the page."""
+        for key in keys:
+            self.readout_divs[key] = Div(text="", name=f"{self.name}.readout.{key}", css_classes=["sim-readout"],
+                                         styles={"color": INK, "font-size": "14px"}, sizing_mode="stretch_width")
 
     def control_model(self, name: str, root):
         """The Bokeh model Panel rendered for control `name`'s widget under `root`."""

@@ -60,8 +60,7 @@ class CompressionView(SimView):
                     source=self.source("counts", name=["raw", "latent"], values=[1e3, 1e3], colour=[ORANGE, TEAL]))
         counts.ygrid.visible = False
         figs.append(counts)
-        self.readout("sizes")
-        self.readout("ratio")
+        self.readout("sizes", "ratio")
         figs.append(self._real_clip())
         self.readout("real")
         return figs

@@ -35,10 +35,7 @@ class CostView(SimView):
             small_legend(fig)
             figs.append(fig)
         figs.append(self._measured())
-        self.readout("tokens")
-        self.readout("flops")
-        self.readout("course")
-        self.readout("measured")
+        self.readout("tokens", "flops", "course", "measured")
         return figs
 
     @staticmethod

@@ -47,9 +47,7 @@ class FlickerView(SimView):
         traj = self._trajectory("Ball position across the clip", "", ("per-frame", "spacetime"),
                                 true_x=true_x)
 
-        self.readout("jump")
-        self.readout("background")
-        self.readout("real")
+        self.readout("jump", "background", "real")
         return pictures + [traj] + self._build_real()
 
     # -- our trained model -------------------------------------------------------------------------

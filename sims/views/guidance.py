@@ -44,8 +44,7 @@ class GuidanceView(SimView):
             curves.line("w", col, source=curve, color=colour, line_dash=dash, line_width=2.5, legend_label=legend)
             curves.scatter("w", col, source=marker, size=11, fill_color=colour, line_color="white", line_width=2)
         small_legend(curves)
-        self.readout("measures")
-        self.readout("real")
+        self.readout("measures", "real")
         return [plane, curves] + self._build_real()
 
     @staticmethod

@@ -171,9 +171,7 @@ class PatchesView(SimView):
                        line_alpha="shown", line_cap="round")
 
         strip = self._token_strip()
-        self.readout("latent")
-        self.readout("tokens")
-        self.readout("cube")
+        self.readout("latent", "tokens", "cube")
         return [latent, strip] + self._build_real()
 
     def _build_real(self):

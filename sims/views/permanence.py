@@ -74,11 +74,7 @@ class PermanenceView(SimView):
         current_frame_markers(traj, now, 0, CANVAS)
         small_legend(traj)
 
-        self.readout("frame")
-        self.readout("identity")
-        self.readout("error")
-        self.readout("real")
-        self.readout("real_seeds")
+        self.readout("frame", "identity", "error", "real", "real_seeds")
         return pictures + [traj] + self._build_real()
 
     # -- our trained model -------------------------------------------------------------------------

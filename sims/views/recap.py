@@ -93,8 +93,7 @@ class RecapView(SimView):
 
     def build(self):
         figures = [self._diagram(), self._table()]
-        self.readout("stage")
-        self.readout("numbers")
+        self.readout("stage", "numbers")
         return figures
 
     def _diagram(self):
