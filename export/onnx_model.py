@@ -2,9 +2,11 @@
 
     python -m export.onnx_model            # (make export-onnx) writes model/onnx/
 
-Files: denoiser_spacetime.onnx and denoiser_perframe.onnx (one denoising step: text encoder + DiT;
-inputs latent (B, C, T', 8, 8) float32 for the square canvas, t (B,) float32, ids (B, prompt
-tokens) int64; output the velocity), decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in
+Files: prompt_spacetime.onnx and prompt_perframe.onnx (the prompt's share of a denoiser: ids (B,
+prompt tokens) int64 -> prompt_0, prompt_1, ..., run once per clip; model/prompt_graph.py),
+denoiser_spacetime.onnx and denoiser_perframe.onnx (one denoising step: inputs latent (B, C, T',
+8, 8) float32 for the square canvas, t (B,) float32 and the prompt graph's outputs; output the
+velocity; each is exported whole and then cut in two), decoder.onnx (normalised latent -> frames (B, F, 32, 32, 3) in
 [0, 1]), manifest.json (every number about the model: model/manifest.py) and, for chapter 7's
 inspector, inspect_*.onnx: each denoiser with its attention maps as extra outputs
 (model/inspection.py). Batch and slice count are dynamic; so are the latent's height and width
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model import inspection, manifest, onnx_weights
+from model import inspection, manifest, onnx_weights, prompt_graph
 
 ONNX_DIR = Path(__file__).resolve().parent.parent / "model" / "onnx"
 OPSET = 18
@@ -87,13 +89,14 @@ def export_all(out: Path = ONNX_DIR, weights_dir: Path | None = None, log=sys.st
         t0 = time.perf_counter()
         _export(dit, example, ["latent", "t", "ids"], ["velocity"],
                 {"latent": latent_axes, "t": {0: batch}, "ids": {0: batch}}, out / name)
+        prompt_graph.cut_file(out, kind)     # the prompt's nodes into a graph run once per clip
         log.write(f"exported {name} in {time.perf_counter() - t0:.1f} s\n")
     decoder = _decoder_module(ae)
     _export(decoder, (torch.randn(1, c, 4, 8, 8),), ["latent"], ["frames"], {"latent": latent_axes},
             out / "decoder.onnx")
     meta = describe(ae, dit.config, weights.trained_shapes(wdir))
     # float16 on the wire, float32 in memory: see model/onnx_weights.py
-    meta["weights"] = {name: onnx_weights.split(out / name) for name in (*FILES.values(), "decoder.onnx")}
+    meta["weights"] = {name: onnx_weights.split(out / name) for name in meta["files"].values()}
     (out / manifest.FILENAME).write_text(json.dumps(meta, indent=1) + "\n")
     inspection.write(out)    # chapter 7's inspector: the same graphs with their attention maps as outputs
     write_encoded_examples(ae, out / EXAMPLES)
@@ -135,7 +138,8 @@ def describe(ae, dit_config, shapes: tuple[str, ...] = ("square",)) -> dict:
         "guidance": {"default": DEFAULT_GUIDANCE, "min": GUIDANCE_RANGE[0], "max": GUIDANCE_RANGE[1]},
         "dit": {"width": dit_config.width, "depth": dit_config.depth, "heads": dit_config.heads,
                 "text_layers": dit_config.text_layers, "max_slices": dit_config.max_slices},
-        "files": {**FILES, "decoder": "decoder.onnx"},
+        "files": {**FILES, **{prompt_graph.key(kind): name for kind, name in prompt_graph.FILES.items()},
+                  "decoder": "decoder.onnx"},
     }
 
 
@@ -178,10 +182,13 @@ def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
     sides = [(h // 4, w // 4) for w, h in {canvas_size(s) for s in weights.trained_shapes(wdir)}]
     cases = [(b, s, 8, 8) for b in (1, 2, 3) for s in range(2, 9, 2)] + [(2, 1, 8, 8)]
     cases += [(b, s, h, w) for h, w in sides if (h, w) != (8, 8) for b, s in ((1, 1), (2, 4), (1, 8))]
+    def session(name):
+        return ort.InferenceSession(onnx_weights.session_bytes(out, name), options, providers=["CPUExecutionProvider"])
+
     for kind, name in FILES.items():
         dit, _ = weights.load_dit(kind, wdir)
         grammar = model_grammar(dit)
-        session = ort.InferenceSession(onnx_weights.session_bytes(out, name), options, providers=["CPUExecutionProvider"])
+        prompt, step = session(prompt_graph.FILES[kind]), session(name)
         diff = 0.0
         for b, s, h, w in cases:
             latent = rng.standard_normal((b, ae.latent_channels, s, h, w)).astype(np.float32)
@@ -189,18 +196,17 @@ def check(out: Path = ONNX_DIR, weights_dir: Path | None = None) -> dict:
             ids = rng.integers(0, grammar.vocab_size, (b, grammar.tokens)).astype(np.int64)
             with torch.no_grad():
                 want = dit(torch.from_numpy(latent), torch.from_numpy(t), torch.from_numpy(ids)).numpy()
-            got = session.run(None, {"latent": latent, "t": t, "ids": ids})[0]
+            got = step.run(None, {"latent": latent, "t": t, **prompt_graph.encode(prompt, ids)})[0]
             diff = max(diff, float(np.abs(got - want).max()))
         worst[name] = diff
-    session = ort.InferenceSession(onnx_weights.session_bytes(out, "decoder.onnx"), options,
-                                   providers=["CPUExecutionProvider"])
+    decoding = session("decoder.onnx")
     diff = 0.0
     decoder = _decoder_module(ae)
     for b, s, h, w in [(1, 2, 8, 8), (1, 4, 8, 8), (2, 8, 8, 8), (1, 1, 8, 8)] + [(1, 4, h, w) for h, w in sides]:
         latent = rng.standard_normal((b, ae.latent_channels, s, h, w)).astype(np.float32)
         with torch.no_grad():
             want = decoder(torch.from_numpy(latent)).numpy()
-        diff = max(diff, float(np.abs(session.run(None, {"latent": latent})[0] - want).max()))
+        diff = max(diff, float(np.abs(decoding.run(None, {"latent": latent})[0] - want).max()))
     worst["decoder.onnx"] = diff
     bad = {k: v for k, v in worst.items() if v > TOLERANCE}
     if bad:

@@ -6,7 +6,8 @@ a recomputation: `make export-onnx` writes, beside each fast graph, a copy whose
 cross-attention softmax outputs are graph outputs as well:
 
     inspect_spacetime.onnx / inspect_perframe.onnx
-        inputs   latent (B, C, T', s, s), t (B,), ids (B, P)        as the fast graph
+        inputs   latent (B, C, T', s, s), t (B,), prompt_0, ...     as the fast graph (the prompt's
+                                      share runs once per clip: model/prompt_graph.py)
         outputs  velocity                                           as the fast graph, bit for bit
                  self_attention_<k>   block k's self-attention:  (B, heads, N, N) spacetime,
                                       (B*T', heads, 16, 16) per-frame (each slice by itself)
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import flow, manifest
+from . import flow, manifest, prompt_graph
 
 FILES = {kind: manifest.file_name("inspect", kind, ".onnx") for kind in manifest.KINDS}   # inspect_spacetime.onnx, ...
 
@@ -39,22 +40,22 @@ def output_names(depth: int) -> dict[str, list[str]]:
             "cross": [f"cross_attention_{k}" for k in range(depth)]}
 
 
-def add_attention_outputs(graph, depth: int, text_layers: int) -> dict[str, list[str]]:
-    """Rename the attention softmax outputs of an exported denoiser (an onnx ModelProto, edited in
-    place) to self_attention_<k> / cross_attention_<k> and make them graph outputs.
+def add_attention_outputs(graph, depth: int) -> dict[str, list[str]]:
+    """Rename the attention softmax outputs of an exported denoiser's step graph (an onnx ModelProto,
+    edited in place) to self_attention_<k> / cross_attention_<k> and make them graph outputs.
 
-    The exporter writes nodes in the order the module runs them (model/dit.py): the text encoder's
-    `text_layers` self-attentions first, then each block's self-attention and cross-attention. The
-    count is checked here and the shapes by `check_shapes` on a real run, so a reordered export fails
-    loudly instead of mislabelling a map."""
+    The exporter writes nodes in the order the module runs them (model/dit.py): each block's
+    self-attention, then its cross-attention (the text encoder's own attention went to the prompt
+    graph). The count is checked here and the shapes by `check_shapes` on a real run, so a reordered
+    export fails loudly instead of mislabelling a map."""
     import onnx
 
     softmaxes = [node for node in graph.graph.node if node.op_type == "Softmax"]
-    if len(softmaxes) != text_layers + 2 * depth:
-        raise ValueError(f"expected {text_layers} + 2 x {depth} Softmax nodes, found {len(softmaxes)}")
+    if len(softmaxes) != 2 * depth:
+        raise ValueError(f"expected 2 x {depth} Softmax nodes, found {len(softmaxes)}")
     names = output_names(depth)
     wanted = [name for k in range(depth) for name in (names["self"][k], names["cross"][k])]
-    renames = {node.output[0]: new for node, new in zip(softmaxes[text_layers:], wanted)}
+    renames = {node.output[0]: new for node, new in zip(softmaxes, wanted)}
     for node in graph.graph.node:
         node.output[:] = [renames.get(name, name) for name in node.output]
         node.input[:] = [renames.get(name, name) for name in node.input]
@@ -63,14 +64,14 @@ def add_attention_outputs(graph, depth: int, text_layers: int) -> dict[str, list
     return names
 
 
-def check_shapes(session, fast, meta: manifest.Manifest, kind: str, names: dict[str, list[str]]) -> None:
+def check_shapes(session, fast, prompt, meta: manifest.Manifest, kind: str, names: dict[str, list[str]]) -> None:
     """Run the inspection graph on 2 slices and check every output is the map it claims to be, and
-    that its velocity is the fast graph's (`fast`, a session)."""
+    that its velocity is the fast graph's (`fast` and `prompt`: the step and prompt graphs' sessions)."""
     slices, per_slice, heads = 2, meta.tokens_per_slice, meta.dit["heads"]
     n, p, side = slices * per_slice, meta.prompt_tokens, meta.latent_side
     rng = np.random.default_rng(0)
     feeds = {"latent": rng.standard_normal((2, meta.latent_channels, slices, side, side)).astype(np.float32),
-             "t": np.full(2, 0.5, np.float32), "ids": np.full((2, p), meta.null, np.int64)}
+             "t": np.full(2, 0.5, np.float32), **prompt_graph.encode(prompt, np.full((2, p), meta.null, np.int64))}
     outputs = dict(zip([o.name for o in session.get_outputs()], session.run(None, feeds)))
     gap = float(np.abs(outputs["velocity"] - fast.run(["velocity"], feeds)[0]).max())
     if gap > 1e-6:
@@ -103,13 +104,14 @@ def write(onnx_dir: Path = manifest.ONNX_DIR) -> dict:
     for kind, name in FILES.items():
         fast = raw["files"][kind]
         graph = onnx.load(str(onnx_dir / fast), load_external_data=False)
-        names = add_attention_outputs(graph, meta.dit["depth"], meta.dit["text_layers"])
+        names = add_attention_outputs(graph, meta.dit["depth"])
         onnx.save(graph, str(onnx_dir / name))
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
-        session, fast = (ort.InferenceSession(session_bytes(onnx_dir, file, raw), options, providers=["CPUExecutionProvider"])
-                         for file in (name, fast))
-        check_shapes(session, fast, meta, kind, names)
+        session, fast, prompt = (ort.InferenceSession(session_bytes(onnx_dir, file, raw), options,
+                                                      providers=["CPUExecutionProvider"])
+                                 for file in (name, fast, raw["files"][prompt_graph.key(kind)]))
+        check_shapes(session, fast, prompt, meta, kind, names)
     raw["inspect"]["outputs"] = names
     path.write_text(json.dumps(raw, indent=1) + "\n")
     manifest.load.cache_clear()
@@ -137,13 +139,13 @@ def record(sampler, kind: str, noise: np.ndarray, ids: list[int], steps: int, gu
     session = sampler.inspect_session(kind)
     names = sampler.manifest.raw["inspect"]["outputs"]
     wanted = ["velocity", *names["self"], *names["cross"]]
-    pair_ids = sampler.pair_ids(ids)
+    prompt = sampler.encode_prompt(kind, sampler.pair_ids(ids))
     depth, slices = len(names["self"]), noise.shape[2]
     kept: list[Record] = []
     last: dict = {}
 
     def velocity_pair(x, t):
-        out = session.run(wanted, {"latent": np.concatenate([x, x]), "t": np.full(2, t, np.float32), "ids": pair_ids})
+        out = session.run(wanted, {"latent": np.concatenate([x, x]), "t": np.full(2, t, np.float32), **prompt})
         first = slice(0, slices) if kind == "per-frame" else slice(0, 1)   # the prompt's rows of the batch
         last.update(v=out[0], maps=[m[first] for m in out[1:1 + depth]], cross=[m[0] for m in out[1 + depth:]])
         return out[0][:1], out[0][1:]

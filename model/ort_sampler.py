@@ -1,11 +1,12 @@
 """The sampler of model/sample.py on onnxruntime, with no torch: for build-time simulations and for
 the benchmark's "same work in Python".
 
-It reads the exported folder (model/onnx: manifest.json and the three ONNX files) and runs exactly
-what the browser's worker runs: the denoiser on a batch of two (prompt, null prompt) for each
-Euler step, then the decoder; the loop, the noise levels, the guidance combination and a seed's
-noise (torch.randn's, reproduced in numpy) come from model/flow.py, as they do for model/sample.py,
-so a seed here starts from the noise `python -m model.sample --seed` and the browser start from.
+It reads the exported folder (model/onnx: manifest.json and the ONNX files it names) and runs
+exactly what the browser's worker runs: the prompt graph once on a batch of two (prompt, null
+prompt), the denoiser on that batch for each Euler step (model/prompt_graph.py), then the
+decoder; the loop, the noise levels, the guidance combination and a seed's noise (torch.randn's,
+reproduced in numpy) come from model/flow.py, as they do for model/sample.py, so a seed here
+starts from the noise `python -m model.sample --seed` and the browser start from.
 
     sampler = OrtSampler()                       # one thread, like the browser's wasm
     clip = sampler.generate("a red ball bouncing from left to right", frames=16, seed=0)
@@ -20,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import flow, manifest
+from . import flow, manifest, prompt_graph
 from .data import IMAGE, still_picture
 from .manifest import KINDS
 from .text import Tokens, grammar_of, tokenize
@@ -76,7 +77,8 @@ class OrtSampler:
 
     # --- sessions -----------------------------------------------------------------------------
     def session(self, kind: str):
-        """The session of network `kind` ("spacetime", "per-frame" or "decoder"), made on first use."""
+        """The session of network `kind` (a key of manifest.json "files": "spacetime", "per-frame",
+        "decoder", or a denoiser's prompt graph "prompt spacetime"), made on first use."""
         return self._session(kind, self.manifest.files[kind])
 
     def inspect_session(self, kind: str):
@@ -117,9 +119,14 @@ class OrtSampler:
         """An onnxruntime session for an (edited) ModelProto, with this sampler's threads and options."""
         return self._ort.InferenceSession(graph.SerializeToString(), self._options, providers=["CPUExecutionProvider"])
 
-    def velocity(self, kind: str, latent2: np.ndarray, t: float, ids2: np.ndarray) -> np.ndarray:
-        out, = self.session(kind).run(["velocity"], {"latent": latent2, "t": np.full(2, t, np.float32),
-                                                     "ids": ids2})
+    def encode_prompt(self, kind: str, ids2: np.ndarray) -> dict[str, np.ndarray]:
+        """The prompt graph of denoiser `kind` on (2, prompt_tokens) ids: the prompt inputs, by name,
+        of every step of one clip."""
+        return prompt_graph.encode(self.session(prompt_graph.key(kind)), ids2)
+
+    def velocity(self, kind: str, latent2: np.ndarray, t: float, prompt: dict[str, np.ndarray]) -> np.ndarray:
+        """One step graph call on a batch of two; `prompt` is encode_prompt's for that batch."""
+        out, = self.session(kind).run(["velocity"], {"latent": latent2, "t": np.full(2, t, np.float32), **prompt})
         return out
 
     def decode(self, latent: np.ndarray) -> np.ndarray:
@@ -132,12 +139,13 @@ class OrtSampler:
                 on_step: Callable[[flow.Step], None] | None = None,
                 step_seconds: list[float] | None = None) -> np.ndarray:
         """Guided Euler steps (model/flow.py) from t=1 to t=0, the guidance pair as one batch of two;
-        on_step(flow.Step) after each step; each network call's wall time appended to step_seconds."""
-        pair_ids = self.pair_ids(ids)
+        on_step(flow.Step) after each step; each network call's wall time appended to step_seconds
+        (the prompt graph's one call is not a step: it counts in the clip's time, not a step's)."""
+        prompt = self.encode_prompt(kind, self.pair_ids(ids))
 
         def velocity_pair(x: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
             t0 = time.perf_counter()
-            v2 = self.velocity(kind, np.concatenate([x, x]), t, pair_ids)   # (2, C, T', H', W')
+            v2 = self.velocity(kind, np.concatenate([x, x]), t, prompt)     # (2, C, T', H', W')
             if step_seconds is not None:
                 step_seconds.append(time.perf_counter() - t0)
             return v2[:1], v2[1:]
@@ -156,7 +164,8 @@ class OrtSampler:
             raise ValueError(f"kind must be one of {KINDS} (got {kind!r})")
         tokens = self.tokenize(prompt)
         start = self.noise(frames, seed, shape) if noise is None else noise.reshape(self.latent_dims(frames, shape))
-        self.session(kind), self.session("decoder")      # session start is not generation time
+        for network in (kind, prompt_graph.key(kind), "decoder"):
+            self.session(network)                          # session start is not generation time
         t0, step_seconds = time.perf_counter(), []
         latent = self.denoise(kind, start, tokens.ids, steps, guidance, on_step, step_seconds)
         video = self.decode(latent)

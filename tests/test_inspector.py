@@ -43,7 +43,7 @@ def test_the_export_lists_inspection_graphs_that_share_the_fast_graphs_weights()
 def test_a_graph_with_the_wrong_number_of_softmaxes_is_refused():
     graph = onnx.load(str(manifest.ONNX_DIR / manifest.load().files["spacetime"]), load_external_data=False)
     with pytest.raises(ValueError, match="Softmax"):
-        inspection.add_attention_outputs(graph, depth=7, text_layers=2)
+        inspection.add_attention_outputs(graph, depth=7)
 
 
 @pytest.mark.parametrize("kind", ["spacetime", "per-frame"])

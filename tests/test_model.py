@@ -178,13 +178,14 @@ def test_per_frame_is_one_label_and_its_files_are_named_by_one_function():
     import json
 
     from export.onnx_model import FILES
-    from model import inspection, manifest
+    from model import inspection, manifest, prompt_graph
 
     assert manifest.file_name("denoiser", "per-frame", ".onnx") == "denoiser_perframe.onnx"
     for kind in manifest.KINDS:
         assert weights.DIT_FILES[kind] == manifest.file_name("dit", kind, ".pt")
         assert FILES[kind] == manifest.file_name("denoiser", kind, ".onnx")
         assert inspection.FILES[kind] == manifest.file_name("inspect", kind, ".onnx")
+        assert prompt_graph.FILES[kind] == manifest.file_name("prompt", kind, ".onnx")
     with pytest.raises(ValueError, match="kind must be one of"):
         manifest.file_name("dit", "perframe", ".pt")
     shipped = manifest.load().raw
@@ -193,7 +194,8 @@ def test_per_frame_is_one_label_and_its_files_are_named_by_one_function():
     labels = [*shipped["files"], *shipped["inspect"]["files"], *rows, *record]
     assert not [label for label in labels if "perframe" in label or "per_frame" in label]
     named = {manifest.file_name(prefix, kind, suffix) for kind in manifest.KINDS
-             for prefix, suffix in (("dit", ".pt"), ("denoiser", ".onnx"), ("denoiser", ".weights"), ("inspect", ".onnx"))}
+             for prefix, suffix in (("dit", ".pt"), ("denoiser", ".onnx"), ("denoiser", ".weights"), ("inspect", ".onnx"),
+                                    ("prompt", ".onnx"), ("prompt", ".weights"))}
     on_disk = {p.name for folder in (weights.WEIGHTS_DIR, manifest.ONNX_DIR) for p in folder.iterdir()
                if any(kind.replace("-", "") in p.name for kind in manifest.KINDS)}
     assert on_disk == named
@@ -250,8 +252,10 @@ def test_weights_file_widens_to_the_trained_float32_values():
     from model.onnx_weights import session_bytes
 
     meta = json.loads((ONNX_DIR / "manifest.json").read_text())
-    model = onnx.load_from_string(session_bytes(ONNX_DIR, "denoiser_spacetime.onnx", meta))
-    values = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    values = {}
+    for name in ("prompt_spacetime.onnx", "denoiser_spacetime.onnx"):    # the denoiser is these two graphs
+        model = onnx.load_from_string(session_bytes(ONNX_DIR, name, meta))
+        values.update({f"{name} {i.name}": numpy_helper.to_array(i) for i in model.graph.initializer})
     dit, _ = weights.load_dit("spacetime")
     found = 0
     for name, param in dit.state_dict().items():

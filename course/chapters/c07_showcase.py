@@ -89,7 +89,12 @@ frames that is `{facts.shape(LATENT)}`, only {facts.count(LATENT):,} numbers. Th
 
 The latent is cut into `(1, {PATCH}, {PATCH})` patches, {PER_SLICE} patches per slice of a square clip, so
 {F} frames ({facts.slices()} slices) make **{facts.tokens(F)} tokens**, all seen at once.
-""",
+""" + details("What runs once per clip", """\
+The prompt's vectors do not change from step to step, and neither do the keys and values that each
+block's cross-attention makes from them: they depend on the prompt alone. So the generator on this
+page computes them once, before the first step, and every step reuses them. Only the work on the
+video tokens is repeated. Large systems do the same with their text encoders.
+"""),
         ),
         Section(
             heading="The denoising march: Euler steps with guidance",

@@ -35,10 +35,11 @@ def probe_session(sampler, kind: str, graph=None):
 
 
 def self_attention(outputs: list[np.ndarray], prompt_tokens: int) -> list[np.ndarray]:
-    """The self-attention maps among a denoiser's softmax outputs, block by block.
+    """The self-attention maps among a denoiser step graph's softmax outputs, block by block.
 
-    The text encoder's are (B, heads, 10, 10) and cross-attention's (B, heads, N, 10); self-attention's
-    are square over the latent's tokens: (B, heads, N, N), or (B·slices, heads, 16, 16) per-frame."""
+    Cross-attention's are (B, heads, N, P) for P prompt tokens; self-attention's are square over the
+    latent's tokens: (B, heads, N, N), or (B·slices, heads, 16, 16) per-frame. (A P x P map would be
+    the text encoder's; it lives in the prompt graph, model/prompt_graph.py, and is skipped anyway.)"""
     return [o for o in outputs if o.shape[-1] == o.shape[-2] and o.shape[-1] != prompt_tokens]
 
 
@@ -75,7 +76,7 @@ def load(sampler) -> dict[str, np.ndarray]:
     for kind in MODELS:
         session, _ = probe_session(sampler, kind)
         feeds = {"latent": np.concatenate([probe, probe]), "t": np.full(2, kept["t"], np.float32),
-                 "ids": sampler.pair_ids(ids)}
+                 **sampler.encode_prompt(kind, sampler.pair_ids(ids))}
         maps = self_attention(session.run(None, feeds)[1:], sampler.manifest.prompt_tokens)
         blocks.append(np.stack([token_matrix(m, SLICES, sampler.manifest.tokens_per_slice) for m in maps]))
         shapes.append(maps[0].shape)

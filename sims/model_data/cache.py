@@ -64,7 +64,7 @@ def sampler(onnx_dir: Path = ONNX_DIR) -> OrtSampler:
 
 # The code every dataset's numbers depend on besides its own module: the sampler, the detector,
 # the tokenizer and the palette. Editing any of them (or the dataset's module) recomputes.
-SHARED_CODE = ("model/flow.py", "model/ort_sampler.py", "model/onnx_weights.py", "model/evaluate.py", "model/text.py",
+SHARED_CODE = ("model/flow.py", "model/ort_sampler.py", "model/prompt_graph.py", "model/onnx_weights.py", "model/evaluate.py", "model/text.py",
                "sims/palette.py", "sims/model_data/detect.py", "sims/model_data/cache.py")
 
 

@@ -20,15 +20,15 @@ Shape = tuple[int, ...]
 def load(sampler) -> dict[str, np.ndarray]:
     """rows (lengths, 20): per clip length, frames then the latent, velocity and first self-attention
     map's shapes (batch included), the block count and the decoded frames' shape; text_pos (2,) the text encoder's position table shape."""
-    graph = sampler.graph("spacetime")
-    weights = {init.name: tuple(init.dims) for init in graph.graph.initializer}
-    session, _ = probe_session(sampler, "spacetime", graph)
+    text = sampler.graph("prompt spacetime")            # the text encoder: model/prompt_graph.py
+    weights = {init.name: tuple(init.dims) for init in text.graph.initializer}
+    session, _ = probe_session(sampler, "spacetime")
     n_text = sampler.manifest.prompt_tokens
-    ids = np.full((GUIDED_BATCH, n_text), sampler.manifest.null, np.int64)
+    prompt = sampler.encode_prompt("spacetime", np.full((GUIDED_BATCH, n_text), sampler.manifest.null, np.int64))
     rows = []
     for frames in sampler.manifest.frame_choices:
         latent = np.concatenate([sampler.noise(frames, 0)] * GUIDED_BATCH)
-        out = session.run(None, {"latent": latent, "t": np.full(GUIDED_BATCH, 0.5, np.float32), "ids": ids})
+        out = session.run(None, {"latent": latent, "t": np.full(GUIDED_BATCH, 0.5, np.float32), **prompt})
         attn = self_attention(out[1:], n_text)
         decoded = sampler.decode(latent[:1])
         rows.append([frames, *latent.shape, *out[0].shape, *attn[0].shape, len(attn), *decoded.shape])

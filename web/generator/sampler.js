@@ -184,22 +184,22 @@ export function guide(vCond, vUncond, w) {
 /** Euler integration of the flow-matching ODE from t = 1 (noise) to t = 0 with classifier-free
  *  guidance, as model/flow.py `euler` for one clip.
  *
- *  velocity(latent2, t2, ids2) -> Promise<Float32Array>: one network call on a batch of two (the
- *  prompt first, the null prompt second), returning the two velocities one after the other.
+ *  velocity(latent2, t2) -> Promise<Float32Array>: one network call on a batch of two (the prompt
+ *  first, the null prompt second: the caller encodes that pair once per clip, model/prompt_graph.py),
+ *  returning the two velocities one after the other, as model/flow.py's velocity_pair.
  *  onStep({step, steps, t, latent, clean}) after each step, as model/flow.py's Step: `step` counts
  *  from 1, `latent` is what the step started from and `clean` = latent - t v, the current guess at
  *  the clean latent. Returns the final latent (a new Float32Array). */
-export async function denoise({ noise, ids, nullIds: nulls, steps, guidance, velocity, onStep }) {
+export async function denoise({ noise, steps, guidance, velocity, onStep }) {
   const n = noise.length;
   let x = Float32Array.from(noise);
   const pair = new Float32Array(2 * n);
-  const promptPair = BigInt64Array.from([...ids, ...nulls], (v) => BigInt(v));
   const ts = timesteps(steps);
   for (let i = 0; i < steps; i++) {
     pair.set(x, 0);
     pair.set(x, n);
     const t = ts[i];
-    const v2 = await velocity(pair, Float32Array.of(t, t), promptPair);
+    const v2 = await velocity(pair, Float32Array.of(t, t));
     const v = guide(v2.subarray(0, n), v2.subarray(n, 2 * n), guidance);
     if (onStep) {
       const clean = new Float32Array(n);

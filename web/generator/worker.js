@@ -1,5 +1,7 @@
 // The generator's Web Worker: loads onnxruntime-web (wasm, one thread) and the ONNX files, and runs
-// the sampling loop of sampler.js off the page's main thread, so the page never freezes.
+// the sampling loop of sampler.js off the page's main thread, so the page never freezes. Each
+// denoiser is two graphs (model/prompt_graph.py): "prompt <kind>" reads the prompt once per clip,
+// and its outputs go into every step of "<kind>" beside the latent and the noise level.
 //
 // The page starts it as a module worker and talks to it with messages:
 //   -> {type: "init", ortUrl, modelUrl}           absolute URLs of ort's ESM entry and the ONNX folder
@@ -24,10 +26,12 @@
 import { serveInOrder } from "../shared/requests.js";
 import { denoise, framesToRGBA, latentShape, meanFrame, nullIds, torchRandn } from "./sampler.js";
 
+const promptKey = (kind) => `prompt ${kind}`;     // model/prompt_graph.py `key`
+
 let ort = null;
 let manifest = null;
 let modelUrl = null;
-const sessions = new Map();         // "spacetime" | "per-frame" | "decoder" | "inspect <kind>" -> Promise<InferenceSession>
+const sessions = new Map();         // "spacetime" | "per-frame" | "prompt <kind>" | "decoder" | "inspect <kind>" -> Promise<InferenceSession>
 const loadTimes = {};                // ms spent fetching and creating each session (reported in "ready")
 
 function post(message, transfer = []) {
@@ -113,7 +117,7 @@ function externalData(entry) {
   return widened.get(entry.wire);
 }
 
-/** The graph file of network `key`: "spacetime", "per-frame", "decoder", or "inspect <kind>". */
+/** The graph file of network `key`: "spacetime", "per-frame", "prompt <kind>", "decoder", or "inspect <kind>". */
 function graphFile(key) {
   if (!key.startsWith("inspect ")) return manifest.files[key];
   const name = manifest.inspect?.files?.[key.slice(8)];
@@ -166,7 +170,7 @@ async function init({ ortUrl, modelUrl: folder }) {
   if (!response.ok) throw new Error(`the model's manifest.json is missing (HTTP ${response.status})`);
   manifest = await response.json();
   const t0 = performance.now();
-  await Promise.all([session("spacetime"), session("decoder")]);
+  await Promise.all(["spacetime", promptKey("spacetime"), "decoder"].map(session));
   const sessionMs = performance.now() - t0;
   post({ type: "ready", manifest, sessionMs, totalMs: performance.now() - started, ortVersion: ort.env.versions?.web,
          breakdown: { ...loadTimes, ortImportMs: importedAt - started } });
@@ -174,6 +178,13 @@ async function init({ ortUrl, modelUrl: folder }) {
 
 function tensor(type, data, dims) {
   return new ort.Tensor(type, data, dims);
+}
+
+/** The prompt graph of denoiser `kind` on the (prompt, null prompt) pair: its outputs, by name, are
+ *  the prompt inputs of every step of the clip. */
+async function encodePrompt(kind, ids) {
+  const pair = BigInt64Array.from([...ids, ...nullIds(manifest)], (v) => BigInt(v));
+  return (await session(promptKey(kind))).run({ ids: tensor("int64", pair, [2, manifest.prompt_tokens]) });
 }
 
 async function decode(decoder, latent, shape) {
@@ -188,14 +199,16 @@ async function decode(decoder, latent, shape) {
 async function warmup({ frames, shape: name = "square", inspect = false }) {
   const started = performance.now();
   const shape = latentShape(manifest, frames, name);
-  const keys = inspect ? ["inspect spacetime", "inspect per-frame"] : ["spacetime"];
+  const kinds = inspect ? ["spacetime", "per-frame"] : ["spacetime"];
+  const keys = kinds.map((kind) => (inspect ? `inspect ${kind}` : kind));
   const [decoder, ...denoisers] = await Promise.all(["decoder", ...keys].map(session));
   const zeros = new Float32Array(2 * shape.size);
-  for (const denoiser of denoisers) {
+  for (const [n, denoiser] of denoisers.entries()) {
+    const prompt = await encodePrompt(kinds[n], nullIds(manifest));
     await denoiser.run({
       latent: tensor("float32", zeros, [2, ...shape.dims.slice(1)]),
       t: tensor("float32", Float32Array.of(1, 1), [2]),
-      ids: tensor("int64", new BigInt64Array(2 * manifest.prompt_tokens).fill(BigInt(manifest.null)), [2, manifest.prompt_tokens]),
+      ...prompt,
     });
   }
   await decoder.run({ latent: tensor("float32", zeros.subarray(0, shape.size), shape.dims) });
@@ -207,6 +220,23 @@ async function warmup({ frames, shape: name = "square", inspect = false }) {
 function promptHalf(output) {
   return { data: output.data.slice(0, output.data.length / 2),
            dims: [output.dims[0] / 2, ...output.dims.slice(1)] };
+}
+
+/** A step's preview, or null when it is not yet time for one. A preview costs a decoder run, so they
+ *  are kept under about a fifth of the time, however long the clip; the first waits previewMs too:
+ *  after one step the estimate is mostly blur, and a decoder run then would cost a short clip a
+ *  sixth of its time. previewMs < 0: never. */
+function previewer(decoder, shape, previewMs) {
+  let last = previewMs > 0 ? performance.now() : -Infinity;
+  let cost = 0;                                  // ms the last preview decode took
+  return async (clean) => {
+    const now = performance.now();
+    if (previewMs < 0 || now - last < Math.max(previewMs, 4 * cost)) return null;
+    last = now;
+    const made = await decode(decoder, clean, shape);
+    cost = performance.now() - now;
+    return made;
+  };
 }
 
 async function generate(request) {
@@ -222,19 +252,18 @@ async function generate(request) {
   for (const kind of models) {
     const denoiser = await session(inspect ? `inspect ${kind}` : kind);
     const kindStarted = performance.now();
+    const prompt = await encodePrompt(kind, ids);  // once per clip: no step depends on anything else of it
+    const promptMs = performance.now() - kindStarted;
     let maps = null;                             // the inspection outputs of the latest step
     const pairDims = [2, ...shape.dims.slice(1)];
-    // The first preview waits previewMs too: after one step the estimate is mostly blur, and a
-    // decoder run then would cost a short clip a sixth of its time.
-    let lastPreview = previewMs > 0 ? performance.now() : -Infinity;
-    let previewCost = 0;                         // ms the last preview decode took
+    const preview = previewer(decoder, shape, previewMs);
     let stepMs = 0;
-    const velocity = async (latent2, t2, ids2) => {
+    const velocity = async (latent2, t2) => {
       const t0 = performance.now();
       const out = await denoiser.run({
         latent: tensor("float32", latent2, pairDims),
         t: tensor("float32", t2, [2]),
-        ids: tensor("int64", ids2, [2, manifest.prompt_tokens]),
+        ...prompt,
       });
       stepMs += performance.now() - t0;
       if (inspect) maps = out;
@@ -244,25 +273,17 @@ async function generate(request) {
       if (inspect) postInspection({ id, kind, step, steps, t, guidance, latent, clean, outputs: maps });
       const message = { type: "progress", id, model: kind, step, steps, tokens: shape.tokens,
                         elapsedMs: performance.now() - started };
-      const transfer = [];
-      const now = performance.now();
-      // A preview costs a decoder run: keep it under about a fifth of the time, however long the clip.
-      if (previewMs >= 0 && step < steps && now - lastPreview >= Math.max(previewMs, 4 * previewCost)) {
-        lastPreview = now;
-        const preview = await decode(decoder, clean, shape);
-        previewCost = performance.now() - now;
-        message.preview = preview;
-        transfer.push(preview.rgba.buffer);
-      }
-      post(message, transfer);
+      const shown = step < steps ? await preview(clean) : null;      // the last step's is the clip itself
+      if (shown) message.preview = shown;
+      post(message, shown ? [shown.rgba.buffer] : []);
     };
-    const latent = await denoise({ noise, ids, nullIds: nullIds(manifest), steps, guidance, velocity, onStep });
+    const latent = await denoise({ noise, steps, guidance, velocity, onStep });
     const t0 = performance.now();
     const clip = await decode(decoder, latent, shape);
     const decodeMs = performance.now() - t0;
     post({ type: "clip", id, model: kind, frames: clip.count, height: clip.height, width: clip.width,
            rgba: clip.rgba, latent, elapsedMs: performance.now() - started,
-           timings: { denoiseMs: stepMs, perStepMs: stepMs / steps, decodeMs,
+           timings: { promptMs, denoiseMs: stepMs, perStepMs: stepMs / steps, decodeMs,
                       totalMs: performance.now() - kindStarted } },
          [clip.rgba.buffer, latent.buffer]);
   }

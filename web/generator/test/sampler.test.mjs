@@ -63,7 +63,7 @@ test("guidance combines as v_u + w (v_c - v_u)", () => {
 });
 
 test("the Euler loop with a stub network reports steps from 1 and ends where Python does", async () => {
-  const { noise, ids, nulls, steps, guidance, final, reported } = golden.loop;
+  const { noise, steps, guidance, final, reported } = golden.loop;
   const seen = [];
   const n = noise.length;
   // The stub: v_cond = 0.5 x + t, v_uncond = -0.25 x (Python's stub in tests/test_flow.py).
@@ -78,7 +78,7 @@ test("the Euler loop with a stub network reports steps from 1 and ends where Pyt
   const onStep = ({ step, steps: total, t, latent, clean }) => {
     seen.push({ step, steps: total, t, latent0: latent[0], clean0: clean[0] });
   };
-  const got = await denoise({ noise: Float32Array.from(noise), ids, nullIds: nulls, steps, guidance, velocity, onStep });
+  const got = await denoise({ noise: Float32Array.from(noise), steps, guidance, velocity, onStep });
   close(got, final, 1e-5, "final latent");
   assert.deepEqual(seen.map((s) => [s.step, s.steps]), reported.map((s) => [s.step, s.steps]));
   close(seen.map((s) => s.t), reported.map((s) => s.t), 1e-7, "t per step");
