@@ -115,10 +115,37 @@ def wait_until_drawn(page) -> None:
     settle(page)
 
 
-def settle(page, ms: int = 300) -> None:
-    """Two animation frames and a pause: Bokeh re-lays out on a resize observer's callback."""
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    page.wait_for_timeout(ms)
+# Resolves once the page's layout has held still for `quiet` animation frames in a row (at most
+# `limit_ms`): the document's size and every connected Bokeh view's box, rounded to whole pixels.
+# Bokeh re-lays out on a resize observer's callback, a frame or more after the change that caused
+# it, so a layout is measured only once it stops moving, on a fast machine or a slow one.
+SETTLE_JS = """async ([quiet, limitMs]) => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+  const shape = () => {
+    const parts = [document.documentElement.scrollWidth, document.documentElement.scrollHeight];
+    const connected = (view) => view.el instanceof Element && view.el.isConnected;
+    for (const view of window.Bokeh ? Bokeh.index.query(connected) : []) {
+      const box = view.el.getBoundingClientRect();
+      parts.push(Math.round(box.x), Math.round(box.y), Math.round(box.width), Math.round(box.height));
+    }
+    return parts.join(",");
+  };
+  const started = performance.now();
+  let last = shape(), still = 0;
+  while (still < quiet && performance.now() - started < limitMs) {
+    await frame();
+    const now = shape();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+  return still >= quiet;
+}"""
+
+
+def settle(page, quiet_frames: int = 4, limit_ms: int = 2000) -> bool:
+    """Wait until the layout holds still for `quiet_frames` animation frames (at most `limit_ms`);
+    False when it was still moving at the limit (the measures that follow then say what they see)."""
+    return page.evaluate(SETTLE_JS, [quiet_frames, limit_ms])
 
 
 def layout_problems(page, recheck_ms: int = 1000) -> list[str]:

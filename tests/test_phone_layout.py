@@ -39,7 +39,7 @@ def phone(browser):
 
 def problems_at(page, viewport) -> list[str]:
     page.set_viewport_size(viewport)
-    settle(page, ms=150)
+    settle(page)
     found = layout_problems(page)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1 or any("sideways" in p for p in found)      # the JS reports what this sees
