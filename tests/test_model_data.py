@@ -388,3 +388,16 @@ def test_the_cache_key_follows_the_code_and_a_torn_file_is_recomputed(tmp_path, 
     cache.cached("probe", 1, compute, code_from="sims.model_data.flicker")
     assert calls == [1, 1, 1]                                     # a torn file is computed again
     assert not list(tmp_path.glob(".probe-*"))                   # no temporary files left behind
+
+
+def test_a_comment_or_a_line_break_leaves_the_code_fingerprint_alone_and_code_does_not():
+    """Store names hash the code's tokens: a comment edit in shared code renames no dataset file
+    (and needs no `make model-data`); any change to what runs does."""
+    plain = cache.code_tokens(b"def scale(x):\n    return (2 * x)\n")
+    for same in (b"def scale(x):\n    return (2 * x)   # doubled\n",
+                 b"def scale(x):\n    # the factor the sims use\n    return (2 * x)\n\n\n",
+                 b"def scale(x):\n    return (2 *\n            x)\n"):
+        assert cache.code_tokens(same) == plain, same
+    for changed in (b"def scale(x):\n    return (3 * x)\n", b"def scale(y):\n    return (2 * y)\n",
+                    b"def scale(x):\n    return (2 * x)\nprint('#')\n"):
+        assert cache.code_tokens(changed) != plain, changed

@@ -1,8 +1,9 @@
 """The disk cache behind every dataset of sims.model_data, and the one onnxruntime sampler they share.
 
 One .npz per (dataset, version, model files, code): `<dataset>-v<version>-<model>-<code>.npz`, where
-<model> hashes model/onnx and <code> the dataset's module plus SHARED_CODE. Editing the model files,
-that code, or bumping a dataset's version gives a new name; nothing else does. A name is looked up
+<model> hashes model/onnx and <code> the dataset's module plus SHARED_CODE, as tokens (comments
+and layout aside: code_tokens). Editing the model files, that code, or bumping a dataset's version
+gives a new name; nothing else does, not even a comment in that code. A name is looked up
 first in the committed store (sims/model_data/store/, refreshed by `make model-data`, so a fresh
 clone builds the site without computing anything), then in .cache/model-sims/, where anything
 computed here is written. A dataset is declared once, with its compute function:
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import sys
 import tempfile
 import time
+import tokenize
 from pathlib import Path
 from typing import Callable
 
@@ -63,16 +66,27 @@ def sampler(onnx_dir: Path = ONNX_DIR) -> OrtSampler:
 
 
 # The code every dataset's numbers depend on besides its own module: the sampler, the detector,
-# the tokenizer and the palette. Editing any of them (or the dataset's module) recomputes.
-SHARED_CODE = ("model/flow.py", "model/ort_sampler.py", "model/prompt_graph.py", "model/onnx_weights.py", "model/evaluate.py", "model/text.py",
-               "sims/palette.py", "sims/model_data/detect.py", "sims/model_data/cache.py")
+# the tokenizer and the palette. Editing the code of any of them (or of the dataset's module)
+# recomputes; editing only their comments, blank lines or line breaks does not (code_tokens).
+SHARED_CODE = ("model/flow.py", "model/ort_sampler.py", "model/prompt_graph.py", "model/onnx_weights.py",
+               "model/evaluate.py", "model/text.py", "sims/palette.py", "sims/model_data/detect.py",
+               "sims/model_data/cache.py")
+
+
+def code_tokens(source: bytes) -> bytes:
+    """Python source as the tokens it runs, without its comments and the line breaks inside
+    brackets: what a dataset's numbers can depend on. The same on every Python version that reads
+    the source alike, unlike an AST dump."""
+    kept = [tok.string for tok in tokenize.tokenize(io.BytesIO(source).readline)
+            if tok.type not in (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING)]
+    return "\0".join(kept).encode()
 
 
 @functools.lru_cache(maxsize=None)
 def code_fingerprint(module_file: str) -> str:
     digest = hashlib.sha256()
     for path in (*SHARED_CODE, module_file):
-        digest.update(Path(ROOT / path).read_bytes())
+        digest.update(code_tokens(Path(ROOT / path).read_bytes()))
     return digest.hexdigest()[:8]
 
 
