@@ -79,6 +79,8 @@ class OrtSampler:
     def session(self, kind: str):
         """The session of network `kind` (a key of manifest.json "files": "spacetime", "per-frame",
         "decoder", or a denoiser's prompt graph "prompt spacetime"), made on first use."""
+        if kind not in self.manifest.files:        # an export from before the prompt graphs, for one
+            raise ModelFilesMissing(f"{self.dir} has no {kind!r} graph: run `make export-onnx`")
         return self._session(kind, self.manifest.files[kind])
 
     def inspect_session(self, kind: str):

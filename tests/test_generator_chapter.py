@@ -7,6 +7,7 @@ message in the generator and leaves the rest of the chapter, its quiz included, 
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -105,6 +106,20 @@ def test_a_damaged_model_file_shows_a_message_and_the_chapter_works(page, site_u
     expect(error).to_have_text(re.compile("could not start.*damaged", re.S), timeout=30_000)
     assert damaged in error.inner_text()
     expect(page.locator("button.go")).to_be_disabled()
+    _quiz_still_works(page)
+    assert _unexpected(guard) == []
+
+
+def test_an_export_without_prompt_graphs_shows_a_message(page, site_url, built_site):
+    """A manifest from before the prompt graphs (model/prompt_graph.py): the reader is told, the page works."""
+    folder, _ = built_site
+    raw = json.loads((folder / "static" / "onnx" / "manifest.json").read_text())
+    raw["files"] = {key: name for key, name in raw["files"].items() if not key.startswith("prompt ")}
+    guard = OriginGuard(page, site_url)
+    page.route("**/onnx/manifest.json", lambda route: route.fulfill(status=200, body=json.dumps(raw),
+                                                                    content_type="application/json"))
+    _open(page, _url(site_url, "static"))
+    expect(page.locator(".gen .error")).to_contain_text('has no "prompt spacetime" graph', timeout=30_000)
     _quiz_still_works(page)
     assert _unexpected(guard) == []
 

@@ -94,3 +94,19 @@ class _Counting:
     def run(self, *args, **kwargs):
         self.calls[self.key] += 1
         return self.session.run(*args, **kwargs)
+
+
+def test_an_export_without_prompt_graphs_is_named_as_such(tmp_path):
+    """A model folder exported before the cut has no "prompt <kind>" entry: the sampler says to re-export."""
+    import json
+
+    from model.ort_sampler import ModelFilesMissing
+
+    for path in manifest.ONNX_DIR.iterdir():           # the same files, but for the manifest
+        if path.name != manifest.FILENAME:
+            (tmp_path / path.name).symlink_to(path)
+    raw = json.loads((manifest.ONNX_DIR / manifest.FILENAME).read_text())
+    raw["files"] = {key: name for key, name in raw["files"].items() if not key.startswith("prompt ")}
+    (tmp_path / manifest.FILENAME).write_text(json.dumps(raw))
+    with pytest.raises(ModelFilesMissing, match="no 'prompt spacetime' graph: run `make export-onnx`"):
+        OrtSampler(tmp_path).generate("a red ball", frames=8, steps=2)

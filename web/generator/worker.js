@@ -119,7 +119,11 @@ function externalData(entry) {
 
 /** The graph file of network `key`: "spacetime", "per-frame", "prompt <kind>", "decoder", or "inspect <kind>". */
 function graphFile(key) {
-  if (!key.startsWith("inspect ")) return manifest.files[key];
+  if (!key.startsWith("inspect ")) {
+    // An export from before the prompt graphs (model/prompt_graph.py) names no "prompt <kind>".
+    if (!manifest.files[key]) throw new Error(`this export of the model has no "${key}" graph (run \`make export-onnx\`)`);
+    return manifest.files[key];
+  }
   const name = manifest.inspect?.files?.[key.slice(8)];
   if (!name) throw new Error("this export of the model has no inspection graphs (run `make export-onnx`)");
   return name;
