@@ -115,12 +115,13 @@ def wait_until_drawn(page) -> None:
     settle(page)
 
 
-# Resolves once the page's layout has held still for `quiet` animation frames in a row (at most
-# `limit_ms`): the document's size and every connected Bokeh view's box, rounded to whole pixels.
-# Bokeh re-lays out on a resize observer's callback, a frame or more after the change that caused
-# it, so a layout is measured only once it stops moving, on a fast machine or a slow one.
-SETTLE_JS = """async ([quiet, limitMs]) => {
-  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+# Resolves once the page's layout has held still for `quiet` animation frames in a row and at least
+# `stillMs` (at most `limitMs` in all): the document's size and every connected Bokeh view's box,
+# rounded to whole pixels. Bokeh re-lays out on a resize observer's callback, a frame or more after
+# the change that caused it, so a layout is measured once it stops moving, on a fast machine or a
+# slow one. A frame that does not come (a page the browser stopped painting) counts after 100 ms.
+SETTLE_JS = """async ([quiet, stillMs, limitMs]) => {
+  const frame = () => new Promise((done) => { requestAnimationFrame(() => done()); setTimeout(done, 100); });
   const shape = () => {
     const parts = [document.documentElement.scrollWidth, document.documentElement.scrollHeight];
     const connected = (view) => view.el instanceof Element && view.el.isConnected;
@@ -131,21 +132,26 @@ SETTLE_JS = """async ([quiet, limitMs]) => {
     return parts.join(",");
   };
   const started = performance.now();
-  let last = shape(), still = 0;
-  while (still < quiet && performance.now() - started < limitMs) {
+  let last = shape(), still = 0, stillSince = started;
+  while ((still < quiet || performance.now() - stillSince < stillMs) && performance.now() - started < limitMs) {
     await frame();
     const now = shape();
-    still = now === last ? still + 1 : 0;
+    if (now === last) {
+      still += 1;
+    } else {
+      still = 0;
+      stillSince = performance.now();
+    }
     last = now;
   }
   return still >= quiet;
 }"""
 
 
-def settle(page, quiet_frames: int = 4, limit_ms: int = 2000) -> bool:
-    """Wait until the layout holds still for `quiet_frames` animation frames (at most `limit_ms`);
-    False when it was still moving at the limit (the measures that follow then say what they see)."""
-    return page.evaluate(SETTLE_JS, [quiet_frames, limit_ms])
+def settle(page, quiet_frames: int = 4, still_ms: int = 100, limit_ms: int = 2000) -> None:
+    """Wait until the layout holds still for `quiet_frames` animation frames and `still_ms` (at most
+    `limit_ms`; a layout still moving then is measured as it is, and the checks say what they see)."""
+    page.evaluate(SETTLE_JS, [quiet_frames, still_ms, limit_ms])
 
 
 def layout_problems(page, recheck_ms: int = 1000) -> list[str]:

@@ -64,6 +64,9 @@ def cut(model):
     handed = [name for node in graph.node if not set(node.output) <= prompt_made
               for name in node.input if name in prompt_made]
     handed = list(dict.fromkeys(handed))
+    returned = prompt_made & {o.name for o in graph.output}
+    if returned:      # a graph output made from the prompt alone would leave the step graph
+        raise ValueError(f"graph outputs computed from the prompt alone cannot be cut: {sorted(returned)}")
     if not handed:
         raise ValueError("nothing in the graph depends on the prompt alone: no cut to make")
     renames = {name: f"{OUTPUT_PREFIX}{n}" for n, name in enumerate(handed)}

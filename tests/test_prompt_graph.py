@@ -57,10 +57,14 @@ def test_the_cut_keeps_every_number_and_sends_only_prompt_nodes_to_the_prompt_gr
     assert np.array_equal(got, want)
 
 
-def test_a_graph_without_a_prompt_input_is_refused():
+def test_a_graph_without_a_prompt_input_or_with_a_prompt_only_output_is_refused():
     _, step = prompt_graph.cut(_toy_denoiser())
     with pytest.raises(ValueError, match="no 'ids' input"):
         prompt_graph.cut(step)
+    leaky = _toy_denoiser()
+    leaky.graph.output.append(helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["B", 3]))
+    with pytest.raises(ValueError, match=r"from the prompt alone cannot be cut: \['pooled'\]"):
+        prompt_graph.cut(leaky)
 
 
 def test_the_shipped_denoisers_are_cut_and_a_clip_reads_its_prompt_once():

@@ -73,13 +73,36 @@ SHARED_CODE = ("model/flow.py", "model/ort_sampler.py", "model/prompt_graph.py",
                "sims/model_data/cache.py")
 
 
+# Python 3.12 tokenizes an f-string into parts (FSTRING_START ... FSTRING_END) where 3.11 gives one
+# STRING token; each f-string is kept as one token, its source text, so both give the same names.
+_FSTRING_START, _FSTRING_END = getattr(tokenize, "FSTRING_START", None), getattr(tokenize, "FSTRING_END", None)
+
+
 def code_tokens(source: bytes) -> bytes:
     """Python source as the tokens it runs, without its comments and the line breaks inside
-    brackets: what a dataset's numbers can depend on. The same on every Python version that reads
-    the source alike, unlike an AST dump."""
-    kept = [tok.string for tok in tokenize.tokenize(io.BytesIO(source).readline)
-            if tok.type not in (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING)]
+    brackets: what a dataset's numbers can depend on. The same on Python 3.11 and later (f-strings
+    kept whole), unlike an AST dump, whose format changes between versions."""
+    lines = source.decode("utf-8").splitlines(keepends=True)
+    kept, opened, depth = [], None, 0
+    for tok in tokenize.tokenize(io.BytesIO(source).readline):
+        if tok.type == _FSTRING_START:
+            opened, depth = opened or tok.start, depth + 1
+        elif tok.type == _FSTRING_END:
+            depth -= 1
+            if depth == 0:
+                kept.append(_source_between(lines, opened, tok.end))
+                opened = None
+        elif opened is None and tok.type not in (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING):
+            kept.append(tok.string)
     return "\0".join(kept).encode()
+
+
+def _source_between(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    """The source text from tokenize position `start` to `end` ((row from 1, column))."""
+    (row0, col0), (row1, col1) = start, end
+    if row0 == row1:
+        return lines[row0 - 1][col0:col1]
+    return lines[row0 - 1][col0:] + "".join(lines[row0:row1 - 1]) + lines[row1 - 1][:col1]
 
 
 @functools.lru_cache(maxsize=None)

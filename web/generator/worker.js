@@ -254,7 +254,8 @@ async function generate(request) {
   }
   const decoder = await session("decoder");
   for (const kind of models) {
-    const denoiser = await session(inspect ? `inspect ${kind}` : kind);
+    // Sessions first (the per-frame model's are made on first use): loading is not generation time.
+    const [denoiser] = await Promise.all([session(inspect ? `inspect ${kind}` : kind), session(promptKey(kind))]);
     const kindStarted = performance.now();
     const prompt = await encodePrompt(kind, ids);  // once per clip: no step depends on anything else of it
     const promptMs = performance.now() - kindStarted;
