@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 from export.browser import CHROMIUM, CHROMIUM_FLAGS, serve_folder, wait_for_generator
+from model import prompt_graph
 from model.ort_sampler import ONNX_DIR, OrtSampler
 
 PROMPT = "a red ball bouncing from left to right"
@@ -150,7 +151,7 @@ def heap_over_generations(count: int = 50) -> tuple[float, float]:
 
 def python_times(frames_list: list[int], runs: int) -> dict:
     sampler = OrtSampler(threads=1)
-    networks = ("spacetime", "prompt spacetime", "decoder")
+    networks = ("spacetime", prompt_graph.key("spacetime"), "decoder")
     for network in networks:
         sampler.session(network)
     out = {"session_ms": 1000 * sum(sampler.session_seconds[network] for network in networks),

@@ -110,16 +110,12 @@ class OrtSampler:
 
     def graph(self, kind: str):
         """The exported network `kind` as an onnx ModelProto with its weights inline (model/onnx_weights.py),
-        for build-time inspection (for example, its softmax outputs made graph outputs)."""
+        for build-time inspection (for example, the shapes of its weights)."""
         import onnx   # build time only: reads the graph
 
         from .onnx_weights import session_bytes
 
         return onnx.load_from_string(session_bytes(self.dir, self.manifest.files[kind], self.manifest.raw))
-
-    def session_from(self, graph):
-        """An onnxruntime session for an (edited) ModelProto, with this sampler's threads and options."""
-        return self._ort.InferenceSession(graph.SerializeToString(), self._options, providers=["CPUExecutionProvider"])
 
     def encode_prompt(self, kind: str, ids2: np.ndarray) -> dict[str, np.ndarray]:
         """The prompt graph of denoiser `kind` on (2, prompt_tokens) ids: the prompt inputs, by name,

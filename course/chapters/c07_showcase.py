@@ -93,7 +93,7 @@ The latent is cut into `(1, {PATCH}, {PATCH})` patches, {PER_SLICE} patches per 
 The prompt's vectors do not change from step to step, and neither do the keys and values that each
 block's cross-attention makes from them: they depend on the prompt alone. So the generator on this
 page computes them once, before the first step, and every step reuses them. Only the work on the
-video tokens is repeated. Large systems do the same with their text encoders.
+video tokens is repeated.
 """),
         ),
         Section(

@@ -22,25 +22,13 @@ SLICES = 4                       # latent slices of the probed clip (16 frames)
 MODELS = ("spacetime", "per-frame")
 
 
-def probe_session(sampler, kind: str, graph=None):
-    """The exported denoiser with every Softmax output made a graph output: (session, softmax names).
-    `graph` is the network's ModelProto when the caller has loaded it already (it is edited here)."""
-    import onnx
-
-    graph = graph if graph is not None else sampler.graph(kind)
-    names = [node.output[0] for node in graph.graph.node if node.op_type == "Softmax"]
-    for name in names:
-        graph.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
-    return sampler.session_from(graph), names
-
-
-def self_attention(outputs: list[np.ndarray], prompt_tokens: int) -> list[np.ndarray]:
-    """The self-attention maps among a denoiser step graph's softmax outputs, block by block.
-
-    Cross-attention's are (B, heads, N, P) for P prompt tokens; self-attention's are square over the
-    latent's tokens: (B, heads, N, N), or (B·slices, heads, 16, 16) per-frame. (A P x P map would be
-    the text encoder's; it lives in the prompt graph, model/prompt_graph.py, and is skipped anyway.)"""
-    return [o for o in outputs if o.shape[-1] == o.shape[-2] and o.shape[-1] != prompt_tokens]
+def step_with_attention(sampler, kind: str, feeds: dict) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One denoiser step on `kind`'s inspection graph (model/inspection.py, the fast graph with its
+    softmax outputs named): the velocity and every block's self-attention map, (B, heads, N, N)
+    spacetime or (B·slices, heads, 16, 16) per-frame."""
+    names = sampler.manifest.raw["inspect"]["outputs"]["self"]
+    velocity, *maps = sampler.inspect_session(kind).run(["velocity", *names], feeds)
+    return velocity, maps
 
 
 def token_matrix(maps: np.ndarray, slices: int, per_slice: int) -> np.ndarray:
@@ -74,10 +62,9 @@ def load(sampler) -> dict[str, np.ndarray]:
     video = sampler.decode(x)
     blocks, shapes = [], []
     for kind in MODELS:
-        session, _ = probe_session(sampler, kind)
         feeds = {"latent": np.concatenate([probe, probe]), "t": np.full(2, kept["t"], np.float32),
                  **sampler.encode_prompt(kind, sampler.pair_ids(ids))}
-        maps = self_attention(session.run(None, feeds)[1:], sampler.manifest.prompt_tokens)
+        _, maps = step_with_attention(sampler, kind, feeds)
         blocks.append(np.stack([token_matrix(m, SLICES, sampler.manifest.tokens_per_slice) for m in maps]))
         shapes.append(maps[0].shape)
     return {"video": np.round(np.clip(video, 0, 1) * 255).astype(np.uint8),   # (16, 32, 32, 3)

@@ -8,7 +8,9 @@ import functools
 
 import numpy as np
 
-from .attention import probe_session, self_attention
+from model import prompt_graph
+
+from .attention import step_with_attention
 from .cache import dataset
 
 GUIDED_BATCH = 2             # prompt and null prompt run together for classifier-free guidance
@@ -20,18 +22,17 @@ Shape = tuple[int, ...]
 def load(sampler) -> dict[str, np.ndarray]:
     """rows (lengths, 20): per clip length, frames then the latent, velocity and first self-attention
     map's shapes (batch included), the block count and the decoded frames' shape; text_pos (2,) the text encoder's position table shape."""
-    text = sampler.graph("prompt spacetime")            # the text encoder: model/prompt_graph.py
+    text = sampler.graph(prompt_graph.key("spacetime"))     # the text encoder is in the prompt graph
     weights = {init.name: tuple(init.dims) for init in text.graph.initializer}
-    session, _ = probe_session(sampler, "spacetime")
     n_text = sampler.manifest.prompt_tokens
     prompt = sampler.encode_prompt("spacetime", np.full((GUIDED_BATCH, n_text), sampler.manifest.null, np.int64))
     rows = []
     for frames in sampler.manifest.frame_choices:
         latent = np.concatenate([sampler.noise(frames, 0)] * GUIDED_BATCH)
-        out = session.run(None, {"latent": latent, "t": np.full(GUIDED_BATCH, 0.5, np.float32), **prompt})
-        attn = self_attention(out[1:], n_text)
+        velocity, attn = step_with_attention(
+            sampler, "spacetime", {"latent": latent, "t": np.full(GUIDED_BATCH, 0.5, np.float32), **prompt})
         decoded = sampler.decode(latent[:1])
-        rows.append([frames, *latent.shape, *out[0].shape, *attn[0].shape, len(attn), *decoded.shape])
+        rows.append([frames, *latent.shape, *velocity.shape, *attn[0].shape, len(attn), *decoded.shape])
     return {"rows": np.array(rows), "text_pos": np.array(weights["text.pos"])}   # (prompt tokens, width)
 
 

@@ -258,7 +258,6 @@ async function generate(request) {
     const [denoiser] = await Promise.all([session(inspect ? `inspect ${kind}` : kind), session(promptKey(kind))]);
     const kindStarted = performance.now();
     const prompt = await encodePrompt(kind, ids);  // once per clip: no step depends on anything else of it
-    const promptMs = performance.now() - kindStarted;
     let maps = null;                             // the inspection outputs of the latest step
     const pairDims = [2, ...shape.dims.slice(1)];
     const preview = previewer(decoder, shape, previewMs);
@@ -288,7 +287,7 @@ async function generate(request) {
     const decodeMs = performance.now() - t0;
     post({ type: "clip", id, model: kind, frames: clip.count, height: clip.height, width: clip.width,
            rgba: clip.rgba, latent, elapsedMs: performance.now() - started,
-           timings: { promptMs, denoiseMs: stepMs, perStepMs: stepMs / steps, decodeMs,
+           timings: { denoiseMs: stepMs, perStepMs: stepMs / steps, decodeMs,
                       totalMs: performance.now() - kindStarted } },
          [clip.rgba.buffer, latent.buffer]);
   }
